@@ -1,0 +1,98 @@
+//! The one entry point both front ends call: a message in, an `Outcome` out.
+//! It handles commands (`/timeline`, `/who NAME` …), numbers that pick a
+//! follow-up offered by the previous reply, and questions. Pure: the chat's
+//! state is passed in and the new state handed back.
+
+use crate::command;
+use crate::kb::Kb;
+use crate::matcher::{self, Decision, Target};
+use crate::render::{self, Button, Reply};
+
+/// What a chat remembers between two messages.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ChatState {
+    /// Target keys of the numbered follow-ups of the last reply.
+    pub offered: Vec<String>,
+}
+
+/// The answer to one message.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    pub reply: Reply,
+    /// True when the reply answers from the knowledge (small talk included);
+    /// false for a decline, a "did you mean" or an unknown command.
+    pub matched: bool,
+    /// The key of the target answered, when `matched`.
+    pub intent: Option<String>,
+    pub score: f32,
+    /// True for a "did you mean" choice.
+    pub choices: bool,
+    /// True when the user asked to leave (`/quit`).
+    pub quit: bool,
+}
+
+impl Outcome {
+    /// The chat's state after this reply.
+    pub fn state(&self) -> ChatState {
+        ChatState { offered: self.reply.related.iter().map(|b| b.key.clone()).collect() }
+    }
+
+    fn from_reply(reply: Reply, matched: bool, intent: Option<String>, score: f32) -> Outcome {
+        Outcome { reply, matched, intent, score, choices: false, quit: false }
+    }
+}
+
+/// Answers a message.
+pub fn answer(kb: &Kb, state: &ChatState, message: &str) -> Outcome {
+    let message = message.trim();
+    if let Ok(n) = message.parse::<usize>()
+        && let Some(key) = n.checked_sub(1).and_then(|i| state.offered.get(i))
+        && let Some(outcome) = answer_key(kb, key)
+    {
+        return outcome;
+    }
+    if let Some(cmd) = command::parse(message) {
+        return command::run(kb, cmd);
+    }
+    answer_question(kb, message)
+}
+
+/// Answers a question (never a command).
+pub fn answer_question(kb: &Kb, question: &str) -> Outcome {
+    let m = matcher::best_match(kb, question);
+    let score = m.score();
+    match m.decision {
+        Decision::Answer(target) => {
+            Outcome::from_reply(render::render(kb, &target), true, Some(target.key(kb)), score)
+        }
+        Decision::Choices(choices) => {
+            let related: Vec<Button> =
+                choices.iter().map(|t| Button { label: render::label(kb, t), key: t.key(kb) }).collect();
+            let reply = Reply {
+                title: None,
+                body: "I'm not sure which you mean. Did you mean one of these?".to_string(),
+                sources: Vec::new(),
+                related,
+            };
+            Outcome { choices: true, ..Outcome::from_reply(reply, false, None, score) }
+        }
+        Decision::Decline => decline(kb, score),
+    }
+}
+
+/// Answers a target key directly (a button press, a number, a deep link).
+pub fn answer_key(kb: &Kb, key: &str) -> Option<Outcome> {
+    let target = Target::from_key(kb, key)?;
+    Some(Outcome::from_reply(render::render(kb, &target), true, Some(target.key(kb)), 1.0))
+}
+
+/// The honest "I don't know", with pointers to what the bot does know.
+pub fn decline(kb: &Kb, score: f32) -> Outcome {
+    let reply = Reply {
+        title: None,
+        body: kb.bot.decline.clone(),
+        sources: Vec::new(),
+        related: render::buttons(kb, &kb.bot.suggestions),
+    };
+    Outcome::from_reply(reply, false, None, score)
+}

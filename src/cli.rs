@@ -1,0 +1,308 @@
+//! The command line (its contract is in PRODUCT.md): parses arguments with
+//! clap, loads the knowledge once and runs the same `answer` pipeline that
+//! Telegram uses. Exit codes: 0 ok, 1 knowledge errors, 2 usage.
+
+use std::io::{self, BufRead, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use serde_json::json;
+
+use crate::answer::{self, ChatState, Outcome};
+use crate::config::Config;
+use crate::kb::{self, Kb, KbError};
+use crate::matcher::{self, Decision};
+use crate::{eval, render};
+
+#[derive(Debug, Parser)]
+#[command(name = "briefbot", version, about = "Answers questions on one news story from curated knowledge")]
+struct Cli {
+    /// The intents directory.
+    #[arg(long, global = true, value_name = "DIR")]
+    intents: Option<PathBuf>,
+    /// The data directory.
+    #[arg(long, global = true, value_name = "DIR")]
+    data: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Cmd>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Cmd {
+    /// Talk to the bot in the terminal (also reads piped stdin).
+    Chat,
+    /// Answer one question, or with --jsonl one question a line from stdin.
+    Ask {
+        question: Option<String>,
+        /// Print one JSON object.
+        #[arg(long)]
+        json: bool,
+        /// Read questions from stdin, one a line; write one JSON object a line.
+        #[arg(long, conflicts_with_all = ["json", "question"])]
+        jsonl: bool,
+    },
+    /// Show how a question is matched: normalisation, patterns, scores, decision.
+    Explain { question: String },
+    /// Validate intents/ and data/; print every problem as path:line:col: message.
+    Check,
+    /// Score a question set (JSONL, as in shared/eval/).
+    Eval {
+        file: PathBuf,
+        /// List the failures.
+        #[arg(long)]
+        show_fail: bool,
+    },
+    /// Print the current briefing as plain text.
+    Brief,
+    /// Run the Telegram bot.
+    Serve,
+}
+
+/// Runs the command line and returns the process's exit code.
+pub fn run(config: Config) -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let intents = cli.intents.clone().unwrap_or_else(|| config.intents_dir.clone());
+    let data = cli.data.clone().unwrap_or_else(|| config.data_dir.clone());
+    let command = cli.command.unwrap_or_else(|| {
+        if config.token.is_some() {
+            Cmd::Serve
+        } else {
+            eprintln!(
+                "No TELOXIDE_TOKEN configured: chatting locally. To connect Telegram, put a BotFather token in .env (see .env.example)."
+            );
+            Cmd::Chat
+        }
+    });
+    let kb = match kb::load(&intents, &data) {
+        Ok(kb) => kb,
+        Err(e) => return knowledge_error(&e, matches!(command, Cmd::Check)),
+    };
+    let result = match command {
+        Cmd::Check => {
+            println!(
+                "ok: {} intents, {} events, {} actors, {} topics, {} sources",
+                kb.intents.len(),
+                kb.events.len(),
+                kb.actors.len(),
+                kb.topics.len(),
+                kb.sources.len()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Chat => chat(&kb),
+        Cmd::Ask { question: Some(q), json, jsonl: false } => ask(&kb, &q, json),
+        Cmd::Ask { jsonl: true, .. } => ask_jsonl(&kb),
+        Cmd::Ask { question: None, .. } => {
+            eprintln!("error: give a QUESTION, or --jsonl to read questions from stdin");
+            return ExitCode::from(2);
+        }
+        Cmd::Explain { question } => {
+            print!("{}", explain(&kb, &question));
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Eval { file, show_fail } => run_eval(&kb, &file, show_fail),
+        Cmd::Brief => {
+            println!("{}", brief(&kb));
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Serve => {
+            eprintln!("error: the Telegram mode is not built yet; use `briefbot chat` to talk to the bot locally");
+            return ExitCode::from(2);
+        }
+    };
+    result.unwrap_or_else(|e| {
+        eprintln!("error: {e:#}");
+        ExitCode::from(2)
+    })
+}
+
+fn knowledge_error(e: &KbError, check: bool) -> ExitCode {
+    for p in e.problems() {
+        if check {
+            println!("{p}");
+        } else {
+            eprintln!("{p}");
+        }
+    }
+    let n = e.problems().len();
+    eprintln!("{n} problem{} in the knowledge files; nothing was loaded", if n == 1 { "" } else { "s" });
+    ExitCode::from(1)
+}
+
+fn to_json(question: &str, outcome: &Outcome) -> serde_json::Value {
+    let mut v = json!({
+        "question": question,
+        "matched": outcome.matched,
+        "intent": outcome.intent,
+        "score": (outcome.score * 1000.0).round() / 1000.0,
+        "reply": outcome.reply.to_plain(),
+    });
+    if outcome.choices {
+        let labels: Vec<&str> = outcome.reply.related.iter().map(|b| b.label.as_str()).collect();
+        v["suggestions"] = json!(labels);
+    }
+    v
+}
+
+fn ask(kb: &Kb, question: &str, json: bool) -> Result<ExitCode> {
+    let outcome = answer::answer(kb, &ChatState::default(), question);
+    if json {
+        println!("{}", to_json(question, &outcome));
+    } else {
+        println!("{}", outcome.reply.to_plain());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn ask_jsonl(kb: &Kb) -> Result<ExitCode> {
+    let stdin = io::stdin().lock();
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    for line in stdin.split(b'\n') {
+        let line = line.context("reading stdin")?;
+        // Invalid UTF-8 is answered too, with the bad bytes replaced.
+        let question = String::from_utf8_lossy(&line);
+        let question = question.trim_end_matches('\r');
+        let outcome = answer::answer_question(kb, question);
+        writeln!(out, "{}", to_json(question, &outcome)).context("writing stdout")?;
+    }
+    out.flush().context("writing stdout")?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn chat(kb: &Kb) -> Result<ExitCode> {
+    let mut state = ChatState::default();
+    let mut respond = |line: &str, out: &mut dyn Write| -> Result<bool> {
+        let outcome = answer::answer(kb, &state, line);
+        writeln!(out, "{}\n", outcome.reply.to_plain())?;
+        state = outcome.state();
+        Ok(outcome.quit)
+    };
+    if !io::stdin().is_terminal() {
+        let mut out = io::stdout().lock();
+        for line in io::stdin().lock().lines() {
+            let line = line.context("reading stdin")?;
+            if line.trim().is_empty() {
+                continue;
+            }
+            if respond(&line, &mut out)? {
+                break;
+            }
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("{} — ask about {}. /help lists the commands, /quit leaves.\n", kb.bot.name, "the story");
+    let mut editor = rustyline::DefaultEditor::new().context("starting the line editor")?;
+    let history = std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".briefbot_history"));
+    if let Some(h) = &history {
+        let _ = editor.load_history(h);
+    }
+    loop {
+        match editor.readline("> ") {
+            Ok(line) if line.trim().is_empty() => continue,
+            Ok(line) => {
+                let _ = editor.add_history_entry(line.as_str());
+                if respond(&line, &mut io::stdout())? {
+                    break;
+                }
+            }
+            Err(rustyline::error::ReadlineError::Interrupted | rustyline::error::ReadlineError::Eof) => break,
+            Err(e) => return Err(e).context("reading a line"),
+        }
+    }
+    if let Some(h) = &history {
+        let _ = editor.save_history(h);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Why a question gets the answer it gets, step by step.
+pub fn explain(kb: &Kb, question: &str) -> String {
+    let m = matcher::best_match(kb, question);
+    let p = &m.prepared;
+    let mut out = String::new();
+    out.push_str(&format!("question:   {question}\nnormalised: {}\n", p.folded));
+    if !p.corrections.is_empty() {
+        let fixes: Vec<String> = p.corrections.iter().map(|(a, b)| format!("{a} -> {b}")).collect();
+        out.push_str(&format!("corrected:  {}\n", fixes.join(", ")));
+    }
+    out.push_str(&format!("lexicon:    {}\nstems:      {}\n", p.rewritten, p.stems.join(" ")));
+    out.push_str("candidates:\n");
+    for c in m.candidates.iter().take(5) {
+        let key = c.target.key(kb);
+        out.push_str(&format!(
+            "  {:.3}  {key}  (keywords {:.2}, examples {:.2}, pattern {}, coverage {:.2})\n",
+            c.score, c.parts.keywords, c.parts.examples, c.parts.pattern, c.parts.coverage
+        ));
+        if let matcher::Target::Intent(i) = c.target {
+            for &f in &c.fired {
+                out.push_str(&format!("         pattern fired: {}\n", kb.intents[i].patterns[f]));
+            }
+        }
+    }
+    if m.candidates.is_empty() {
+        out.push_str("  (none)\n");
+    }
+    let decision = match &m.decision {
+        Decision::Answer(t) => format!("answer {}", t.key(kb)),
+        Decision::Choices(ts) => {
+            format!("did you mean: {}", ts.iter().map(|t| t.key(kb)).collect::<Vec<_>>().join(", "))
+        }
+        Decision::Decline => "decline".to_string(),
+    };
+    out.push_str(&format!(
+        "decision:   {decision} (answer >= {}, margin {} below {}, choices >= {})\n",
+        matcher::ANSWER_THRESHOLD,
+        matcher::MARGIN,
+        matcher::CONFIDENT,
+        matcher::CHOICE_THRESHOLD
+    ));
+    out
+}
+
+fn run_eval(kb: &Kb, file: &PathBuf, show_fail: bool) -> Result<ExitCode> {
+    let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    let items = eval::parse(&text).map_err(anyhow::Error::msg).with_context(|| format!("in {}", file.display()))?;
+    let report = eval::run(kb, &items);
+    if show_fail {
+        for (item, reply, intent) in &report.failures {
+            println!("FAIL {}", item.q);
+            println!("   -> {} {}", intent.as_deref().unwrap_or("-"), reply.replace('\n', " | "));
+        }
+    }
+    println!("{}", report.summary());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The current briefing: what the story is and its latest key events.
+pub fn brief(kb: &Kb) -> String {
+    let mut events: Vec<_> = kb.events.iter().filter(|e| e.key).collect();
+    if events.is_empty() {
+        events = kb.events.iter().collect();
+    }
+    let latest: Vec<_> = events.iter().rev().take(5).rev().collect();
+    let mut out = format!("Briefing: {}\n\n{}\n\nLatest:", kb.bot.name, kb.bot.about);
+    for e in &latest {
+        out.push_str(&format!("\n• {} — {}", e.date, e.title));
+    }
+    let ids: Vec<String> = latest.iter().flat_map(|e| e.sources.clone()).collect();
+    let mut uniq: Vec<String> = Vec::new();
+    for id in ids {
+        if !uniq.contains(&id) {
+            uniq.push(id);
+        }
+    }
+    let reply = render::Reply { title: None, body: String::new(), sources: render::citations(kb, &uniq), related: vec![] };
+    if let Some(line) = reply.sources_line(|c| c.text.clone()) {
+        out.push_str(&format!("\n\n{line}"));
+    }
+    out.push_str("\n\nAsk me anything about it, or /timeline for the whole story.");
+    out
+}

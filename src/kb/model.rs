@@ -1,0 +1,156 @@
+//! The knowledge as the rest of the program sees it: validated, cross-checked
+//! and with every answer already rendered. Nothing here can be invalid, so the
+//! matcher and the renderer never have to fail.
+
+use std::collections::HashMap;
+
+use crate::dates::Date;
+use crate::matcher::Index;
+
+/// Everything the bot knows, loaded once and shared read-only.
+#[derive(Debug)]
+pub struct Kb {
+    pub bot: Bot,
+    pub sources: Vec<Source>,
+    /// Sorted by date, then id.
+    pub events: Vec<Event>,
+    pub actors: Vec<Actor>,
+    pub topics: Vec<Topic>,
+    /// Sorted by id, so that nothing depends on file order.
+    pub intents: Vec<Intent>,
+    /// Lexicon variants (normalised, as token lists) to their canonical term.
+    pub lexicon: Vec<(Vec<String>, String)>,
+    pub(crate) index: Index,
+    pub(crate) source_ix: HashMap<String, usize>,
+    pub(crate) intent_ix: HashMap<String, usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Bot {
+    pub name: String,
+    pub about: String,
+    pub decline: String,
+    /// Intent ids offered with the decline and the welcome.
+    pub suggestions: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub id: String,
+    pub title: String,
+    pub publisher: String,
+    pub date: Option<Date>,
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub id: String,
+    pub date: Date,
+    pub title: String,
+    pub summary: String,
+    pub actors: Vec<String>,
+    pub tags: Vec<String>,
+    pub sources: Vec<String>,
+    pub note: Option<String>,
+    /// When the event entered the knowledge base; briefings use it.
+    pub added: Option<Date>,
+    pub key: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntityKind {
+    Person,
+    Organisation,
+    Country,
+    Company,
+    Topic,
+}
+
+impl EntityKind {
+    pub fn parse(s: &str) -> Option<EntityKind> {
+        Some(match s {
+            "person" => EntityKind::Person,
+            "organisation" | "organization" | "group" => EntityKind::Organisation,
+            "country" => EntityKind::Country,
+            "company" => EntityKind::Company,
+            _ => return None,
+        })
+    }
+}
+
+/// A person, organisation, country or company.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub id: String,
+    pub name: String,
+    pub aliases: Vec<String>,
+    pub kind: EntityKind,
+    pub role: Option<String>,
+    pub summary: String,
+    pub sources: Vec<String>,
+}
+
+/// Background knowledge that is not an actor: the JCPOA, the gas question.
+#[derive(Debug, Clone)]
+pub struct Topic {
+    pub id: String,
+    pub name: String,
+    pub aliases: Vec<String>,
+    pub summary: String,
+    pub sources: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Intent {
+    pub id: String,
+    pub title: String,
+    /// A short question, used when the intent is offered as a follow-up.
+    pub button: String,
+    pub patterns: Vec<String>,
+    pub keywords: Vec<KeywordGroup>,
+    pub examples: Vec<String>,
+    /// The rendered answer body (templates are rendered at load time).
+    pub answer: String,
+    pub related: Vec<String>,
+    pub sources: Vec<String>,
+    pub priority: i32,
+    pub small_talk: bool,
+    pub builtin: Option<Builtin>,
+}
+
+/// Replies computed from `data/` rather than written in an intent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Builtin {
+    Timeline,
+}
+
+#[derive(Debug, Clone)]
+pub struct KeywordGroup {
+    /// Canonical terms (lexicon applied); a term may be several words.
+    pub any: Vec<Vec<String>>,
+    pub weight: f32,
+    pub required: bool,
+}
+
+impl Kb {
+    pub fn source(&self, id: &str) -> Option<&Source> {
+        self.source_ix.get(id).map(|&i| &self.sources[i])
+    }
+
+    pub fn intent(&self, id: &str) -> Option<&Intent> {
+        self.intent_ix.get(id).map(|&i| &self.intents[i])
+    }
+
+    pub fn event(&self, id: &str) -> Option<&Event> {
+        self.events.iter().find(|e| e.id == id)
+    }
+
+    pub fn actor(&self, id: &str) -> Option<&Actor> {
+        self.actors.iter().find(|a| a.id == id)
+    }
+
+    pub fn topic(&self, id: &str) -> Option<&Topic> {
+        self.topics.iter().find(|t| t.id == id)
+    }
+}

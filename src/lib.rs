@@ -1,0 +1,24 @@
+//! briefbot: a curated question-answering bot for one news story — the 2022
+//! cyberattacks on Albania attributed to Iran and the diplomatic break that
+//! followed. It answers from knowledge files written by people, never from a
+//! language model.
+//!
+//! # Layout
+//! - `kb`: loads and validates `intents/` and `data/` into a `Kb`;
+//! - `text`, `dates`: normalisation and date reading, shared by all;
+//! - `matcher`: question → `Decision` (pure);
+//! - `render`: target → `Reply` (pure);
+//! - `command`, `answer`: the one entry point, message → `Outcome` (pure);
+//! - `eval`: scores question sets;
+//! - `config`, `cli`: the edges (environment, terminal).
+
+pub mod answer;
+pub mod cli;
+pub mod command;
+pub mod config;
+pub mod dates;
+pub mod eval;
+pub mod kb;
+pub mod matcher;
+pub mod render;
+pub mod text;

@@ -1,0 +1,18 @@
+//! The `briefbot` binary: loads `.env`, sets up logging, reads the
+//! configuration and hands over to the command line.
+
+use std::process::ExitCode;
+
+use briefbot::{cli, config::Config};
+
+fn main() -> ExitCode {
+    dotenvy::dotenv().ok();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let config = Config::from_vars(|k| std::env::var(k).ok());
+    cli::run(config)
+}
