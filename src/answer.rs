@@ -34,11 +34,20 @@ pub struct Outcome {
 impl Outcome {
     /// The chat's state after this reply.
     pub fn state(&self) -> ChatState {
-        ChatState { offered: self.reply.related.iter().map(|b| b.key.clone()).collect() }
+        ChatState {
+            offered: self.reply.related.iter().map(|b| b.key.clone()).collect(),
+        }
     }
 
     fn from_reply(reply: Reply, matched: bool, intent: Option<String>, score: f32) -> Outcome {
-        Outcome { reply, matched, intent, score, choices: false, quit: false }
+        Outcome {
+            reply,
+            matched,
+            intent,
+            score,
+            choices: false,
+            quit: false,
+        }
     }
 }
 
@@ -62,19 +71,30 @@ pub fn answer_question(kb: &Kb, question: &str) -> Outcome {
     let m = matcher::best_match(kb, question);
     let score = m.score();
     match m.decision {
-        Decision::Answer(target) => {
-            Outcome::from_reply(render::render(kb, &target), true, Some(target.key(kb)), score)
-        }
+        Decision::Answer(target) => Outcome::from_reply(
+            render::render(kb, &target),
+            true,
+            Some(target.key(kb)),
+            score,
+        ),
         Decision::Choices(choices) => {
-            let related: Vec<Button> =
-                choices.iter().map(|t| Button { label: render::label(kb, t), key: t.key(kb) }).collect();
+            let related: Vec<Button> = choices
+                .iter()
+                .map(|t| Button {
+                    label: render::label(kb, t),
+                    key: t.key(kb),
+                })
+                .collect();
             let reply = Reply {
                 title: None,
                 body: "I'm not sure which you mean. Did you mean one of these?".to_string(),
                 sources: Vec::new(),
                 related,
             };
-            Outcome { choices: true, ..Outcome::from_reply(reply, false, None, score) }
+            Outcome {
+                choices: true,
+                ..Outcome::from_reply(reply, false, None, score)
+            }
         }
         Decision::Decline => decline(kb, score),
     }
@@ -83,7 +103,12 @@ pub fn answer_question(kb: &Kb, question: &str) -> Outcome {
 /// Answers a target key directly (a button press, a number, a deep link).
 pub fn answer_key(kb: &Kb, key: &str) -> Option<Outcome> {
     let target = Target::from_key(kb, key)?;
-    Some(Outcome::from_reply(render::render(kb, &target), true, Some(target.key(kb)), 1.0))
+    Some(Outcome::from_reply(
+        render::render(kb, &target),
+        true,
+        Some(target.key(kb)),
+        1.0,
+    ))
 }
 
 /// The honest "I don't know", with pointers to what the bot does know.

@@ -17,7 +17,11 @@ use crate::matcher::{self, Decision};
 use crate::{eval, render};
 
 #[derive(Debug, Parser)]
-#[command(name = "briefbot", version, about = "Answers questions on one news story from curated knowledge")]
+#[command(
+    name = "briefbot",
+    version,
+    about = "Answers questions on one news story from curated knowledge"
+)]
 struct Cli {
     /// The intents directory.
     #[arg(long, global = true, value_name = "DIR")]
@@ -69,7 +73,10 @@ pub fn run(config: Config) -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    let intents = cli.intents.clone().unwrap_or_else(|| config.intents_dir.clone());
+    let intents = cli
+        .intents
+        .clone()
+        .unwrap_or_else(|| config.intents_dir.clone());
     let data = cli.data.clone().unwrap_or_else(|| config.data_dir.clone());
     let command = cli.command.unwrap_or_else(|| {
         if config.token.is_some() {
@@ -98,7 +105,11 @@ pub fn run(config: Config) -> ExitCode {
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Chat => chat(&kb),
-        Cmd::Ask { question: Some(q), json, jsonl: false } => ask(&kb, &q, json),
+        Cmd::Ask {
+            question: Some(q),
+            json,
+            jsonl: false,
+        } => ask(&kb, &q, json),
         Cmd::Ask { jsonl: true, .. } => ask_jsonl(&kb),
         Cmd::Ask { question: None, .. } => {
             eprintln!("error: give a QUESTION, or --jsonl to read questions from stdin");
@@ -114,7 +125,9 @@ pub fn run(config: Config) -> ExitCode {
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Serve => {
-            eprintln!("error: the Telegram mode is not built yet; use `briefbot chat` to talk to the bot locally");
+            eprintln!(
+                "error: the Telegram mode is not built yet; use `briefbot chat` to talk to the bot locally"
+            );
             return ExitCode::from(2);
         }
     };
@@ -133,7 +146,10 @@ fn knowledge_error(e: &KbError, check: bool) -> ExitCode {
         }
     }
     let n = e.problems().len();
-    eprintln!("{n} problem{} in the knowledge files; nothing was loaded", if n == 1 { "" } else { "s" });
+    eprintln!(
+        "{n} problem{} in the knowledge files; nothing was loaded",
+        if n == 1 { "" } else { "s" }
+    );
     ExitCode::from(1)
 }
 
@@ -146,7 +162,12 @@ fn to_json(question: &str, outcome: &Outcome) -> serde_json::Value {
         "reply": outcome.reply.to_plain(),
     });
     if outcome.choices {
-        let labels: Vec<&str> = outcome.reply.related.iter().map(|b| b.label.as_str()).collect();
+        let labels: Vec<&str> = outcome
+            .reply
+            .related
+            .iter()
+            .map(|b| b.label.as_str())
+            .collect();
         v["suggestions"] = json!(labels);
     }
     v
@@ -198,7 +219,10 @@ fn chat(kb: &Kb) -> Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    println!("{} — ask about {}. /help lists the commands, /quit leaves.\n", kb.bot.name, "the story");
+    println!(
+        "{} — ask about {}. /help lists the commands, /quit leaves.\n",
+        kb.bot.name, "the story"
+    );
     let mut editor = rustyline::DefaultEditor::new().context("starting the line editor")?;
     let history = std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".briefbot_history"));
     if let Some(h) = &history {
@@ -213,7 +237,9 @@ fn chat(kb: &Kb) -> Result<ExitCode> {
                     break;
                 }
             }
-            Err(rustyline::error::ReadlineError::Interrupted | rustyline::error::ReadlineError::Eof) => break,
+            Err(
+                rustyline::error::ReadlineError::Interrupted | rustyline::error::ReadlineError::Eof,
+            ) => break,
             Err(e) => return Err(e).context("reading a line"),
         }
     }
@@ -228,12 +254,23 @@ pub fn explain(kb: &Kb, question: &str) -> String {
     let m = matcher::best_match(kb, question);
     let p = &m.prepared;
     let mut out = String::new();
-    out.push_str(&format!("question:   {question}\nnormalised: {}\n", p.folded));
+    out.push_str(&format!(
+        "question:   {question}\nnormalised: {}\n",
+        p.folded
+    ));
     if !p.corrections.is_empty() {
-        let fixes: Vec<String> = p.corrections.iter().map(|(a, b)| format!("{a} -> {b}")).collect();
+        let fixes: Vec<String> = p
+            .corrections
+            .iter()
+            .map(|(a, b)| format!("{a} -> {b}"))
+            .collect();
         out.push_str(&format!("corrected:  {}\n", fixes.join(", ")));
     }
-    out.push_str(&format!("lexicon:    {}\nstems:      {}\n", p.rewritten, p.stems.join(" ")));
+    out.push_str(&format!(
+        "lexicon:    {}\nstems:      {}\n",
+        p.rewritten,
+        p.stems.join(" ")
+    ));
     out.push_str("candidates:\n");
     for c in m.candidates.iter().take(5) {
         let key = c.target.key(kb);
@@ -243,7 +280,10 @@ pub fn explain(kb: &Kb, question: &str) -> String {
         ));
         if let matcher::Target::Intent(i) = c.target {
             for &f in &c.fired {
-                out.push_str(&format!("         pattern fired: {}\n", kb.intents[i].patterns[f]));
+                out.push_str(&format!(
+                    "         pattern fired: {}\n",
+                    kb.intents[i].patterns[f]
+                ));
             }
         }
     }
@@ -253,7 +293,10 @@ pub fn explain(kb: &Kb, question: &str) -> String {
     let decision = match &m.decision {
         Decision::Answer(t) => format!("answer {}", t.key(kb)),
         Decision::Choices(ts) => {
-            format!("did you mean: {}", ts.iter().map(|t| t.key(kb)).collect::<Vec<_>>().join(", "))
+            format!(
+                "did you mean: {}",
+                ts.iter().map(|t| t.key(kb)).collect::<Vec<_>>().join(", ")
+            )
         }
         Decision::Decline => "decline".to_string(),
     };
@@ -268,13 +311,20 @@ pub fn explain(kb: &Kb, question: &str) -> String {
 }
 
 fn run_eval(kb: &Kb, file: &PathBuf, show_fail: bool) -> Result<ExitCode> {
-    let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
-    let items = eval::parse(&text).map_err(anyhow::Error::msg).with_context(|| format!("in {}", file.display()))?;
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    let items = eval::parse(&text)
+        .map_err(anyhow::Error::msg)
+        .with_context(|| format!("in {}", file.display()))?;
     let report = eval::run(kb, &items);
     if show_fail {
         for (item, reply, intent) in &report.failures {
             println!("FAIL {}", item.q);
-            println!("   -> {} {}", intent.as_deref().unwrap_or("-"), reply.replace('\n', " | "));
+            println!(
+                "   -> {} {}",
+                intent.as_deref().unwrap_or("-"),
+                reply.replace('\n', " | ")
+            );
         }
     }
     println!("{}", report.summary());
@@ -299,7 +349,12 @@ pub fn brief(kb: &Kb) -> String {
             uniq.push(id);
         }
     }
-    let reply = render::Reply { title: None, body: String::new(), sources: render::citations(kb, &uniq), related: vec![] };
+    let reply = render::Reply {
+        title: None,
+        body: String::new(),
+        sources: render::citations(kb, &uniq),
+        related: vec![],
+    };
     if let Some(line) = reply.sources_line(|c| c.text.clone()) {
         out.push_str(&format!("\n\n{line}"));
     }

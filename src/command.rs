@@ -11,9 +11,18 @@ use crate::render::{self, Citation, Reply};
 /// The commands, with the text `/help` shows.
 pub const HELP: &[(&str, &str)] = &[
     ("/help", "what I know and how to ask"),
-    ("/timeline", "the main events in order (/timeline all: every event)"),
-    ("/event DATE|ID", "what happened on a date, e.g. /event 2022-09-10 or /event 10 September"),
-    ("/who NAME", "a person, organisation or topic, e.g. /who Xhacka"),
+    (
+        "/timeline",
+        "the main events in order (/timeline all: every event)",
+    ),
+    (
+        "/event DATE|ID",
+        "what happened on a date, e.g. /event 2022-09-10 or /event 10 September",
+    ),
+    (
+        "/who NAME",
+        "a person, organisation or topic, e.g. /who Xhacka",
+    ),
     ("/sources", "every source the answers cite"),
     ("/ask QUESTION", "ask a question (the same as typing it)"),
     ("/about", "what this bot is"),
@@ -44,7 +53,9 @@ pub fn parse(message: &str) -> Option<Command> {
     Some(match name.as_str() {
         "start" => Command::Start(arg()),
         "help" => Command::Help,
-        "timeline" => Command::Timeline { all: args.eq_ignore_ascii_case("all") },
+        "timeline" => Command::Timeline {
+            all: args.eq_ignore_ascii_case("all"),
+        },
         "event" => Command::Event(args),
         "who" | "what" => Command::Who(args),
         "sources" => Command::Sources,
@@ -59,7 +70,9 @@ pub fn parse(message: &str) -> Option<Command> {
 pub fn run(kb: &Kb, cmd: Command) -> Outcome {
     let key = |k: &str| Some(k.to_string());
     match cmd {
-        Command::Start(Some(payload)) => answer::answer_key(kb, &payload).unwrap_or_else(|| welcome(kb)),
+        Command::Start(Some(payload)) => {
+            answer::answer_key(kb, &payload).unwrap_or_else(|| welcome(kb))
+        }
         Command::Start(None) => welcome(kb),
         Command::Help => plain(help(kb), key("help")),
         Command::About => plain(Reply::text(kb.bot.about.clone()), key("about")),
@@ -69,10 +82,16 @@ pub fn run(kb: &Kb, cmd: Command) -> Outcome {
         Command::Ask(q) => answer::answer_question(kb, &q),
         Command::Event(arg) => event(kb, &arg),
         Command::Who(name) => who(kb, &name),
-        Command::Quit => Outcome { quit: true, ..plain(Reply::text("Goodbye."), key("quit")) },
+        Command::Quit => Outcome {
+            quit: true,
+            ..plain(Reply::text("Goodbye."), key("quit"))
+        },
         Command::Unknown(name) => {
             let mut outcome = plain(help(kb), None);
-            outcome.reply.body = format!("I don't know the command /{name}.\n\n{}", outcome.reply.body);
+            outcome.reply.body = format!(
+                "I don't know the command /{name}.\n\n{}",
+                outcome.reply.body
+            );
             outcome.matched = false;
             outcome
         }
@@ -80,11 +99,22 @@ pub fn run(kb: &Kb, cmd: Command) -> Outcome {
 }
 
 fn plain(reply: Reply, intent: Option<String>) -> Outcome {
-    Outcome { reply, matched: intent.is_some(), intent, score: 1.0, choices: false, quit: false }
+    Outcome {
+        reply,
+        matched: intent.is_some(),
+        intent,
+        score: 1.0,
+        choices: false,
+        quit: false,
+    }
 }
 
 fn usage(text: &str) -> Outcome {
-    Outcome { matched: false, intent: None, ..plain(Reply::text(format!("Usage: {text}")), None) }
+    Outcome {
+        matched: false,
+        intent: None,
+        ..plain(Reply::text(format!("Usage: {text}")), None)
+    }
 }
 
 fn welcome(kb: &Kb) -> Outcome {
@@ -98,15 +128,26 @@ fn welcome(kb: &Kb) -> Outcome {
 }
 
 fn help(kb: &Kb) -> Reply {
-    let mut body = format!("{}\n\nAsk in your own words, or use a command:", kb.bot.about);
+    let mut body = format!(
+        "{}\n\nAsk in your own words, or use a command:",
+        kb.bot.about
+    );
     for (cmd, what) in HELP {
         body.push_str(&format!("\n{cmd} — {what}"));
     }
-    Reply { title: None, body, sources: Vec::new(), related: render::buttons(kb, &kb.bot.suggestions) }
+    Reply {
+        title: None,
+        body,
+        sources: Vec::new(),
+        related: render::buttons(kb, &kb.bot.suggestions),
+    }
 }
 
 fn sources(kb: &Kb) -> Reply {
-    let cites: Vec<Citation> = render::citations(kb, &kb.sources.iter().map(|s| s.id.clone()).collect::<Vec<_>>());
+    let cites: Vec<Citation> = render::citations(
+        kb,
+        &kb.sources.iter().map(|s| s.id.clone()).collect::<Vec<_>>(),
+    );
     let lines: Vec<String> = kb
         .sources
         .iter()
@@ -116,7 +157,12 @@ fn sources(kb: &Kb) -> Reply {
             None => format!("• {}", c.text),
         })
         .collect();
-    Reply { title: Some(format!("Sources ({})", lines.len())), body: lines.join("\n"), sources: vec![], related: vec![] }
+    Reply {
+        title: Some(format!("Sources ({})", lines.len())),
+        body: lines.join("\n"),
+        sources: vec![],
+        related: vec![],
+    }
 }
 
 fn event(kb: &Kb, arg: &str) -> Outcome {
@@ -129,7 +175,8 @@ fn event(kb: &Kb, arg: &str) -> Outcome {
     let folded = crate::text::fold(arg);
     let words: Vec<&str> = folded.split(' ').collect();
     match dates::find_date(&words) {
-        Some((q, _)) => answer::answer_key(kb, &Target::Date(q).key(kb)).unwrap_or_else(|| answer::decline(kb, 0.0)),
+        Some((q, _)) => answer::answer_key(kb, &Target::Date(q).key(kb))
+            .unwrap_or_else(|| answer::decline(kb, 0.0)),
         None => usage("/event DATE|ID — a date such as 2022-09-10 or 10 September, or an event id"),
     }
 }
@@ -139,12 +186,20 @@ fn who(kb: &Kb, name: &str) -> Outcome {
         return usage("/who NAME, e.g. /who Edi Rama");
     }
     let m = best_match(kb, name);
-    let found = m.candidates.iter().find(|c| matches!(c.target, Target::Actor(_) | Target::Topic(_)));
+    let found = m
+        .candidates
+        .iter()
+        .find(|c| matches!(c.target, Target::Actor(_) | Target::Topic(_)));
     match found {
-        Some(c) => answer::answer_key(kb, &c.target.key(kb)).unwrap_or_else(|| answer::decline(kb, 0.0)),
+        Some(c) => {
+            answer::answer_key(kb, &c.target.key(kb)).unwrap_or_else(|| answer::decline(kb, 0.0))
+        }
         None => {
             let mut outcome = answer::decline(kb, 0.0);
-            outcome.reply.body = format!("I have nobody and nothing called \"{name}\" in my notes. {}", kb.bot.decline);
+            outcome.reply.body = format!(
+                "I have nobody and nothing called \"{name}\" in my notes. {}",
+                kb.bot.decline
+            );
             outcome
         }
     }

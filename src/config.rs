@@ -30,12 +30,18 @@ impl std::fmt::Debug for Config {
 impl Config {
     /// Reads the configuration through `var` (e.g. `|k| std::env::var(k).ok()`).
     pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Config {
-        let nonempty = |k: &str| var(k).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        let nonempty = |k: &str| {
+            var(k)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
         Config {
             token: nonempty("TELOXIDE_TOKEN"),
             api_url: nonempty("TELOXIDE_API_URL"),
-            intents_dir: nonempty("BRIEFBOT_INTENTS").map_or_else(|| PathBuf::from("intents"), PathBuf::from),
-            data_dir: nonempty("BRIEFBOT_DATA").map_or_else(|| PathBuf::from("data"), PathBuf::from),
+            intents_dir: nonempty("BRIEFBOT_INTENTS")
+                .map_or_else(|| PathBuf::from("intents"), PathBuf::from),
+            data_dir: nonempty("BRIEFBOT_DATA")
+                .map_or_else(|| PathBuf::from("data"), PathBuf::from),
         }
     }
 }

@@ -51,7 +51,9 @@ impl Date {
         match (self.month, self.day) {
             (None, None) => true,
             (Some(m), None) => (1..=12).contains(&m),
-            (Some(m), Some(d)) => (1..=12).contains(&m) && d >= 1 && d <= days_in_month(self.year, m),
+            (Some(m), Some(d)) => {
+                (1..=12).contains(&m) && d >= 1 && d <= days_in_month(self.year, m)
+            }
             (None, Some(_)) => false,
         }
     }
@@ -138,9 +140,21 @@ impl DateQuery {
         let parts: Vec<&str> = key.split('-').collect();
         let num = |s: &str| s.parse::<i32>().ok();
         let q = match parts.as_slice() {
-            [y] if y.len() == 4 => DateQuery { year: num(y), month: None, day: None },
-            [y, m] if y.len() == 4 => DateQuery { year: num(y), month: num(m).map(|m| m as u8), day: None },
-            [m, d] => DateQuery { year: None, month: num(m).map(|m| m as u8), day: num(d).map(|d| d as u8) },
+            [y] if y.len() == 4 => DateQuery {
+                year: num(y),
+                month: None,
+                day: None,
+            },
+            [y, m] if y.len() == 4 => DateQuery {
+                year: num(y),
+                month: num(m).map(|m| m as u8),
+                day: None,
+            },
+            [m, d] => DateQuery {
+                year: None,
+                month: num(m).map(|m| m as u8),
+                day: num(d).map(|d| d as u8),
+            },
             [y, m, d] => DateQuery {
                 year: num(y),
                 month: num(m).map(|m| m as u8),
@@ -213,7 +227,11 @@ fn date_at(t: &[&str], i: usize) -> Option<(DateQuery, usize)> {
             .and_then(|s| s.parse::<u8>().ok())
             .filter(|m| (1..=12).contains(m))
     };
-    let q = |y, m, d| DateQuery { year: y, month: m, day: d };
+    let q = |y, m, d| DateQuery {
+        year: y,
+        month: m,
+        day: d,
+    };
 
     // 2022 09 10 (ISO).
     if let (Some(y), Some(m), Some(d)) = (year(get(0)), num_month(get(1)), day(get(2))) {
@@ -291,10 +309,16 @@ mod tests {
 
     #[test]
     fn reads_common_forms() {
-        assert_eq!(find("what happened on 10 september").as_deref(), Some("09-10 3..5"));
+        assert_eq!(
+            find("what happened on 10 september").as_deref(),
+            Some("09-10 3..5")
+        );
         assert_eq!(find("sept 10").as_deref(), Some("09-10 0..2"));
         assert_eq!(find("2022 09 10").as_deref(), Some("2022-09-10 0..3"));
-        assert_eq!(find("the 10th of september 2022").as_deref(), Some("2022-09-10 1..5"));
+        assert_eq!(
+            find("the 10th of september 2022").as_deref(),
+            Some("2022-09-10 1..5")
+        );
         assert_eq!(find("july 2022").as_deref(), Some("2022-07 0..2"));
         assert_eq!(find("events of 2022").as_deref(), Some("2022 2..3"));
         assert_eq!(find("10 09 2022").as_deref(), Some("2022-09-10 0..3"));

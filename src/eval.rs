@@ -80,7 +80,10 @@ pub fn run(kb: &Kb, items: &[Item]) -> Report {
             let folded = fold(&reply);
             outcome.matched
                 && reply.chars().count() <= MAX_REPLY_CHARS
-                && item.expect.iter().all(|alts| alts.iter().any(|a| folded.contains(&fold(a))))
+                && item
+                    .expect
+                    .iter()
+                    .all(|alts| alts.iter().any(|a| folded.contains(&fold(a))))
         };
         let slot = if item.oos {
             &mut report.out_of_scope.0
@@ -100,5 +103,8 @@ pub fn run(kb: &Kb, items: &[Item]) -> Report {
 
 /// Case and diacritics folded, as `score.py` does.
 pub fn fold(s: &str) -> String {
-    s.nfkd().filter(|c| !is_combining_mark(*c)).collect::<String>().to_lowercase()
+    s.nfkd()
+        .filter(|c| !is_combining_mark(*c))
+        .collect::<String>()
+        .to_lowercase()
 }

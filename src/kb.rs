@@ -34,7 +34,14 @@ pub struct Problem {
 /// `path:line:col: message`, the form editors and CI logs understand.
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}: {}", self.path.display(), self.line.max(1), self.col.max(1), self.message)
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.path.display(),
+            self.line.max(1),
+            self.col.max(1),
+            self.message
+        )
     }
 }
 
@@ -47,7 +54,11 @@ pub enum KbError {
 }
 
 fn list(problems: &[Problem]) -> String {
-    problems.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n")
+    problems
+        .iter()
+        .map(|p| p.to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 impl KbError {

@@ -183,7 +183,11 @@ pub fn best_match(kb: &Kb, question: &str) -> Match {
     candidates.sort_by(|a, b| rank(kb, a, b));
     candidates.truncate(12);
     let decision = decide(&candidates);
-    Match { prepared, candidates, decision }
+    Match {
+        prepared,
+        candidates,
+        decision,
+    }
 }
 
 /// Score first, then the intent's priority, then its specificity (keyword
@@ -194,7 +198,8 @@ fn rank(kb: &Kb, a: &Candidate, b: &Candidate) -> std::cmp::Ordering {
         _ => None,
     };
     let priority = |c: &Candidate| intent(c).map_or(0, |i| i.priority);
-    let weight = |c: &Candidate| intent(c).map_or(0.0, |i| i.keywords.iter().map(|k| k.weight).sum::<f32>());
+    let weight =
+        |c: &Candidate| intent(c).map_or(0.0, |i| i.keywords.iter().map(|k| k.weight).sum::<f32>());
     b.score
         .total_cmp(&a.score)
         .then_with(|| priority(b).cmp(&priority(a)))
@@ -207,7 +212,8 @@ fn decide(candidates: &[Candidate]) -> Decision {
         return Decision::Decline;
     };
     let runner_up = candidates.get(1).map_or(0.0, |c| c.score);
-    let clear = top.score >= CONFIDENT || top.score - runner_up >= MARGIN || top.target.is_builtin();
+    let clear =
+        top.score >= CONFIDENT || top.score - runner_up >= MARGIN || top.target.is_builtin();
     if top.score >= ANSWER_THRESHOLD && clear {
         return Decision::Answer(top.target.clone());
     }
@@ -242,17 +248,38 @@ fn score_intents(kb: &Kb, q: &Prepared) -> Vec<Candidate> {
             let pattern = !fired.is_empty();
             let (keywords, required_ok) = keyword_score(intent, &present, &q.stems);
             let examples = sims[i];
-            let known = content.iter().filter(|s| index.intent_vocab[i].contains(**s)).count();
-            let coverage = if content.is_empty() { 1.0 } else { known as f32 / content.len() as f32 };
-            let parts = Parts { keywords, examples, pattern, coverage };
+            let known = content
+                .iter()
+                .filter(|s| index.intent_vocab[i].contains(**s))
+                .count();
+            let coverage = if content.is_empty() {
+                1.0
+            } else {
+                known as f32 / content.len() as f32
+            };
+            let parts = Parts {
+                keywords,
+                examples,
+                pattern,
+                coverage,
+            };
             let score = if !required_ok {
                 0.0
             } else {
-                let kw = if intent.keywords.is_empty() { examples } else { keywords };
+                let kw = if intent.keywords.is_empty() {
+                    examples
+                } else {
+                    keywords
+                };
                 let base = 0.45 * kw + 0.55 * examples + if pattern { PATTERN_BONUS } else { 0.0 };
                 base.min(1.0) * (0.4 + 0.6 * coverage)
             };
-            Candidate { target: Target::Intent(i), score, parts, fired }
+            Candidate {
+                target: Target::Intent(i),
+                score,
+                parts,
+                fired,
+            }
         })
         .collect()
 }
@@ -285,7 +312,11 @@ fn keyword_score(intent: &Intent, present: &HashSet<&str>, stems: &[String]) -> 
 /// is not answered with Russia.
 fn builtin_candidates(kb: &Kb, q: &Prepared) -> Vec<Candidate> {
     let index = &kb.index;
-    let meaningful: Vec<usize> = q.content().filter(|(_, s)| !index.frame.contains(*s)).map(|(i, _)| i).collect();
+    let meaningful: Vec<usize> = q
+        .content()
+        .filter(|(_, s)| !index.frame.contains(*s))
+        .map(|(i, _)| i)
+        .collect();
     let explained_score = |span: &std::ops::Range<usize>| {
         if meaningful.is_empty() {
             return 0.0;
@@ -299,20 +330,35 @@ fn builtin_candidates(kb: &Kb, q: &Prepared) -> Vec<Candidate> {
     for (span, target) in index.find_entities(&q.stems) {
         if seen.insert(target.clone()) {
             let score = explained_score(&span);
-            out.push(Candidate { target, score, parts: Parts { coverage: score, ..Parts::default() }, fired: vec![] });
+            out.push(Candidate {
+                target,
+                score,
+                parts: Parts {
+                    coverage: score,
+                    ..Parts::default()
+                },
+                fired: vec![],
+            });
         }
     }
     let words: Vec<&str> = q.words.iter().map(String::as_str).collect();
     if let Some((date, span)) = dates::find_date(&words) {
         // Dates are found in words, scored on stems; the two align one to one
         // except where the lexicon merged a phrase, which dates never are.
-        let span = if q.stems.len() == words.len() { span } else { 0..0 };
+        let span = if q.stems.len() == words.len() {
+            span
+        } else {
+            0..0
+        };
         if kb.events.iter().any(|e| date.matches(&e.date)) {
             let score = explained_score(&span);
             out.push(Candidate {
                 target: Target::Date(date),
                 score,
-                parts: Parts { coverage: score, ..Parts::default() },
+                parts: Parts {
+                    coverage: score,
+                    ..Parts::default()
+                },
                 fired: vec![],
             });
         }
@@ -350,13 +396,81 @@ pub struct Index {
 
 /// Words that frame a question about an actor, a topic or a date.
 const FRAME_WORDS: &[&str] = &[
-    "who", "what", "is", "are", "was", "were", "tell", "me", "about", "the", "a", "an", "explain",
-    "describe", "whos", "whats", "info", "information", "on", "of", "in", "define", "definition",
-    "meaning", "mean", "does", "do", "did", "stand", "for", "know", "you", "can", "please", "more",
-    "anything", "something", "give", "some", "background", "profile", "role", "happened", "happen",
-    "events", "event", "news", "show", "list", "during", "day", "date", "occurred", "occur", "took",
-    "place", "going", "there", "again", "and", "exactly", "briefly", "summary", "summarise",
-    "summarize", "quick", "overview", "i", "want", "to", "like", "would", "learn", "details", "detail",
+    "who",
+    "what",
+    "is",
+    "are",
+    "was",
+    "were",
+    "tell",
+    "me",
+    "about",
+    "the",
+    "a",
+    "an",
+    "explain",
+    "describe",
+    "whos",
+    "whats",
+    "info",
+    "information",
+    "on",
+    "of",
+    "in",
+    "define",
+    "definition",
+    "meaning",
+    "mean",
+    "does",
+    "do",
+    "did",
+    "stand",
+    "for",
+    "know",
+    "you",
+    "can",
+    "please",
+    "more",
+    "anything",
+    "something",
+    "give",
+    "some",
+    "background",
+    "profile",
+    "role",
+    "happened",
+    "happen",
+    "events",
+    "event",
+    "news",
+    "show",
+    "list",
+    "during",
+    "day",
+    "date",
+    "occurred",
+    "occur",
+    "took",
+    "place",
+    "going",
+    "there",
+    "again",
+    "and",
+    "exactly",
+    "briefly",
+    "summary",
+    "summarise",
+    "summarize",
+    "quick",
+    "overview",
+    "i",
+    "want",
+    "to",
+    "like",
+    "would",
+    "learn",
+    "details",
+    "detail",
 ];
 
 fn stemmer() -> Stemmer {
@@ -395,8 +509,20 @@ impl Index {
             add_words(&mut index, w);
         }
         for m in [
-            "january", "february", "march", "april", "may", "june", "july", "august", "september",
-            "october", "november", "december", "sept", "timeline",
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+            "sept",
+            "timeline",
         ] {
             add_words(&mut index, m);
         }
@@ -405,7 +531,11 @@ impl Index {
             add_words(&mut index, canonical);
         }
         for intent in intents {
-            for s in intent.examples.iter().chain([&intent.title, &intent.button, &intent.answer]) {
+            for s in intent
+                .examples
+                .iter()
+                .chain([&intent.title, &intent.button, &intent.answer])
+            {
                 add_words(&mut index, s);
             }
             for group in &intent.keywords {
@@ -443,7 +573,10 @@ impl Index {
         let mut lex: Vec<(Vec<String>, Vec<String>, Vec<String>)> = lexicon
             .iter()
             .map(|(variant, canonical)| {
-                let words: Vec<String> = text::fold(canonical).split(' ').map(str::to_string).collect();
+                let words: Vec<String> = text::fold(canonical)
+                    .split(' ')
+                    .map(str::to_string)
+                    .collect();
                 let stems = words.iter().map(|w| stem(w)).collect();
                 (variant.iter().map(|w| stem(w)).collect(), words, stems)
             })
@@ -460,7 +593,11 @@ impl Index {
             }
         }
         if !all.is_empty() {
-            index.patterns = Some(RegexSetBuilder::new(&all).size_limit(SET_SIZE_LIMIT).build()?);
+            index.patterns = Some(
+                RegexSetBuilder::new(&all)
+                    .size_limit(SET_SIZE_LIMIT)
+                    .build()?,
+            );
         }
 
         // Examples as TF-IDF vectors, and each intent's vocabulary.
@@ -469,7 +606,13 @@ impl Index {
             let mut known = HashSet::new();
             for ex in &intent.examples {
                 let p = index.prepare(ex, false);
-                let stems: Vec<String> = p.stems.iter().zip(&p.kinds).filter(|(_, k)| **k != WordKind::Stop).map(|(s, _)| s.clone()).collect();
+                let stems: Vec<String> = p
+                    .stems
+                    .iter()
+                    .zip(&p.kinds)
+                    .filter(|(_, k)| **k != WordKind::Stop)
+                    .map(|(s, _)| s.clone())
+                    .collect();
                 known.extend(stems.iter().cloned());
                 docs.push((i, stems));
             }
@@ -491,14 +634,21 @@ impl Index {
                 *df.entry(s).or_default() += 1;
             }
         }
-        index.idf = df.iter().map(|(s, &d)| ((*s).to_string(), (1.0 + n / d as f32).ln())).collect();
+        index.idf = df
+            .iter()
+            .map(|(s, &d)| ((*s).to_string(), (1.0 + n / d as f32).ln()))
+            .collect();
         for (e, (intent, stems)) in docs.iter().enumerate() {
             let distinct: HashSet<&str> = stems.iter().map(String::as_str).collect();
             let mut norm = 0.0;
             for s in distinct {
                 let w = index.idf[s];
                 norm += w * w;
-                index.postings.entry(s.to_string()).or_default().push((e as u32, w));
+                index
+                    .postings
+                    .entry(s.to_string())
+                    .or_default()
+                    .push((e as u32, w));
             }
             index.example_norm.push(norm.sqrt());
             index.example_intent.push(*intent);
@@ -557,7 +707,10 @@ impl Index {
         let mut kinds = Vec::with_capacity(words.len());
         let mut i = 0;
         while i < words.len() {
-            let hit = self.lexicon.iter().find(|(variant, _, _)| word_stems[i..].starts_with(variant));
+            let hit = self
+                .lexicon
+                .iter()
+                .find(|(variant, _, _)| word_stems[i..].starts_with(variant));
             match hit {
                 Some((variant, canon_words, canon_stems)) => {
                     rewritten.extend(canon_words.iter().cloned());
@@ -580,7 +733,14 @@ impl Index {
                 }
             }
         }
-        Prepared { folded, words, corrections, rewritten: rewritten.join(" "), stems, kinds }
+        Prepared {
+            folded,
+            words,
+            corrections,
+            rewritten: rewritten.join(" "),
+            stems,
+            kinds,
+        }
     }
 
     /// A known word for an unknown one: within one edit for words of four
@@ -606,7 +766,9 @@ impl Index {
                     let freq = self.vocab[cand];
                     let better = match best {
                         None => true,
-                        Some((bd, bf, bw)) => (d, std::cmp::Reverse(freq), cand) < (bd, std::cmp::Reverse(bf), bw),
+                        Some((bd, bf, bw)) => {
+                            (d, std::cmp::Reverse(freq), cand) < (bd, std::cmp::Reverse(bf), bw)
+                        }
                     };
                     if better {
                         best = Some((d, freq, cand));
@@ -641,8 +803,13 @@ impl Index {
     /// examples, indexed by intent.
     fn example_similarity(&self, q: &Prepared) -> Vec<f32> {
         let mut best = vec![0.0f32; self.intent_count];
-        let distinct: HashSet<&str> =
-            q.stems.iter().zip(&q.kinds).filter(|(_, k)| **k != WordKind::Stop).map(|(s, _)| s.as_str()).collect();
+        let distinct: HashSet<&str> = q
+            .stems
+            .iter()
+            .zip(&q.kinds)
+            .filter(|(_, k)| **k != WordKind::Stop)
+            .map(|(s, _)| s.as_str())
+            .collect();
         let unknown_idf = (1.0 + self.example_norm.len().max(1) as f32).ln();
         let mut q_norm = 0.0;
         let mut dots: HashMap<u32, f32> = HashMap::new();

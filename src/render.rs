@@ -41,7 +41,12 @@ pub struct Button {
 
 impl Reply {
     pub fn text(body: impl Into<String>) -> Reply {
-        Reply { title: None, body: body.into(), sources: Vec::new(), related: Vec::new() }
+        Reply {
+            title: None,
+            body: body.into(),
+            sources: Vec::new(),
+            related: Vec::new(),
+        }
     }
 
     /// The reply as plain text, with the related questions numbered.
@@ -73,7 +78,11 @@ impl Reply {
         if self.sources.is_empty() {
             return None;
         }
-        let label = if self.sources.len() == 1 { "Source" } else { "Sources" };
+        let label = if self.sources.len() == 1 {
+            "Source"
+        } else {
+            "Sources"
+        };
         let list: Vec<String> = self.sources.iter().map(cite).collect();
         Some(format!("{label}: {}.", list.join("; ")))
     }
@@ -132,7 +141,11 @@ pub fn render(kb: &Kb, target: &Target) -> Reply {
 /// The events in order: the key ones, or with `all` every one.
 pub fn timeline(kb: &Kb, all: bool) -> Reply {
     let key: Vec<&Event> = kb.events.iter().filter(|e| e.key).collect();
-    let events: Vec<&Event> = if all || key.is_empty() { kb.events.iter().collect() } else { key };
+    let events: Vec<&Event> = if all || key.is_empty() {
+        kb.events.iter().collect()
+    } else {
+        key
+    };
     let limit = if all { usize::MAX } else { MAX_LISTED_EVENTS };
     let mut body = list(&events, limit);
     if !all && events.len() < kb.events.len() {
@@ -172,7 +185,9 @@ fn event(kb: &Kb, e: &Event) -> Reply {
 fn on_date(kb: &Kb, q: &DateQuery) -> Reply {
     let events: Vec<&Event> = kb.events.iter().filter(|e| q.matches(&e.date)).collect();
     match events.as_slice() {
-        [] => Reply::text(format!("I have no events on {q} in my notes. Try /timeline.")),
+        [] => Reply::text(format!(
+            "I have no events on {q} in my notes. Try /timeline."
+        )),
         [one] => event(kb, one),
         many => {
             let on = if q.day.is_some() { "On" } else { "In" };
@@ -180,14 +195,25 @@ fn on_date(kb: &Kb, q: &DateQuery) -> Reply {
                 title: Some(format!("{on} {q}")),
                 body: list(many, MAX_LISTED_EVENTS),
                 sources: citations(kb, &cited_by(many)),
-                related: buttons(kb, &many.iter().take(3).map(|e| format!("event:{}", e.id)).collect::<Vec<_>>()),
+                related: buttons(
+                    kb,
+                    &many
+                        .iter()
+                        .take(3)
+                        .map(|e| format!("event:{}", e.id))
+                        .collect::<Vec<_>>(),
+                ),
             }
         }
     }
 }
 
 fn list(events: &[&Event], limit: usize) -> String {
-    let mut lines: Vec<String> = events.iter().take(limit).map(|e| format!("{} — {}", e.date, e.title)).collect();
+    let mut lines: Vec<String> = events
+        .iter()
+        .take(limit)
+        .map(|e| format!("{} — {}", e.date, e.title))
+        .collect();
     if events.len() > limit {
         lines.push(format!("…and {} more.", events.len() - limit));
     }
@@ -226,7 +252,10 @@ pub fn buttons(kb: &Kb, keys: &[String]) -> Vec<Button> {
     keys.iter()
         .filter_map(|key| {
             let target = Target::from_key(kb, key)?;
-            Some(Button { label: label(kb, &target), key: target.key(kb) })
+            Some(Button {
+                label: label(kb, &target),
+                key: target.key(kb),
+            })
         })
         .collect()
 }

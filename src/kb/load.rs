@@ -38,8 +38,16 @@ pub fn read_files(intents: &Path, data: &Path) -> SourceFiles {
     files.intents = read_dir(intents, &mut files.problems, true);
     let sources = data.join("sources.toml");
     match fs::read_to_string(&sources) {
-        Ok(text) => files.sources = Some(SourceFile { path: sources, text }),
-        Err(e) => files.problems.push(problem(&sources, format!("cannot read the sources file: {e}"))),
+        Ok(text) => {
+            files.sources = Some(SourceFile {
+                path: sources,
+                text,
+            })
+        }
+        Err(e) => files.problems.push(problem(
+            &sources,
+            format!("cannot read the sources file: {e}"),
+        )),
     }
     files.events = read_dir(&data.join("events"), &mut files.problems, true);
     files.actors = read_dir(&data.join("actors"), &mut files.problems, false);
@@ -74,5 +82,10 @@ fn read_dir(dir: &Path, problems: &mut Vec<Problem>, required: bool) -> Vec<Sour
 }
 
 fn problem(path: &Path, message: String) -> Problem {
-    Problem { path: path.to_path_buf(), line: 0, col: 0, message }
+    Problem {
+        path: path.to_path_buf(),
+        line: 0,
+        col: 0,
+        message,
+    }
 }

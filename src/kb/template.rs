@@ -23,7 +23,12 @@ pub struct TemplateError {
 }
 
 impl Templates {
-    pub fn new(events: &[Event], actors: &[Actor], topics: &[Topic], sources: &[Source]) -> Templates {
+    pub fn new(
+        events: &[Event],
+        actors: &[Actor],
+        topics: &[Topic],
+        sources: &[Source],
+    ) -> Templates {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         let events = table(events.iter().map(|e| {
@@ -41,7 +46,8 @@ impl Templates {
             (a.id.clone(), value)
         }));
         let topics = table(topics.iter().map(|t| {
-            let value = json!({"id": t.id, "name": t.name, "aliases": t.aliases, "summary": t.summary});
+            let value =
+                json!({"id": t.id, "name": t.name, "aliases": t.aliases, "summary": t.summary});
             (t.id.clone(), value)
         }));
         let sources = table(sources.iter().map(|s| {
@@ -56,27 +62,41 @@ impl Templates {
         env.add_function("topic", lookup("topic", topics));
         env.add_function("source", lookup("source", sources));
         env.add_filter("date", |iso: String| -> Result<String, Error> {
-            Date::parse_iso(&iso)
-                .map(|d| d.to_string())
-                .ok_or_else(|| Error::new(ErrorKind::InvalidOperation, format!("`{iso}` is not an ISO date")))
+            Date::parse_iso(&iso).map(|d| d.to_string()).ok_or_else(|| {
+                Error::new(
+                    ErrorKind::InvalidOperation,
+                    format!("`{iso}` is not an ISO date"),
+                )
+            })
         });
         Templates { env }
     }
 
     /// Renders an answer template; the result is trimmed.
     pub fn render(&self, source: &str) -> Result<String, TemplateError> {
-        self.env.render_str(source, ()).map(|s| s.trim().to_string()).map_err(|e| {
-            let mut message = e.detail().map_or_else(|| e.kind().to_string(), str::to_string);
-            if e.kind() == ErrorKind::UndefinedError && e.detail().is_none() {
-                message = "undefined value (an unknown variable or field)".to_string();
-            }
-            TemplateError { line: e.line().unwrap_or(1), message: format!("template: {message}") }
-        })
+        self.env
+            .render_str(source, ())
+            .map(|s| s.trim().to_string())
+            .map_err(|e| {
+                let mut message = e
+                    .detail()
+                    .map_or_else(|| e.kind().to_string(), str::to_string);
+                if e.kind() == ErrorKind::UndefinedError && e.detail().is_none() {
+                    message = "undefined value (an unknown variable or field)".to_string();
+                }
+                TemplateError {
+                    line: e.line().unwrap_or(1),
+                    message: format!("template: {message}"),
+                }
+            })
     }
 }
 
 fn table(rows: impl Iterator<Item = (String, serde_json::Value)>) -> Arc<HashMap<String, Value>> {
-    Arc::new(rows.map(|(id, v)| (id, Value::from(minijinja::value::Serde(v)))).collect())
+    Arc::new(
+        rows.map(|(id, v)| (id, Value::from(minijinja::value::Serde(v))))
+            .collect(),
+    )
 }
 
 fn lookup(
@@ -84,8 +104,11 @@ fn lookup(
     rows: Arc<HashMap<String, Value>>,
 ) -> impl Fn(String) -> Result<Value, Error> + Send + Sync + 'static {
     move |id: String| {
-        rows.get(&id)
-            .cloned()
-            .ok_or_else(|| Error::new(ErrorKind::InvalidOperation, format!("no {kind} with id `{id}`")))
+        rows.get(&id).cloned().ok_or_else(|| {
+            Error::new(
+                ErrorKind::InvalidOperation,
+                format!("no {kind} with id `{id}`"),
+            )
+        })
     }
 }

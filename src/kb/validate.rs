@@ -13,7 +13,10 @@ use serde::de::DeserializeOwned;
 use toml::Spanned;
 
 use super::template::Templates;
-use super::{Actor, Bot, Builtin, EntityKind, Event, Intent, KbError, KeywordGroup, Problem, SourceFile, SourceFiles};
+use super::{
+    Actor, Bot, Builtin, EntityKind, Event, Intent, KbError, KeywordGroup, Problem, SourceFile,
+    SourceFiles,
+};
 use super::{Kb, Source, Topic, raw};
 use crate::dates::Date;
 use crate::matcher::{self, Decision, Index, Target};
@@ -32,7 +35,9 @@ const MIN_EXAMPLES: usize = 3;
 
 /// Validates the files and builds the knowledge base.
 pub fn validate(files: SourceFiles) -> Result<Kb, KbError> {
-    let mut v = Validator { problems: files.problems.clone() };
+    let mut v = Validator {
+        problems: files.problems.clone(),
+    };
     let kb = v.build(&files);
     match kb {
         Some(kb) if v.problems.is_empty() => Ok(kb),
@@ -76,14 +81,22 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
 impl Validator {
     fn at(&mut self, at: At<'_>, span: Range<usize>, message: impl Into<String>) {
         let (line, col) = at.locate(span.start);
-        self.problems.push(Problem { path: at.path.to_path_buf(), line, col, message: message.into() });
+        self.problems.push(Problem {
+            path: at.path.to_path_buf(),
+            line,
+            col,
+            message: message.into(),
+        });
     }
 
     fn parse<T: DeserializeOwned>(&mut self, file: &SourceFile) -> Option<T> {
         match toml::from_str::<T>(&file.text) {
             Ok(v) => Some(v),
             Err(e) => {
-                let at = At { path: &file.path, text: &file.text };
+                let at = At {
+                    path: &file.path,
+                    text: &file.text,
+                };
                 let message = e.message().trim().replace('\n', " ");
                 self.at(at, e.span().unwrap_or(0..0), message);
                 None
@@ -91,12 +104,27 @@ impl Validator {
         }
     }
 
-    fn id(&mut self, at: At<'_>, id: &Spanned<String>, kind: &str, seen: &mut HashSet<String>) -> String {
+    fn id(
+        &mut self,
+        at: At<'_>,
+        id: &Spanned<String>,
+        kind: &str,
+        seen: &mut HashSet<String>,
+    ) -> String {
         let value = id.get_ref();
-        let valid = value.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-            && value.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "-_.".contains(c));
+        let valid = value
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+            && value
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "-_.".contains(c));
         if !valid {
-            self.at(at, id.span(), format!("{kind} id `{value}` must be lower case letters, digits, `-`, `_` or `.`"));
+            self.at(
+                at,
+                id.span(),
+                format!("{kind} id `{value}` must be lower case letters, digits, `-`, `_` or `.`"),
+            );
         }
         if !seen.insert(value.clone()) {
             self.at(at, id.span(), format!("duplicate {kind} id `{value}`"));
@@ -118,13 +146,22 @@ impl Validator {
             self.at(
                 at,
                 field.span(),
-                format!("`{}` is not an ISO date (YYYY-MM-DD, YYYY-MM or YYYY)", field.get_ref()),
+                format!(
+                    "`{}` is not an ISO date (YYYY-MM-DD, YYYY-MM or YYYY)",
+                    field.get_ref()
+                ),
             );
         }
         date
     }
 
-    fn refs(&mut self, at: At<'_>, refs: &[Spanned<String>], known: &HashSet<String>, kind: &str) -> Vec<String> {
+    fn refs(
+        &mut self,
+        at: At<'_>,
+        refs: &[Spanned<String>],
+        known: &HashSet<String>,
+        kind: &str,
+    ) -> Vec<String> {
         for r in refs {
             if !known.contains(r.get_ref()) {
                 self.at(at, r.span(), format!("unknown {kind} `{}`", r.get_ref()));
@@ -143,8 +180,11 @@ impl Validator {
         events.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.id.cmp(&b.id)));
 
         let templates = Templates::new(&events, &actors, &topics, &sources);
-        let parsed: Vec<(&SourceFile, raw::IntentFile)> =
-            files.intents.iter().filter_map(|f| self.parse(f).map(|raw| (f, raw))).collect();
+        let parsed: Vec<(&SourceFile, raw::IntentFile)> = files
+            .intents
+            .iter()
+            .filter_map(|f| self.parse(f).map(|raw| (f, raw)))
+            .collect();
         let lexicon = self.lexicon(&parsed);
         let bot = self.bot(&parsed, files);
         let (mut intents, located) = self.intents(&parsed, &templates, &source_ids, &lexicon);
@@ -153,7 +193,10 @@ impl Validator {
         let index = match Index::build(&intents, &lexicon, &actors, &topics, &events) {
             Ok(index) => index,
             Err(e) => {
-                let path = files.intents.first().map_or_else(|| Path::new("intents"), |f| &f.path);
+                let path = files
+                    .intents
+                    .first()
+                    .map_or_else(|| Path::new("intents"), |f| &f.path);
                 self.problems.push(Problem {
                     path: path.to_path_buf(),
                     line: 0,
@@ -163,17 +206,43 @@ impl Validator {
                 return None;
             }
         };
-        let intent_ix = intents.iter().enumerate().map(|(i, it)| (it.id.clone(), i)).collect();
-        let source_ix = sources.iter().enumerate().map(|(i, s)| (s.id.clone(), i)).collect();
-        let kb = Kb { bot: bot?, sources, events, actors, topics, intents, lexicon, index, source_ix, intent_ix };
+        let intent_ix = intents
+            .iter()
+            .enumerate()
+            .map(|(i, it)| (it.id.clone(), i))
+            .collect();
+        let source_ix = sources
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.clone(), i))
+            .collect();
+        let kb = Kb {
+            bot: bot?,
+            sources,
+            events,
+            actors,
+            topics,
+            intents,
+            lexicon,
+            index,
+            source_ix,
+            intent_ix,
+        };
 
         // Checks that need the whole knowledge base: references and examples.
         let located: Vec<&Located> = order.iter().map(|&i| &located[i]).collect();
         for (intent, loc) in kb.intents.iter().zip(&located) {
-            let at = At { path: &loc.file.path, text: &loc.file.text };
+            let at = At {
+                path: &loc.file.path,
+                text: &loc.file.text,
+            };
             for r in &loc.related {
                 if Target::from_key(&kb, r.get_ref()).is_none() {
-                    self.at(at, r.span(), format!("unknown related intent `{}`", r.get_ref()));
+                    self.at(
+                        at,
+                        r.span(),
+                        format!("unknown related intent `{}`", r.get_ref()),
+                    );
                 }
             }
             self.examples(&kb, intent, loc);
@@ -184,8 +253,13 @@ impl Validator {
 
     fn sources(&mut self, file: Option<&SourceFile>) -> Vec<Source> {
         let Some(file) = file else { return Vec::new() };
-        let Some(raw) = self.parse::<raw::SourceFile>(file) else { return Vec::new() };
-        let at = At { path: &file.path, text: &file.text };
+        let Some(raw) = self.parse::<raw::SourceFile>(file) else {
+            return Vec::new();
+        };
+        let at = At {
+            path: &file.path,
+            text: &file.text,
+        };
         let mut seen = HashSet::new();
         raw.source
             .iter()
@@ -196,15 +270,28 @@ impl Validator {
                     title: self.text(at, &s.title, "title"),
                     publisher: self.text(at, &s.publisher, "publisher"),
                     date: s.date.as_ref().and_then(|d| self.date(at, d)),
-                    url: s.url.as_ref().map(|u| u.get_ref().trim().to_string()).filter(|u| !u.is_empty()),
+                    url: s
+                        .url
+                        .as_ref()
+                        .map(|u| u.get_ref().trim().to_string())
+                        .filter(|u| !u.is_empty()),
                 }
             })
             .collect()
     }
 
-    fn cited(&mut self, at: At<'_>, sources: &Spanned<Vec<Spanned<String>>>, known: &HashSet<String>) -> Vec<String> {
+    fn cited(
+        &mut self,
+        at: At<'_>,
+        sources: &Spanned<Vec<Spanned<String>>>,
+        known: &HashSet<String>,
+    ) -> Vec<String> {
         if sources.get_ref().is_empty() {
-            self.at(at, sources.span(), "`sources` is empty: every fact names its source");
+            self.at(
+                at,
+                sources.span(),
+                "`sources` is empty: every fact names its source",
+            );
         }
         self.refs(at, sources.get_ref(), known, "source")
     }
@@ -213,20 +300,32 @@ impl Validator {
         let mut seen = HashSet::new();
         let mut out = Vec::new();
         for file in files {
-            let Some(a) = self.parse::<raw::Actor>(file) else { continue };
-            let at = At { path: &file.path, text: &file.text };
+            let Some(a) = self.parse::<raw::Actor>(file) else {
+                continue;
+            };
+            let at = At {
+                path: &file.path,
+                text: &file.text,
+            };
             let kind = EntityKind::parse(a.kind.get_ref()).unwrap_or_else(|| {
                 self.at(
                     at,
                     a.kind.span(),
-                    format!("unknown kind `{}` (person, organisation, country or company)", a.kind.get_ref()),
+                    format!(
+                        "unknown kind `{}` (person, organisation, country or company)",
+                        a.kind.get_ref()
+                    ),
                 );
                 EntityKind::Organisation
             });
             out.push(Actor {
                 id: self.id(at, &a.id, "actor", &mut seen),
                 name: self.text(at, &a.name, "name"),
-                aliases: a.aliases.iter().map(|x| self.text(at, x, "alias")).collect(),
+                aliases: a
+                    .aliases
+                    .iter()
+                    .map(|x| self.text(at, x, "alias"))
+                    .collect(),
                 kind,
                 role: a.role.as_ref().map(|r| self.text(at, r, "role")),
                 summary: self.text(at, &a.summary, "summary"),
@@ -240,12 +339,21 @@ impl Validator {
         let mut seen = HashSet::new();
         let mut out = Vec::new();
         for file in files {
-            let Some(t) = self.parse::<raw::Topic>(file) else { continue };
-            let at = At { path: &file.path, text: &file.text };
+            let Some(t) = self.parse::<raw::Topic>(file) else {
+                continue;
+            };
+            let at = At {
+                path: &file.path,
+                text: &file.text,
+            };
             out.push(Topic {
                 id: self.id(at, &t.id, "topic", &mut seen),
                 name: self.text(at, &t.name, "name"),
-                aliases: t.aliases.iter().map(|x| self.text(at, x, "alias")).collect(),
+                aliases: t
+                    .aliases
+                    .iter()
+                    .map(|x| self.text(at, x, "alias"))
+                    .collect(),
                 summary: self.text(at, &t.summary, "summary"),
                 sources: self.cited(at, &t.sources, sources),
             });
@@ -253,22 +361,40 @@ impl Validator {
         out
     }
 
-    fn events(&mut self, files: &[SourceFile], sources: &HashSet<String>, actors: &HashSet<String>) -> Vec<Event> {
+    fn events(
+        &mut self,
+        files: &[SourceFile],
+        sources: &HashSet<String>,
+        actors: &HashSet<String>,
+    ) -> Vec<Event> {
         let mut seen = HashSet::new();
         let mut out = Vec::new();
         for file in files {
-            let Some(e) = self.parse::<raw::Event>(file) else { continue };
-            let at = At { path: &file.path, text: &file.text };
+            let Some(e) = self.parse::<raw::Event>(file) else {
+                continue;
+            };
+            let at = At {
+                path: &file.path,
+                text: &file.text,
+            };
             let id = self.id(at, &e.id, "event", &mut seen);
             let date = self.date(at, &e.date);
             let added = e.added.as_ref().and_then(|d| self.date(at, d));
             let event = Event {
                 id,
-                date: date.unwrap_or(Date { year: 0, month: None, day: None }),
+                date: date.unwrap_or(Date {
+                    year: 0,
+                    month: None,
+                    day: None,
+                }),
                 title: self.text(at, &e.title, "title"),
                 summary: self.text(at, &e.summary, "summary"),
                 actors: self.refs(at, &e.actors, actors, "actor"),
-                tags: e.tags.iter().map(|t| t.get_ref().trim().to_string()).collect(),
+                tags: e
+                    .tags
+                    .iter()
+                    .map(|t| t.get_ref().trim().to_string())
+                    .collect(),
                 sources: self.cited(at, &e.sources, sources),
                 note: e.note.as_ref().map(|n| self.text(at, n, "note")),
                 added,
@@ -283,17 +409,30 @@ impl Validator {
         let mut seen: HashMap<Vec<String>, String> = HashMap::new();
         let mut out = Vec::new();
         for (file, raw) in files {
-            let Some(lexicon) = &raw.lexicon else { continue };
-            let at = At { path: &file.path, text: &file.text };
-            let canonical: BTreeMap<&String, &Spanned<Vec<Spanned<String>>>> = lexicon.get_ref().iter().collect();
+            let Some(lexicon) = &raw.lexicon else {
+                continue;
+            };
+            let at = At {
+                path: &file.path,
+                text: &file.text,
+            };
+            let canonical: BTreeMap<&String, &Spanned<Vec<Spanned<String>>>> =
+                lexicon.get_ref().iter().collect();
             for (term, variants) in canonical {
                 let term_folded = text::fold(term);
                 if term_folded.is_empty() {
-                    self.at(at, variants.span(), format!("lexicon term `{term}` has no letters"));
+                    self.at(
+                        at,
+                        variants.span(),
+                        format!("lexicon term `{term}` has no letters"),
+                    );
                     continue;
                 }
                 for variant in variants.get_ref() {
-                    let words: Vec<String> = text::fold(variant.get_ref()).split(' ').map(str::to_string).collect();
+                    let words: Vec<String> = text::fold(variant.get_ref())
+                        .split(' ')
+                        .map(str::to_string)
+                        .collect();
                     if words.iter().all(String::is_empty) {
                         self.at(at, variant.span(), "lexicon variant has no letters");
                         continue;
@@ -303,7 +442,10 @@ impl Validator {
                             self.at(
                                 at,
                                 variant.span(),
-                                format!("lexicon variant `{}` is already under `{other}`", variant.get_ref()),
+                                format!(
+                                    "lexicon variant `{}` is already under `{other}`",
+                                    variant.get_ref()
+                                ),
                             );
                         }
                         continue;
@@ -320,9 +462,16 @@ impl Validator {
         let mut found: Option<Bot> = None;
         for (file, raw) in files {
             let Some(bot) = &raw.bot else { continue };
-            let at = At { path: &file.path, text: &file.text };
+            let at = At {
+                path: &file.path,
+                text: &file.text,
+            };
             if found.is_some() {
-                self.at(at, bot.span(), "a second [bot] table: there must be exactly one");
+                self.at(
+                    at,
+                    bot.span(),
+                    "a second [bot] table: there must be exactly one",
+                );
                 continue;
             }
             let b = bot.get_ref();
@@ -334,7 +483,11 @@ impl Validator {
             });
         }
         if found.is_none() {
-            let path = all.intents.first().map_or_else(|| Path::new("intents").to_path_buf(), |f| f.path.clone());
+            let path = all
+                .intents
+                .first()
+                .and_then(|f| f.path.parent())
+                .map_or_else(|| Path::new("intents").to_path_buf(), Path::to_path_buf);
             self.problems.push(Problem {
                 path,
                 line: 0,
@@ -347,12 +500,21 @@ impl Validator {
 
     fn suggestions(&mut self, kb: &Kb, files: &SourceFiles) {
         for file in &files.intents {
-            let Ok(raw) = toml::from_str::<raw::IntentFile>(&file.text) else { continue };
+            let Ok(raw) = toml::from_str::<raw::IntentFile>(&file.text) else {
+                continue;
+            };
             let Some(bot) = raw.bot else { continue };
-            let at = At { path: &file.path, text: &file.text };
+            let at = At {
+                path: &file.path,
+                text: &file.text,
+            };
             for s in &bot.get_ref().suggestions {
                 if Target::from_key(kb, s.get_ref()).is_none() {
-                    self.at(at, s.span(), format!("unknown suggested intent `{}`", s.get_ref()));
+                    self.at(
+                        at,
+                        s.span(),
+                        format!("unknown suggested intent `{}`", s.get_ref()),
+                    );
                 }
             }
         }
@@ -369,17 +531,28 @@ impl Validator {
         let mut intents = Vec::new();
         let mut located = Vec::new();
         for (file, raw) in files {
-            let at = At { path: &file.path, text: &file.text };
+            let at = At {
+                path: &file.path,
+                text: &file.text,
+            };
             for spanned in &raw.intent {
                 let r = spanned.get_ref();
                 let id = self.id(at, &r.id, "intent", &mut seen);
                 if RESERVED_IDS.contains(&id.as_str()) {
-                    self.at(at, r.id.span(), format!("intent id `{id}` is reserved for a built-in intent"));
+                    self.at(
+                        at,
+                        r.id.span(),
+                        format!("intent id `{id}` is reserved for a built-in intent"),
+                    );
                 }
                 let builtin = r.builtin.as_ref().and_then(|b| match b.get_ref().as_str() {
                     "timeline" => Some(Builtin::Timeline),
                     other => {
-                        self.at(at, b.span(), format!("unknown builtin `{other}` (the only one is `timeline`)"));
+                        self.at(
+                            at,
+                            b.span(),
+                            format!("unknown builtin `{other}` (the only one is `timeline`)"),
+                        );
                         None
                     }
                 });
@@ -389,7 +562,10 @@ impl Validator {
                     self.at(
                         at,
                         r.id.span(),
-                        format!("intent `{id}` has {} examples; give at least {MIN_EXAMPLES}", r.examples.len()),
+                        format!(
+                            "intent `{id}` has {} examples; give at least {MIN_EXAMPLES}",
+                            r.examples.len()
+                        ),
                     );
                 }
                 let answer = match (&r.answer, builtin) {
@@ -424,7 +600,11 @@ impl Validator {
                     small_talk: r.small_talk,
                     builtin,
                 });
-                located.push(Located { file, related: r.related.clone(), examples: r.examples.clone() });
+                located.push(Located {
+                    file,
+                    related: r.related.clone(),
+                    examples: r.examples.clone(),
+                });
             }
         }
         (intents, located)
@@ -490,7 +670,11 @@ impl Validator {
                         Some(stems)
                     })
                     .collect();
-                KeywordGroup { any, weight: raw.weight, required: raw.required }
+                KeywordGroup {
+                    any,
+                    weight: raw.weight,
+                    required: raw.required,
+                }
             })
             .collect()
     }
@@ -507,7 +691,9 @@ impl Validator {
                     self.at(
                         at,
                         answer.span(),
-                        format!("answer renders to {chars} characters; keep it under {MAX_ANSWER_CHARS}"),
+                        format!(
+                            "answer renders to {chars} characters; keep it under {MAX_ANSWER_CHARS}"
+                        ),
                     );
                 }
                 text
@@ -519,7 +705,12 @@ impl Validator {
                 let first = usize::from(raw.starts_with("\"\"\"\n") || raw.starts_with("'''\n"));
                 let line = line + first + e.line - 1;
                 let col = if first + e.line - 1 == 0 { col } else { 1 };
-                self.problems.push(Problem { path: at.path.to_path_buf(), line, col, message: e.message });
+                self.problems.push(Problem {
+                    path: at.path.to_path_buf(),
+                    line,
+                    col,
+                    message: e.message,
+                });
                 String::new()
             }
         }
@@ -527,20 +718,36 @@ impl Validator {
 
     /// Each example must be answered with its own intent.
     fn examples(&mut self, kb: &Kb, intent: &Intent, loc: &Located<'_>) {
-        let at = At { path: &loc.file.path, text: &loc.file.text };
-        let own = kb.intent_ix[&intent.id];
+        let at = At {
+            path: &loc.file.path,
+            text: &loc.file.text,
+        };
         for example in &loc.examples {
             let m = matcher::best_match(kb, example.get_ref());
             let why = match &m.decision {
-                Decision::Answer(Target::Intent(i)) if *i == own => continue,
-                Decision::Answer(other) => format!("resolves to `{}` (score {:.2})", other.key(kb), m.score()),
+                Decision::Answer(Target::Intent(i)) if kb.intents[*i].id == intent.id => continue,
+                Decision::Answer(other) => {
+                    format!("resolves to `{}` (score {:.2})", other.key(kb), m.score())
+                }
                 Decision::Choices(choices) => format!(
                     "is ambiguous: \"did you mean\" {}",
-                    choices.iter().map(|c| format!("`{}`", c.key(kb))).collect::<Vec<_>>().join(", ")
+                    choices
+                        .iter()
+                        .map(|c| format!("`{}`", c.key(kb)))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
                 Decision::Decline => format!("is declined (best score {:.2})", m.score()),
             };
-            self.at(at, example.span(), format!("example \"{}\" of intent `{}` {why}", example.get_ref(), intent.id));
+            self.at(
+                at,
+                example.span(),
+                format!(
+                    "example \"{}\" of intent `{}` {why}",
+                    example.get_ref(),
+                    intent.id
+                ),
+            );
         }
     }
 }
@@ -557,6 +764,9 @@ fn sort_intents(intents: &mut Vec<Intent>) -> Vec<usize> {
     let mut order: Vec<usize> = (0..intents.len()).collect();
     order.sort_by(|&a, &b| intents[a].id.cmp(&intents[b].id).then(a.cmp(&b)));
     let mut old: Vec<Option<Intent>> = std::mem::take(intents).into_iter().map(Some).collect();
-    *intents = order.iter().map(|&i| old[i].take().expect("each index once")).collect();
+    *intents = order
+        .iter()
+        .map(|&i| old[i].take().expect("each index once"))
+        .collect();
     order
 }

@@ -1,1 +1,10 @@
+//! One integration-test binary (see STYLE.md §5): modules by subject.
 
+mod cli;
+mod golden;
+mod matcher;
+mod properties;
+mod question_sets;
+mod support;
+mod tidy;
+mod validation;

@@ -1,0 +1,184 @@
+//! The command-line contract (PRODUCT.md), through the real binary.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn briefbot(args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_briefbot"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("TELOXIDE_TOKEN")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run briefbot");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn check_passes_on_the_shipped_knowledge() {
+    let out = briefbot(&["check"], "");
+    assert!(
+        out.status.success(),
+        "{}{}",
+        stdout(&out),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout(&out).starts_with("ok: "));
+}
+
+#[test]
+fn check_reports_every_problem_and_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = env!("CARGO_MANIFEST_DIR");
+    let intents = dir.path().join("intents");
+    std::fs::create_dir(&intents).unwrap();
+    for entry in std::fs::read_dir(format!("{root}/intents")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, intents.join(path.file_name().unwrap())).unwrap();
+    }
+    std::fs::write(
+        intents.join("zz-broken.toml"),
+        "[[intent]]\nid = \"broken\"\npatterns = ['(']\n",
+    )
+    .unwrap();
+    std::fs::write(intents.join("zz-bad.toml"), "[[intent\n").unwrap();
+    let out = briefbot(&["--intents", intents.to_str().unwrap(), "check"], "");
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.ends_with("zz-bad.toml:1:9: unclosed array of tables, expected `]]`")),
+        "{text}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("zz-broken.toml:3:13: invalid pattern `(` of intent `broken`")),
+        "{text}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("zz-broken.toml:2:6: intent `broken` has no `answer`")),
+        "{text}"
+    );
+    // The bot refuses to answer from broken knowledge.
+    let ask = briefbot(&["--intents", intents.to_str().unwrap(), "ask", "hi"], "");
+    assert_eq!(ask.status.code(), Some(1));
+    assert!(stdout(&ask).is_empty());
+}
+
+#[test]
+fn ask_json_has_the_contract_fields() {
+    let out = briefbot(&["ask", "--json", "who hacked albania"], "");
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(v["question"], "who hacked albania");
+    assert_eq!(v["matched"], true);
+    assert!(v["intent"].is_string());
+    assert!(v["score"].is_number());
+    assert!(v["reply"].as_str().unwrap().contains("Iran"));
+}
+
+#[test]
+fn ask_jsonl_answers_every_line_in_order() {
+    let input = "hi\nwhat is the capital of germany\n\n\u{1F600}\u{1F600}\nwho is xhacka\n";
+    let out = briefbot(&["ask", "--jsonl"], input);
+    assert!(out.status.success());
+    let rows: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 5);
+    let questions: Vec<&str> = rows
+        .iter()
+        .map(|r| r["question"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        questions,
+        [
+            "hi",
+            "what is the capital of germany",
+            "",
+            "\u{1F600}\u{1F600}",
+            "who is xhacka"
+        ]
+    );
+    assert_eq!(rows[0]["matched"], true);
+    assert_eq!(rows[1]["matched"], false);
+    assert_eq!(rows[1]["intent"], serde_json::Value::Null);
+    assert_eq!(rows[2]["matched"], false);
+    assert_eq!(rows[4]["matched"], true);
+}
+
+#[test]
+fn plain_ask_prints_the_reply() {
+    let out = briefbot(&["ask", "When did Albania cut ties with Iran?"], "");
+    assert!(out.status.success());
+    let text = stdout(&out);
+    assert!(text.contains("7 September 2022"), "{text}");
+    assert!(text.contains("Source"), "{text}");
+}
+
+#[test]
+fn chat_reads_piped_stdin_with_commands_and_numbers() {
+    let out = briefbot(
+        &["chat"],
+        "/timeline\nwho hacked albania\n1\n/quit\nnever answered\n",
+    );
+    assert!(out.status.success());
+    let text = stdout(&out);
+    assert!(text.contains("Timeline"), "{text}");
+    assert!(text.contains("Goodbye."), "{text}");
+    assert!(!text.contains("never answered"));
+}
+
+#[test]
+fn no_token_means_local_chat_with_a_hint() {
+    let out = briefbot(&[], "hi\n");
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("TELOXIDE_TOKEN"));
+    assert!(!stdout(&out).is_empty());
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(briefbot(&["frobnicate"], "").status.code(), Some(2));
+    assert_eq!(briefbot(&["ask"], "").status.code(), Some(2));
+}
+
+#[test]
+fn explain_shows_each_step() {
+    let out = briefbot(&["explain", "who hackd albnia"], "");
+    let text = stdout(&out);
+    for needle in [
+        "normalised: who hackd albnia",
+        "corrected:",
+        "albnia -> albania",
+        "candidates:",
+        "decision:   answer",
+    ] {
+        assert!(text.contains(needle), "missing {needle:?} in\n{text}");
+    }
+}
+
+#[test]
+fn brief_prints_a_briefing() {
+    let out = briefbot(&["brief"], "");
+    assert!(out.status.success());
+    assert!(stdout(&out).starts_with("Briefing"));
+}

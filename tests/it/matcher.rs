@@ -1,0 +1,170 @@
+//! Matcher behaviour on a small fixture knowledge base, through one helper.
+
+use briefbot::answer::{ChatState, answer};
+use briefbot::matcher::{Decision, best_match};
+use expect_test::{Expect, expect};
+
+use crate::support::TestKb;
+
+#[track_caller]
+fn check(question: &str, expected: Expect) {
+    let kb = TestKb::new().build().unwrap_or_else(|e| panic!("{e}"));
+    let m = best_match(&kb, question);
+    let actual = match &m.decision {
+        Decision::Answer(t) => format!("answer {}", t.key(&kb)),
+        Decision::Choices(ts) => format!(
+            "choices {}",
+            ts.iter().map(|t| t.key(&kb)).collect::<Vec<_>>().join(", ")
+        ),
+        Decision::Decline => "decline".to_string(),
+    };
+    expected.assert_eq(&actual);
+}
+
+#[test]
+fn plain_questions() {
+    check("When was the attack?", expect!["answer attack.when"]);
+    check("who was behind the hack", expect!["answer attack.who"]);
+    check("hello", expect!["answer hello"]);
+}
+
+#[test]
+fn lexicon_typos_and_word_order() {
+    check("cyber attack: what date?", expect!["answer attack.when"]);
+    check(
+        "who is responsibel for the breach",
+        expect!["answer attack.who"],
+    );
+    check("WHEN WAS THE CYBERATACK", expect!["answer attack.when"]);
+}
+
+#[test]
+fn entities_by_name_and_alias() {
+    check("Tehran?", expect!["answer lookup:iran"]);
+    check("who is teheran", expect!["answer lookup:iran"]);
+}
+
+#[test]
+fn dates_in_common_forms() {
+    check("what happened on 15 July", expect!["answer on-date:07-15"]);
+    check("July 15th 2022", expect!["answer on-date:2022-07-15"]);
+    check("2022-07-15", expect!["answer on-date:2022-07-15"]);
+    check("events in july 2022", expect!["answer on-date:2022-07"]);
+}
+
+#[test]
+fn builtin_timeline() {
+    check("show me the timeline", expect!["answer timeline"]);
+}
+
+#[test]
+fn out_of_scope_is_declined_even_with_a_known_word() {
+    check("what is the population of iran", expect!["decline"]);
+    check("write me a poem", expect!["decline"]);
+    check("", expect!["decline"]);
+    check("zzzz", expect!["decline"]);
+}
+
+#[test]
+fn numbers_pick_the_offered_follow_ups() {
+    let kb = TestKb::new().build().unwrap();
+    let first = answer(&kb, &ChatState::default(), "when was the attack");
+    assert_eq!(first.reply.related[0].key, "attack.who");
+    let second = answer(&kb, &first.state(), "1");
+    assert_eq!(second.intent.as_deref(), Some("attack.who"));
+    // Without an offer, a number is just a question.
+    assert!(!answer(&kb, &ChatState::default(), "1").matched);
+}
+
+#[test]
+fn same_question_same_reply() {
+    let kb = TestKb::new().build().unwrap();
+    let a = answer(&kb, &ChatState::default(), "who hacked them?");
+    let b = answer(&kb, &ChatState::default(), "who hacked them?");
+    assert_eq!(a, b);
+}
+
+#[test]
+fn answers_render_data_through_templates() {
+    let kb = TestKb::new().build().unwrap();
+    let out = answer(&kb, &ChatState::default(), "when was the attack")
+        .reply
+        .to_plain();
+    expect![[r#"
+        When the attack happened
+        On 15 July 2022.
+        Source: news analysis "A test article" (2022).
+
+        More:
+          1. who was behind the attack
+          2. timeline"#]]
+    .assert_eq(&out);
+}
+
+#[test]
+fn changing_an_event_date_changes_the_answer() {
+    let moved = crate::support::EVENT.replace("2022-07-15", "2022-07-17");
+    let kb = TestKb::new()
+        .event("data/events/july-attack.toml", &moved)
+        .build()
+        .unwrap();
+    let out = answer(&kb, &ChatState::default(), "when was the attack")
+        .reply
+        .to_plain();
+    assert!(out.contains("On 17 July 2022."), "{out}");
+}
+
+#[test]
+fn commands_share_the_pipeline() {
+    let kb = TestKb::new().build().unwrap();
+    let state = ChatState::default();
+    assert!(
+        answer(&kb, &state, "/timeline")
+            .reply
+            .body
+            .contains("15 July 2022 — Cyberattack on the government")
+    );
+    assert_eq!(
+        answer(&kb, &state, "/who tehran").intent.as_deref(),
+        Some("lookup:iran")
+    );
+    assert_eq!(
+        answer(&kb, &state, "/event 2022-07-15").intent.as_deref(),
+        Some("on-date:2022-07-15")
+    );
+    assert_eq!(
+        answer(&kb, &state, "/event july-attack").intent.as_deref(),
+        Some("event:july-attack")
+    );
+    assert_eq!(
+        answer(&kb, &state, "/ask@testbot when was the attack")
+            .intent
+            .as_deref(),
+        Some("attack.when")
+    );
+    assert!(
+        answer(&kb, &state, "/help")
+            .reply
+            .body
+            .contains("/timeline")
+    );
+    assert!(!answer(&kb, &state, "/nonsense").matched);
+    assert!(answer(&kb, &state, "/quit").quit);
+}
+
+#[test]
+fn topics_are_looked_up_by_alias() {
+    let topic = "id = \"jcpoa\"\nname = \"JCPOA\"\naliases = [\"Iran nuclear deal\"]\nsummary = \"The 2015 deal.\"\nsources = [\"article\"]\n";
+    let kb = TestKb::new()
+        .topic("data/topics/jcpoa.toml", topic)
+        .build()
+        .unwrap();
+    let outcome = answer(&kb, &ChatState::default(), "what is the iran nuclear deal?");
+    assert_eq!(outcome.intent.as_deref(), Some("lookup:jcpoa"));
+    assert!(
+        outcome
+            .reply
+            .to_plain()
+            .starts_with("JCPOA\nThe 2015 deal.\nSource: ")
+    );
+}

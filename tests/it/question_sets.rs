@@ -1,0 +1,120 @@
+//! The question sets in `tests/data`, through the real binary's
+//! `ask --jsonl` and scored as `shared/eval/score.py` scores them.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use briefbot::eval;
+
+struct Score {
+    in_scope: (usize, usize),
+    oos: (usize, usize),
+    small_talk: (usize, usize),
+    failures: Vec<String>,
+}
+
+fn pct((ok, n): (usize, usize)) -> f64 {
+    if n == 0 {
+        100.0
+    } else {
+        100.0 * ok as f64 / n as f64
+    }
+}
+
+fn score(file: &str) -> Score {
+    let text = std::fs::read_to_string(format!("{}/tests/data/{file}", env!("CARGO_MANIFEST_DIR")))
+        .unwrap();
+    let items = eval::parse(&text).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_briefbot"))
+        .args(["ask", "--jsonl"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let input: String = items
+        .iter()
+        .map(|i| format!("{}\n", i.q.replace('\n', " ")))
+        .collect();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let rows: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), items.len());
+    let mut s = Score {
+        in_scope: (0, 0),
+        oos: (0, 0),
+        small_talk: (0, 0),
+        failures: Vec::new(),
+    };
+    for (item, row) in items.iter().zip(&rows) {
+        let matched = row["matched"].as_bool().unwrap();
+        let reply = row["reply"].as_str().unwrap();
+        let (slot, ok) = if item.oos {
+            (&mut s.oos, !matched)
+        } else if item.small_talk {
+            (&mut s.small_talk, matched)
+        } else {
+            let folded = eval::fold(reply);
+            let ok = matched
+                && reply.chars().count() <= eval::MAX_REPLY_CHARS
+                && item
+                    .expect
+                    .iter()
+                    .all(|alts| alts.iter().any(|a| folded.contains(&eval::fold(a))));
+            (&mut s.in_scope, ok)
+        };
+        slot.1 += 1;
+        if ok {
+            slot.0 += 1;
+        } else {
+            s.failures.push(format!(
+                "{} -> {} {}",
+                item.q,
+                row["intent"],
+                reply.replace('\n', " | ")
+            ));
+        }
+    }
+    s
+}
+
+#[track_caller]
+fn assert_at_least(s: &Score, in_scope: f64, oos: f64) {
+    let report = s.failures.join("\n");
+    assert!(
+        pct(s.in_scope) >= in_scope,
+        "in scope {:?} below {in_scope}%:\n{report}",
+        s.in_scope
+    );
+    assert!(
+        pct(s.oos) >= oos,
+        "out of scope {:?} below {oos}%:\n{report}",
+        s.oos
+    );
+    assert_eq!(s.small_talk.0, s.small_talk.1, "small talk:\n{report}");
+}
+
+#[test]
+fn dev_questions() {
+    assert_at_least(&score("dev-questions.jsonl"), 95.0, 95.0);
+}
+
+#[test]
+fn every_article_fact_is_reachable() {
+    assert_at_least(&score("article-facts.jsonl"), 95.0, 100.0);
+}
+
+#[test]
+fn held_out_phrasings() {
+    assert_at_least(&score("heldout.jsonl"), 90.0, 90.0);
+}

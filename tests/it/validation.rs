@@ -1,0 +1,153 @@
+//! Broken knowledge files: every problem reported, located, and nothing loaded.
+
+use expect_test::expect;
+
+use crate::support::{INTENTS, TestKb};
+
+#[test]
+fn the_fixture_is_valid() {
+    expect!["no problems"].assert_eq(&TestKb::new().problems());
+}
+
+#[test]
+fn bad_toml_is_located() {
+    let problems = TestKb::new()
+        .intents("intents/bad.toml", "[[intent]]\nid = \"x\"\ntitle = \n")
+        .problems();
+    expect!["intents/bad.toml:3:9: string values must be quoted, expected literal string"]
+        .assert_eq(&problems);
+}
+
+#[test]
+fn unknown_and_missing_fields() {
+    let unknown = TestKb::new()
+        .actor(
+            "data/actors/iran.toml",
+            &crate::support::ACTOR.replace("kind =", "knd ="),
+        )
+        .problems();
+    expect!["data/actors/iran.toml:5:1: unknown field `knd`, expected one of `id`, `name`, `aliases`, `kind`, `role`, `summary`, `sources`"].assert_eq(&unknown.lines().next().unwrap_or_default());
+    let extra = TestKb::new()
+        .event(
+            "data/events/july-attack.toml",
+            &format!("{}\ncolour = \"red\"\n", crate::support::EVENT),
+        )
+        .problems();
+    assert!(
+        extra.starts_with("data/events/july-attack.toml:10:1: unknown field `colour`"),
+        "{extra}"
+    );
+}
+
+#[test]
+fn every_problem_in_one_run() {
+    let broken = INTENTS
+        .replace(
+            r"patterns = ['\bwho\b.*\battack']",
+            r"patterns = ['\bwho(', 'Who']",
+        )
+        .replace(
+            "related = [\"attack.who\", \"timeline\"]",
+            "related = [\"attack.why\", \"timeline\"]",
+        )
+        .replace("{{ actor('iran').name }}", "{{ actor('iraq').name }}")
+        .replace(
+            "sources = [\"article\"]\n\n[[intent]]\nid = \"timeline\"",
+            "sources = [\"articel\"]\n\n[[intent]]\nid = \"timeline\"",
+        );
+    let problems = TestKb::new()
+        .intents("intents/attack.toml", &broken)
+        .intents("intents/more.toml", "[[intent]]\nid = \"hello\"\nsmall_talk = true\nexamples = [\"a\", \"b\", \"c\"]\nanswer = \"Hi\"\n")
+        .problems();
+    expect![[r#"
+        intents/attack.toml:11:12: unknown related intent `attack.why`
+        intents/attack.toml:17:13: invalid pattern `\bwho(` of intent `attack.who`: error: unclosed group
+        intents/attack.toml:17:23: pattern `Who` of intent `attack.who` has upper-case letters; questions are matched in lower case
+        intents/attack.toml:23:10: template: no actor with id `iraq`
+        intents/attack.toml:25:12: unknown source `articel`
+        intents/more.toml:2:6: duplicate intent id `hello`
+        intents/more.toml:4:13: example "a" of intent `hello` is declined (best score 0.00)"#]]
+    .assert_eq(&problems);
+}
+
+#[test]
+fn unknown_references_in_data() {
+    let event = crate::support::EVENT
+        .replace("actors = [\"iran\"]", "actors = [\"iraq\"]")
+        .replace("2022-07-15", "2022-13-01");
+    let problems = TestKb::new()
+        .event("data/events/july-attack.toml", &event)
+        .problems();
+    expect![[r#"
+        data/events/july-attack.toml:3:8: `2022-13-01` is not an ISO date (YYYY-MM-DD, YYYY-MM or YYYY)
+        data/events/july-attack.toml:6:11: unknown actor `iraq`"#]]
+    .assert_eq(&problems);
+}
+
+#[test]
+fn template_errors_point_at_their_line() {
+    let broken = INTENTS.replace(
+        "answer = \"On {{ event('july-attack').date | date }}.\"",
+        "answer = \"\"\"\nFirst line.\nOn {{ event('july-attack').when }}.\n\"\"\"",
+    );
+    let problems = TestKb::new()
+        .intents("intents/attack.toml", &broken)
+        .problems();
+    assert!(
+        problems.starts_with("intents/attack.toml:12:1: template: "),
+        "{problems}"
+    );
+}
+
+#[test]
+fn examples_must_resolve_to_their_own_intent() {
+    let broken = INTENTS.replace("\"date of the cyberattack\"", "\"who hacked them all\"");
+    let problems = TestKb::new()
+        .intents("intents/attack.toml", &broken)
+        .problems();
+    expect![[r#"intents/attack.toml:9:68: example "who hacked them all" of intent `attack.when` resolves to `attack.who` (score 0.70)"#]]
+        .assert_eq(&problems);
+}
+
+#[test]
+fn duplicate_ids_and_lexicon_clashes() {
+    let problems = TestKb::new()
+        .actor("data/actors/iran2.toml", crate::support::ACTOR)
+        .intents("intents/lex2.toml", "[lexicon]\nbreak = [\"hack\"]\n")
+        .problems();
+    expect![[r#"
+        data/actors/iran2.toml:2:6: duplicate actor id `iran`
+        intents/lex2.toml:2:10: lexicon variant `hack` is already under `attack`"#]]
+    .assert_eq(&problems);
+}
+
+#[test]
+fn pathological_patterns_are_refused() {
+    let broken = INTENTS.replace(
+        r"patterns = ['\bwho\b.*\battack']",
+        r"patterns = ['(\w{100}){100}', '.*']",
+    );
+    let problems = TestKb::new()
+        .intents("intents/attack.toml", &broken)
+        .problems();
+    expect![[r#"
+        intents/attack.toml:17:13: pattern `(\w{100}){100}` of intent `attack.who` is too large (a huge repetition or alternation); simplify it
+        intents/attack.toml:17:31: pattern `.*` of intent `attack.who` matches every question"#]]
+    .assert_eq(&problems);
+}
+
+#[test]
+fn missing_bot_and_few_examples() {
+    let problems = TestKb::new()
+        .intents("intents/bot.toml", "")
+        .intents("intents/x.toml", "[[intent]]\nid = \"x\"\ntitle = \"X\"\nexamples = [\"x\"]\nanswer = \"X.\"\nsources = [\"article\"]\n")
+        .problems();
+    assert!(
+        problems.contains("intents:1:1: no [bot] table in any intents file"),
+        "{problems}"
+    );
+    assert!(
+        problems.contains("intents/x.toml:2:6: intent `x` has 1 examples; give at least 3"),
+        "{problems}"
+    );
+}
