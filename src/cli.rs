@@ -220,8 +220,9 @@ fn chat(kb: &Kb) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     println!(
-        "{} — ask about {}. /help lists the commands, /quit leaves.\n",
-        kb.bot.name, "the story"
+        "{} — ask me about the story. /help lists the commands, /quit leaves.
+",
+        kb.bot.name
     );
     let mut editor = rustyline::DefaultEditor::new().context("starting the line editor")?;
     let history = std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".briefbot_history"));

@@ -21,7 +21,7 @@ use regex::{RegexSet, RegexSetBuilder};
 use rust_stemmers::{Algorithm, Stemmer};
 
 use crate::dates::{self, DateQuery};
-use crate::kb::{Actor, Event, Intent, Kb, Topic};
+use crate::kb::{Actor, EntityKind, Event, Intent, Kb, Topic};
 use crate::text;
 
 /// A score at or above this answers, unless another candidate is too close.
@@ -327,9 +327,26 @@ fn builtin_candidates(kb: &Kb, q: &Prepared) -> Vec<Candidate> {
     };
     let mut out = Vec::new();
     let mut seen = HashSet::new();
-    for (span, target) in index.find_entities(&q.stems) {
+    let found = index.find_entities(&q.stems);
+    // Names alone ("pmoi albania"): when the names together explain the
+    // question, each is a candidate in proportion to its share, and a country
+    // (the setting of most questions) yields to a more specific name.
+    let covered =
+        |span: &std::ops::Range<usize>| meaningful.iter().filter(|i| span.contains(i)).count();
+    let all_named = !meaningful.is_empty()
+        && meaningful
+            .iter()
+            .all(|i| found.iter().any(|(span, _)| span.contains(i)));
+    for (span, target) in found {
         if seen.insert(target.clone()) {
-            let score = explained_score(&span);
+            let mut score = explained_score(&span);
+            if all_named && covered(&span) > 0 {
+                let share = covered(&span) as f32 / meaningful.len() as f32;
+                let country =
+                    matches!(target, Target::Actor(i) if kb.actors[i].kind == EntityKind::Country);
+                let penalty = if country { 0.05 } else { 0.0 };
+                score = score.max(BUILTIN_FULL * (0.5 + 0.5 * share) - penalty);
+            }
             out.push(Candidate {
                 target,
                 score,

@@ -16,9 +16,12 @@ use toml::Spanned;
 pub struct IntentFile {
     #[serde(default)]
     pub intent: Vec<Spanned<Intent>>,
-    pub lexicon: Option<Spanned<BTreeMap<String, Spanned<Vec<Spanned<String>>>>>>,
+    pub lexicon: Option<Spanned<Lexicon>>,
     pub bot: Option<Spanned<Bot>>,
 }
+
+/// `[lexicon]`: canonical term to its variants.
+pub type Lexicon = BTreeMap<String, Spanned<Vec<Spanned<String>>>>;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -110,7 +110,9 @@ impl TestKb {
 
     /// Adds an intents file, or replaces the one at `path`.
     pub fn intents(mut self, path: &str, text: &str) -> TestKb {
-        self.files.intents.retain(|f| f.path != PathBuf::from(path));
+        self.files
+            .intents
+            .retain(|f| f.path.as_path() != std::path::Path::new(path));
         self.files.intents.push(Self::file(path, text));
         self
     }
@@ -121,13 +123,17 @@ impl TestKb {
     }
 
     pub fn event(mut self, path: &str, text: &str) -> TestKb {
-        self.files.events.retain(|f| f.path != PathBuf::from(path));
+        self.files
+            .events
+            .retain(|f| f.path.as_path() != std::path::Path::new(path));
         self.files.events.push(Self::file(path, text));
         self
     }
 
     pub fn actor(mut self, path: &str, text: &str) -> TestKb {
-        self.files.actors.retain(|f| f.path != PathBuf::from(path));
+        self.files
+            .actors
+            .retain(|f| f.path.as_path() != std::path::Path::new(path));
         self.files.actors.push(Self::file(path, text));
         self
     }
