@@ -8,7 +8,9 @@ use crate::kb::{Builtin, EntityKind, Event, Kb};
 use crate::matcher::Target;
 
 /// How many events a list shows before pointing at the rest.
-const MAX_LISTED_EVENTS: usize = 10;
+const MAX_LISTED_EVENTS: usize = 8;
+/// How many sources a list of events cites before summing up the rest.
+const MAX_LIST_SOURCES: usize = 3;
 /// URLs are shown when a reply cites at most this many sources.
 const MAX_SOURCES_WITH_URLS: usize = 2;
 
@@ -157,7 +159,7 @@ pub fn timeline(kb: &Kb, all: bool) -> Reply {
     Reply {
         title: Some("Timeline".to_string()),
         body,
-        sources: citations(kb, &cited_by(&events)),
+        sources: list_citations(kb, &events),
         related: Vec::new(),
     }
 }
@@ -194,7 +196,7 @@ fn on_date(kb: &Kb, q: &DateQuery) -> Reply {
             Reply {
                 title: Some(format!("{on} {q}")),
                 body: list(many, MAX_LISTED_EVENTS),
-                sources: citations(kb, &cited_by(many)),
+                sources: list_citations(kb, many),
                 related: buttons(
                     kb,
                     &many
@@ -228,6 +230,23 @@ fn cited_by(events: &[&Event]) -> Vec<String> {
         }
     }
     ids
+}
+
+/// Citations for a list of events: the first few, then a count of the rest,
+/// so that a long list stays readable.
+fn list_citations(kb: &Kb, events: &[&Event]) -> Vec<Citation> {
+    let ids = cited_by(events);
+    let mut cites = citations(kb, &ids[..ids.len().min(MAX_LIST_SOURCES)]);
+    if ids.len() > MAX_LIST_SOURCES {
+        cites.push(Citation {
+            text: format!(
+                "and {} more (ask about one event for its sources)",
+                ids.len() - MAX_LIST_SOURCES
+            ),
+            url: None,
+        });
+    }
+    cites
 }
 
 /// Citations for source ids, in the order given.

@@ -61,7 +61,7 @@ fn check_reports_every_problem_and_exits_1() {
     assert!(
         lines
             .iter()
-            .any(|l| l.ends_with("zz-bad.toml:1:9: unclosed array of tables, expected `]]`")),
+            .any(|l| l.ends_with("zz-bad.toml:1:9: unclosed array table, expected `]]`")),
         "{text}"
     );
     assert!(
