@@ -338,22 +338,15 @@ pub fn brief(kb: &Kb) -> String {
     if events.is_empty() {
         events = kb.events.iter().collect();
     }
-    let latest: Vec<_> = events.iter().rev().take(5).rev().collect();
+    let latest: Vec<&crate::kb::Event> = events.iter().rev().take(5).rev().copied().collect();
     let mut out = format!("Briefing: {}\n\n{}\n\nLatest:", kb.bot.name, kb.bot.about);
     for e in &latest {
         out.push_str(&format!("\n• {} — {}", e.date, e.title));
     }
-    let ids: Vec<String> = latest.iter().flat_map(|e| e.sources.clone()).collect();
-    let mut uniq: Vec<String> = Vec::new();
-    for id in ids {
-        if !uniq.contains(&id) {
-            uniq.push(id);
-        }
-    }
     let reply = render::Reply {
         title: None,
         body: String::new(),
-        sources: render::citations(kb, &uniq),
+        sources: render::list_citations(kb, &latest),
         related: vec![],
     };
     if let Some(line) = reply.sources_line(|c| c.text.clone()) {

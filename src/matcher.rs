@@ -38,7 +38,10 @@ const MAX_CHOICES: usize = 3;
 /// explains every word of the question.
 const BUILTIN_FULL: f32 = 0.9;
 /// The most memory the compiled set of all patterns may take.
-const SET_SIZE_LIMIT: usize = 256 << 20;
+const SET_SIZE_LIMIT: usize = 64 << 20;
+/// The lazy DFA's cache for the pattern set: large enough that it does not
+/// give up and fall back to the PikeVM on a set of a few hundred patterns.
+const DFA_CACHE_LIMIT: usize = 16 << 20;
 /// The bonus of a matching pattern.
 const PATTERN_BONUS: f32 = 0.3;
 
@@ -383,6 +386,36 @@ fn builtin_candidates(kb: &Kb, q: &Prepared) -> Vec<Candidate> {
     out
 }
 
+/// Rewrites the Perl classes and word boundary (`\b \w \d \s`, not their
+/// negations) as their ASCII forms. Questions are folded to lower-case words
+/// separated by single spaces, so both forms mean the same for English
+/// patterns, but the Unicode ones make the set dozens of megabytes and force
+/// the regex engine off its lazy DFA onto the slow PikeVM (most of the time
+/// of an answer before this change).
+pub(crate) fn ascii_boundaries(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some(c @ ('b' | 'w' | 'd' | 's')) => {
+                out.push_str(r"(?-u:\");
+                out.push(c);
+                out.push(')');
+            }
+            Some(other) => {
+                out.push('\\');
+                out.push(other);
+            }
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
 /// Everything precomputed from the knowledge for matching. Built once, at
 /// load time, by `Index::build`.
 #[derive(Debug, Default)]
@@ -602,10 +635,10 @@ impl Index {
         index.lexicon = lex;
 
         // Patterns, all in one set.
-        let mut all = Vec::new();
+        let mut all: Vec<String> = Vec::new();
         for (i, intent) in intents.iter().enumerate() {
             for (j, p) in intent.patterns.iter().enumerate() {
-                all.push(p.as_str());
+                all.push(ascii_boundaries(p));
                 index.pattern_owner.push((i, j));
             }
         }
@@ -613,6 +646,7 @@ impl Index {
             index.patterns = Some(
                 RegexSetBuilder::new(&all)
                     .size_limit(SET_SIZE_LIMIT)
+                    .dfa_size_limit(DFA_CACHE_LIMIT)
                     .build()?,
             );
         }

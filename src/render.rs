@@ -234,7 +234,7 @@ fn cited_by(events: &[&Event]) -> Vec<String> {
 
 /// Citations for a list of events: the first few, then a count of the rest,
 /// so that a long list stays readable.
-fn list_citations(kb: &Kb, events: &[&Event]) -> Vec<Citation> {
+pub fn list_citations(kb: &Kb, events: &[&Event]) -> Vec<Citation> {
     let ids = cited_by(events);
     let mut cites = citations(kb, &ids[..ids.len().min(MAX_LIST_SOURCES)]);
     if ids.len() > MAX_LIST_SOURCES {

@@ -622,7 +622,11 @@ impl Validator {
                 );
                 continue;
             }
-            match RegexBuilder::new(src).size_limit(PATTERN_SIZE_LIMIT).build() {
+            match RegexBuilder::new(src)
+                .size_limit(PATTERN_SIZE_LIMIT)
+                .build()
+                .and_then(|re| RegexBuilder::new(&matcher::ascii_boundaries(src)).size_limit(PATTERN_SIZE_LIMIT).build().map(|_| re))
+            {
                 Ok(re) if re.is_match("") => {
                     self.at(at, p.span(), format!("pattern `{src}` of intent `{id}` matches every question"));
                 }
