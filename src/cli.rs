@@ -191,7 +191,7 @@ fn ask_jsonl(kb: &Kb) -> Result<ExitCode> {
         // Invalid UTF-8 is answered too, with the bad bytes replaced.
         let question = String::from_utf8_lossy(&line);
         let question = question.trim_end_matches('\r');
-        let outcome = answer::answer_question(kb, question);
+        let outcome = answer::answer(kb, &ChatState::default(), question);
         writeln!(out, "{}", to_json(question, &outcome)).context("writing stdout")?;
     }
     out.flush().context("writing stdout")?;
