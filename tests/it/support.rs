@@ -110,10 +110,7 @@ impl TestKb {
 
     /// Adds an intents file, or replaces the one at `path`.
     pub fn intents(mut self, path: &str, text: &str) -> TestKb {
-        self.files
-            .intents
-            .retain(|f| f.path.as_path() != std::path::Path::new(path));
-        self.files.intents.push(Self::file(path, text));
+        put(&mut self.files.intents, path, text);
         self
     }
 
@@ -123,23 +120,17 @@ impl TestKb {
     }
 
     pub fn event(mut self, path: &str, text: &str) -> TestKb {
-        self.files
-            .events
-            .retain(|f| f.path.as_path() != std::path::Path::new(path));
-        self.files.events.push(Self::file(path, text));
+        put(&mut self.files.events, path, text);
         self
     }
 
     pub fn actor(mut self, path: &str, text: &str) -> TestKb {
-        self.files
-            .actors
-            .retain(|f| f.path.as_path() != std::path::Path::new(path));
-        self.files.actors.push(Self::file(path, text));
+        put(&mut self.files.actors, path, text);
         self
     }
 
     pub fn topic(mut self, path: &str, text: &str) -> TestKb {
-        self.files.topics.push(Self::file(path, text));
+        put(&mut self.files.topics, path, text);
         self
     }
 
@@ -168,4 +159,10 @@ pub fn shipped() -> &'static Kb {
         let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
         kb::load(&root.join("intents"), &root.join("data")).unwrap_or_else(|e| panic!("{e}"))
     })
+}
+
+/// Adds a file to a group, replacing any at the same path.
+fn put(files: &mut Vec<SourceFile>, path: &str, text: &str) {
+    files.retain(|f| f.path.as_path() != std::path::Path::new(path));
+    files.push(TestKb::file(path, text));
 }
