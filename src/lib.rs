@@ -10,6 +10,7 @@
 //! - `render`: target → `Reply` (pure);
 //! - `command`, `answer`: the one entry point, message → `Outcome` (pure);
 //! - `eval`: scores question sets;
+//! - `telegram::format`: a `Reply` as Telegram HTML, split to 4,096 characters;
 //! - `config`, `cli`: the edges (environment, terminal).
 
 pub mod answer;
@@ -21,4 +22,5 @@ pub mod eval;
 pub mod kb;
 pub mod matcher;
 pub mod render;
+pub mod telegram;
 pub mod text;

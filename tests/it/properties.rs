@@ -50,3 +50,33 @@ fn awkward_messages() {
     replies("99999999999999999999999");
     replies("a\u{301}\u{301}\u{301}\u{301}");
 }
+
+fn non_space(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Every piece fits, and no text is lost or reordered (only the
+    /// separators at the cuts go).
+    #[test]
+    fn split_keeps_text_within_the_limit(
+        paragraphs in prop::collection::vec("[a-zé<>& \n]{0,300}", 0..30),
+        max in 1usize..600,
+    ) {
+        let text = paragraphs.join("\n\n");
+        let pieces = briefbot::telegram::format::split(&text, max);
+        prop_assert!(pieces.iter().all(|p| p.chars().count() <= max));
+        prop_assert_eq!(non_space(&pieces.concat()), non_space(&text));
+    }
+
+    /// Telegram HTML of any reply has only our own tags.
+    #[test]
+    fn html_escapes_user_text(title in ".*", body in ".*") {
+        let reply = briefbot::render::Reply { title: Some(title), body, sources: vec![], related: vec![] };
+        let html = briefbot::telegram::format::html(&reply);
+        let stripped = html.replacen("<b>", "", 1).replacen("</b>", "", 1);
+        prop_assert!(!stripped.contains('<') && !stripped.contains('>'));
+    }
+}
