@@ -124,17 +124,18 @@ pub fn run(config: Config) -> ExitCode {
             println!("{}", brief(&kb));
             Ok(ExitCode::SUCCESS)
         }
-        Cmd::Serve => {
-            eprintln!(
-                "error: the Telegram mode is not built yet; use `briefbot chat` to talk to the bot locally"
-            );
-            return ExitCode::from(2);
-        }
+        Cmd::Serve => serve(&config, kb),
     };
     result.unwrap_or_else(|e| {
         eprintln!("error: {e:#}");
         ExitCode::from(2)
     })
+}
+
+fn serve(config: &Config, kb: Kb) -> Result<ExitCode> {
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    runtime.block_on(crate::telegram::run(config, std::sync::Arc::new(kb)))?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn knowledge_error(e: &KbError, check: bool) -> ExitCode {

@@ -1,5 +1,13 @@
-//! The Telegram side. For now only its pure part: formatting a `Reply` as
-//! Telegram HTML and splitting long messages. The teloxide adapter (updates
-//! in, messages out) will live beside it and stay thin.
+//! The Telegram side, a thin adapter: updates become messages for the same
+//! `answer` pipeline the terminal uses, and replies become Telegram messages.
+//! Only this module knows teloxide.
+//!
+//! - `format`: a `Reply` as Telegram HTML, split to the message limit (pure);
+//! - `route`: which messages the bot answers (pure);
+//! - `bot`: the dispatcher, handlers and sending.
 
+mod bot;
 pub mod format;
+pub mod route;
+
+pub use bot::{dispatcher, run};

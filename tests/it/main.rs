@@ -6,5 +6,6 @@ mod matcher;
 mod properties;
 mod question_sets;
 mod support;
+mod telegram;
 mod tidy;
 mod validation;

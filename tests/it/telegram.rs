@@ -1,0 +1,343 @@
+//! End to end: the real dispatcher against a fake Bot API server on
+//! 127.0.0.1:0 (see ../shared/TELEGRAM.md), asserting on the calls it makes.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::routing::post;
+use briefbot::config::Config;
+use serde_json::{Value, json};
+
+const BOT_ID: i64 = 4242;
+
+#[derive(Default)]
+struct Fake {
+    updates: Mutex<Vec<Value>>,
+    calls: Mutex<Vec<(String, Value)>>,
+    /// Error bodies to answer the next calls of a method with, in order.
+    errors: Mutex<HashMap<String, Vec<Value>>>,
+    next_id: Mutex<i64>,
+}
+
+impl Fake {
+    fn push(&self, update: Value) {
+        self.updates.lock().unwrap().push(update);
+    }
+
+    fn calls(&self, method: &str) -> Vec<Value> {
+        let calls = self.calls.lock().unwrap();
+        calls
+            .iter()
+            .filter(|(m, _)| m.eq_ignore_ascii_case(method))
+            .map(|(_, b)| b.clone())
+            .collect()
+    }
+
+    fn sent_to(&self, chat: i64) -> Vec<Value> {
+        self.calls("sendMessage")
+            .into_iter()
+            .filter(|b| b["chat_id"] == chat)
+            .collect()
+    }
+}
+
+async fn api(
+    State(fake): State<Arc<Fake>>,
+    Path((_bot, method)): Path<(String, String)>,
+    body: Bytes,
+) -> axum::Json<Value> {
+    let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let method_lc = method.to_lowercase();
+    if method_lc != "getupdates" {
+        fake.calls
+            .lock()
+            .unwrap()
+            .push((method.clone(), body.clone()));
+    }
+    if let Some(err) = fake
+        .errors
+        .lock()
+        .unwrap()
+        .get_mut(&method_lc)
+        .and_then(|v| (!v.is_empty()).then(|| v.remove(0)))
+    {
+        return axum::Json(err);
+    }
+    let result = match method_lc.as_str() {
+        "getme" => json!({
+            "id": BOT_ID, "is_bot": true, "first_name": "Brief", "username": "briefbot",
+            "can_join_groups": true, "can_read_all_group_messages": false,
+            "supports_inline_queries": true, "has_main_web_app": false
+        }),
+        "getwebhookinfo" => {
+            json!({"url": "", "has_custom_certificate": false, "pending_update_count": 0})
+        }
+        "getupdates" => {
+            let offset = body["offset"].as_i64().unwrap_or(0);
+            for _ in 0..20 {
+                let ready: Vec<Value> = {
+                    let mut updates = fake.updates.lock().unwrap();
+                    updates.retain(|u| u["update_id"].as_i64().unwrap() >= offset);
+                    updates.clone()
+                };
+                if !ready.is_empty() {
+                    return axum::Json(json!({"ok": true, "result": ready}));
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            json!([])
+        }
+        "sendmessage" => {
+            let mut id = fake.next_id.lock().unwrap();
+            *id += 1;
+            json!({
+                "message_id": *id, "date": 1_700_000_000,
+                "chat": {"id": body["chat_id"], "type": "private", "first_name": "U"},
+                "from": {"id": BOT_ID, "is_bot": true, "first_name": "Brief"},
+                "text": body["text"]
+            })
+        }
+        _ => json!(true),
+    };
+    axum::Json(json!({"ok": true, "result": result}))
+}
+
+struct Running {
+    fake: Arc<Fake>,
+    token: teloxide::dispatching::ShutdownToken,
+    task: tokio::task::JoinHandle<()>,
+}
+
+async fn start() -> Running {
+    let fake = Arc::new(Fake::default());
+    let app = Router::new()
+        .route("/{bot}/{method}", post(api))
+        .with_state(fake.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let config = Config::from_vars(|k| match k {
+        "TELOXIDE_TOKEN" => Some("123:TEST-SECRET".to_string()),
+        "TELOXIDE_API_URL" => Some(format!("http://{addr}")),
+        _ => None,
+    });
+    let kb = Arc::new(
+        briefbot::kb::load(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("intents"),
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data"),
+        )
+        .unwrap(),
+    );
+    let mut dispatcher = briefbot::telegram::dispatcher(&config, kb).unwrap();
+    let token = dispatcher.shutdown_token();
+    let task = tokio::spawn(async move { dispatcher.dispatch().await });
+    Running { fake, token, task }
+}
+
+impl Running {
+    async fn wait_for(&self, what: &str, done: impl Fn(&Fake) -> bool) {
+        for _ in 0..200 {
+            if done(&self.fake) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!(
+            "timed out waiting for {what}; calls: {:?}",
+            self.fake.calls.lock().unwrap()
+        );
+    }
+
+    async fn stop(self) {
+        loop {
+            match self.token.shutdown() {
+                Ok(f) => {
+                    f.await;
+                    break;
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
+            }
+        }
+        self.task.await.unwrap();
+    }
+}
+
+fn message(update_id: i64, chat: Value, text: Option<&str>, extra: Value) -> Value {
+    let mut m = json!({
+        "message_id": update_id, "date": 1_700_000_000, "chat": chat,
+        "from": {"id": 7, "is_bot": false, "first_name": "U"}
+    });
+    if let Some(t) = text {
+        m["text"] = json!(t);
+        if t.starts_with('/') {
+            let len = t.split_whitespace().next().unwrap().chars().count();
+            m["entities"] = json!([{"type": "bot_command", "offset": 0, "length": len}]);
+        }
+    }
+    if let (Some(m), Some(e)) = (m.as_object_mut(), extra.as_object()) {
+        m.extend(e.clone());
+    }
+    json!({"update_id": update_id, "message": m})
+}
+
+fn private(id: i64) -> Value {
+    json!({"id": id, "type": "private", "first_name": "U"})
+}
+
+fn group(id: i64) -> Value {
+    json!({"id": id, "type": "group", "title": "G"})
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn private_group_buttons_and_odd_messages() {
+    let bot = start().await;
+    let f = &bot.fake;
+    // A private question, a sticker, group chatter, a group mention, a reply
+    // to the bot, and a button press.
+    f.push(message(
+        1,
+        private(10),
+        Some("who hacked albania"),
+        json!({}),
+    ));
+    f.push(message(2, private(11), None, json!({"sticker": {"file_id": "s", "file_unique_id": "u", "width": 1, "height": 1, "is_animated": false, "is_video": false, "type": "regular"}})));
+    f.push(message(
+        3,
+        group(-20),
+        Some("lunch anyone? albania iran hack"),
+        json!({}),
+    ));
+    f.push(message(
+        4,
+        group(-21),
+        Some("@briefbot when did albania cut ties with iran"),
+        json!({}),
+    ));
+    f.push(message(5, private(12), Some("/start"), json!({})));
+    bot.wait_for("three answers", |f| f.calls("sendMessage").len() >= 3)
+        .await;
+
+    let to_private = f.sent_to(10);
+    assert_eq!(to_private.len(), 1);
+    assert_eq!(to_private[0]["parse_mode"], "HTML");
+    let text = to_private[0]["text"].as_str().unwrap();
+    assert!(text.starts_with("<b>") && text.contains("Iran"), "{text}");
+    let buttons = &to_private[0]["reply_markup"]["inline_keyboard"];
+    assert!(
+        buttons.as_array().is_some_and(|rows| !rows.is_empty()),
+        "{buttons}"
+    );
+    let key = buttons[0][0]["callback_data"].as_str().unwrap().to_string();
+    assert!(key.len() <= 64);
+
+    assert!(f.sent_to(11).is_empty(), "a sticker gets no reply");
+    assert!(f.sent_to(-20).is_empty(), "group chatter gets no reply");
+    let to_group = f.sent_to(-21);
+    assert_eq!(to_group.len(), 1);
+    assert!(
+        to_group[0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("7 September 2022")
+    );
+    assert_eq!(to_group[0]["reply_parameters"]["message_id"], 4);
+    assert!(
+        f.sent_to(12)[0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("briefbot")
+    );
+
+    // Press the first button of the private answer.
+    f.push(json!({"update_id": 6, "callback_query": {
+        "id": "cb1", "from": {"id": 7, "is_bot": false, "first_name": "U"}, "chat_instance": "ci",
+        "data": key,
+        "message": {"message_id": 1, "date": 1_700_000_000, "chat": private(10), "text": "x",
+                    "from": {"id": BOT_ID, "is_bot": true, "first_name": "Brief"}}
+    }}));
+    bot.wait_for("the button's answer", |f| f.sent_to(10).len() >= 2)
+        .await;
+    assert_eq!(
+        f.calls("answerCallbackQuery")[0]["callback_query_id"],
+        "cb1"
+    );
+
+    // A reply to the bot's own message in a group is answered.
+    f.push(message(
+        7,
+        group(-22),
+        Some("and what is the MEK?"),
+        json!({"reply_to_message": {
+            "message_id": 99, "date": 1_700_000_000, "chat": group(-22), "text": "earlier answer",
+            "from": {"id": BOT_ID, "is_bot": true, "first_name": "Brief"}
+        }}),
+    ));
+    bot.wait_for("the reply's answer", |f| !f.sent_to(-22).is_empty())
+        .await;
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn formatting_rejection_is_resent_as_plain_text() {
+    let bot = start().await;
+    bot.fake.errors.lock().unwrap().insert(
+        "sendmessage".to_string(),
+        vec![json!({"ok": false, "error_code": 400, "description": "Bad Request: can't parse entities: unexpected end tag"})],
+    );
+    bot.fake.push(message(
+        1,
+        private(30),
+        Some("what is the jcpoa"),
+        json!({}),
+    ));
+    bot.wait_for("the plain resend", |f| f.sent_to(30).len() >= 2)
+        .await;
+    let sent = bot.fake.sent_to(30);
+    assert_eq!(sent[0]["parse_mode"], "HTML");
+    assert!(
+        sent[1].get("parse_mode").is_none_or(Value::is_null),
+        "{}",
+        sent[1]
+    );
+    assert!(sent[1]["text"].as_str().unwrap().contains("JCPOA"));
+    bot.stop().await;
+}
+
+#[test]
+fn configuration_errors_name_the_variable_never_the_token() {
+    let kb = Arc::new(
+        briefbot::kb::load(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("intents"),
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data"),
+        )
+        .unwrap(),
+    );
+    let bad_url = Config::from_vars(|k| match k {
+        "TELOXIDE_TOKEN" => Some("123:TOP-SECRET".to_string()),
+        "TELOXIDE_API_URL" => Some("not a url".to_string()),
+        _ => None,
+    });
+    let err = format!(
+        "{:#}",
+        briefbot::telegram::dispatcher(&bad_url, kb.clone())
+            .err()
+            .unwrap()
+    );
+    assert!(
+        err.contains("TELOXIDE_API_URL") && !err.contains("TOP-SECRET"),
+        "{err}"
+    );
+    let no_token = Config::from_vars(|_| None);
+    let err = format!(
+        "{:#}",
+        briefbot::telegram::dispatcher(&no_token, kb).err().unwrap()
+    );
+    assert!(
+        err.contains("TELOXIDE_TOKEN") && err.contains(".env.example"),
+        "{err}"
+    );
+}
