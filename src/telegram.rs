@@ -10,4 +10,4 @@ mod bot;
 pub mod format;
 pub mod route;
 
-pub use bot::{dispatcher, run};
+pub use bot::{App, dispatcher, run, schema};
