@@ -121,3 +121,15 @@ pub fn decline(kb: &Kb, score: f32) -> Outcome {
     };
     Outcome::from_reply(reply, false, None, score)
 }
+
+/// The best few answers to a question, best first, for inline mode: every
+/// candidate that would at least be offered as a choice.
+pub fn best_answers(kb: &Kb, question: &str, limit: usize) -> Vec<(String, Reply)> {
+    matcher::best_match(kb, question)
+        .candidates
+        .iter()
+        .filter(|c| c.score >= matcher::CHOICE_THRESHOLD)
+        .take(limit)
+        .map(|c| (c.target.key(kb), render::render(kb, &c.target)))
+        .collect()
+}

@@ -12,8 +12,9 @@ use teloxide::dispatching::{DefaultKey, UpdateHandler};
 use teloxide::error_handlers::LoggingErrorHandler;
 use teloxide::prelude::*;
 use teloxide::types::{
-    BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Me, MessageId, ParseMode,
-    ReplyParameters,
+    BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, InlineQueryResult,
+    InlineQueryResultArticle, InputMessageContent, InputMessageContentText, Me, MessageId,
+    ParseMode, ReplyParameters,
 };
 
 use super::format::{self, MAX_MESSAGE_CHARS};
@@ -29,6 +30,9 @@ pub type TgBot = Throttle<Bot>;
 
 /// Telegram's limit on callback data, in bytes.
 const MAX_CALLBACK_BYTES: usize = 64;
+
+/// How many answers an inline query offers (Telegram allows 50).
+const MAX_INLINE_RESULTS: usize = 5;
 
 /// What every handler shares.
 pub struct App {
@@ -92,6 +96,7 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
     dptree::entry()
         .branch(Update::filter_message().endpoint(on_message))
         .branch(Update::filter_callback_query().endpoint(on_callback))
+        .branch(Update::filter_inline_query().endpoint(on_inline))
 }
 
 async fn on_message(bot: TgBot, msg: Message, me: Me, app: Arc<App>) -> Result<()> {
@@ -132,6 +137,34 @@ async fn on_callback(bot: TgBot, q: CallbackQuery, app: Arc<App>) -> Result<()> 
     };
     let outcome = answer::answer_key(&app.kb, key).unwrap_or_else(|| answer::decline(&app.kb, 0.0));
     send(&bot, message.chat().id, &outcome.reply, None).await
+}
+
+/// `@botname QUERY` in any chat: the best answers as articles.
+async fn on_inline(bot: TgBot, q: InlineQuery, app: Arc<App>) -> Result<()> {
+    let results: Vec<InlineQueryResult> =
+        answer::best_answers(&app.kb, &q.query, MAX_INLINE_RESULTS)
+            .into_iter()
+            .map(|(key, reply)| {
+                let html: String = format::html(&reply)
+                    .chars()
+                    .take(MAX_MESSAGE_CHARS)
+                    .collect();
+                let content = InputMessageContent::Text(
+                    InputMessageContentText::new(html).parse_mode(ParseMode::Html),
+                );
+                let title = reply
+                    .title
+                    .clone()
+                    .unwrap_or_else(|| app.kb.bot.name.clone());
+                let description: String = reply.body.chars().take(120).collect();
+                let id: String = key.chars().take(64).collect();
+                InlineQueryResultArticle::new(id, title, content)
+                    .description(description)
+                    .into()
+            })
+            .collect();
+    bot.answer_inline_query(q.id.clone(), results).await?;
+    Ok(())
 }
 
 /// Sends a reply as HTML, split to the message limit, with its related

@@ -341,3 +341,60 @@ fn configuration_errors_name_the_variable_never_the_token() {
         "{err}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn inline_queries_long_replies_and_rate_limits() {
+    let bot = start().await;
+    let f = &bot.fake;
+    // The first sendMessage is refused with 429: Throttle waits and retries.
+    f.errors.lock().unwrap().insert(
+        "sendmessage".to_string(),
+        vec![json!({"ok": false, "error_code": 429, "description": "Too Many Requests: retry after 1",
+                    "parameters": {"retry_after": 1}})],
+    );
+    f.push(message(1, private(40), Some("who is xhacka"), json!({})));
+    bot.wait_for("the retried answer", |f| f.sent_to(40).len() >= 2)
+        .await;
+    let sent = f.sent_to(40);
+    assert_eq!(sent[0], sent[1], "the same call is retried");
+
+    // A reply over 4,096 characters arrives in several messages, in order.
+    f.push(message(2, private(41), Some("/sources"), json!({})));
+    let kb = crate::support::shipped();
+    let reply = briefbot::answer::answer(kb, &Default::default(), "/sources").reply;
+    let expected =
+        briefbot::telegram::format::split(&briefbot::telegram::format::html(&reply), 4096);
+    assert!(
+        expected.len() >= 3,
+        "the source list should need several messages"
+    );
+    bot.wait_for("the split reply", |f| f.sent_to(41).len() >= expected.len())
+        .await;
+    let pieces: Vec<String> = f
+        .sent_to(41)
+        .iter()
+        .map(|b| b["text"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(pieces, expected);
+    assert!(pieces.iter().all(|p| p.chars().count() <= 4096));
+
+    // Inline mode.
+    f.push(json!({"update_id": 3, "inline_query": {
+        "id": "iq1", "from": {"id": 7, "is_bot": false, "first_name": "U"}, "query": "who hacked albania", "offset": ""
+    }}));
+    bot.wait_for("the inline answer", |f| {
+        !f.calls("answerInlineQuery").is_empty()
+    })
+    .await;
+    let inline = &f.calls("answerInlineQuery")[0];
+    assert_eq!(inline["inline_query_id"], "iq1");
+    let results = inline["results"].as_array().unwrap();
+    assert!(!results.is_empty() && results.len() <= 50);
+    assert!(
+        results[0]["input_message_content"]["message_text"]
+            .as_str()
+            .unwrap()
+            .contains("Iran")
+    );
+    bot.stop().await;
+}
