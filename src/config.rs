@@ -13,6 +13,9 @@ pub struct Config {
     pub api_url: Option<String>,
     pub intents_dir: PathBuf,
     pub data_dir: PathBuf,
+    /// Respect Telegram's rate limits (`BRIEFBOT_THROTTLE`, on unless `off`).
+    /// Off only against a test server or a local Bot API without limits.
+    pub throttle: bool,
 }
 
 /// Never prints the token.
@@ -23,6 +26,7 @@ impl std::fmt::Debug for Config {
             .field("api_url", &self.api_url)
             .field("intents_dir", &self.intents_dir)
             .field("data_dir", &self.data_dir)
+            .field("throttle", &self.throttle)
             .finish()
     }
 }
@@ -42,6 +46,7 @@ impl Config {
                 .map_or_else(|| PathBuf::from("intents"), PathBuf::from),
             data_dir: nonempty("BRIEFBOT_DATA")
                 .map_or_else(|| PathBuf::from("data"), PathBuf::from),
+            throttle: nonempty("BRIEFBOT_THROTTLE").is_none_or(|v| !v.eq_ignore_ascii_case("off")),
         }
     }
 }

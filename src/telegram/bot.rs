@@ -34,6 +34,10 @@ const MAX_CALLBACK_BYTES: usize = 64;
 /// How many answers an inline query offers (Telegram allows 50).
 const MAX_INLINE_RESULTS: usize = 5;
 
+/// A rate no chat reaches: "no throttling" without overflowing the
+/// throttle's arithmetic.
+const UNLIMITED: u32 = 1_000_000;
+
 /// What every handler shares.
 pub struct App {
     pub kb: Arc<Kb>,
@@ -45,7 +49,18 @@ pub fn dispatcher(
     config: &Config,
     kb: Arc<Kb>,
 ) -> Result<Dispatcher<TgBot, anyhow::Error, DefaultKey>> {
-    let bot = plain_bot(config)?.throttle(Limits::default());
+    // Without throttling the limits are set so high that they never bite.
+    let limits = if config.throttle {
+        Limits::default()
+    } else {
+        Limits {
+            messages_per_sec_chat: UNLIMITED,
+            messages_per_min_chat: UNLIMITED,
+            messages_per_min_channel_or_supergroup: UNLIMITED,
+            messages_per_sec_overall: UNLIMITED,
+        }
+    };
+    let bot = plain_bot(config)?.throttle(limits);
     Ok(Dispatcher::builder(bot, schema())
         .dependencies(dptree::deps![Arc::new(App { kb })])
         .error_handler(LoggingErrorHandler::with_custom_text(
@@ -74,7 +89,22 @@ pub async fn run(config: &Config, kb: Arc<Kb>) -> Result<()> {
         tracing::warn!("could not publish the command menu: {e}");
     }
     tracing::info!("serving Telegram updates");
-    dispatcher(config, kb)?.dispatch().await;
+    let mut dispatcher = dispatcher(config, kb)?;
+    let token = dispatcher.shutdown_token();
+    // SIGTERM (systemd, containers) stops like Ctrl-C: the update in hand is
+    // answered first.
+    #[cfg(unix)]
+    tokio::spawn(async move {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            term.recv().await;
+            tracing::info!("SIGTERM: shutting down");
+            if let Ok(done) = token.shutdown() {
+                done.await;
+            }
+        }
+    });
+    dispatcher.dispatch().await;
     Ok(())
 }
 
@@ -124,8 +154,16 @@ async fn on_message(bot: TgBot, msg: Message, me: Me, app: Arc<App>) -> Result<(
     ) else {
         return Ok(());
     };
+    let started = std::time::Instant::now();
     let outcome = answer::answer(&app.kb, &ChatState::default(), &question);
-    tracing::info!(chat = ?chat, intent = outcome.intent.as_deref().unwrap_or("-"), "answered");
+    // Never the message text at info level: groups are private spaces.
+    tracing::info!(
+        chat_kind = ?chat,
+        intent = outcome.intent.as_deref().unwrap_or("-"),
+        matched = outcome.matched,
+        micros = started.elapsed().as_micros() as u64,
+        "answered"
+    );
     let reply_to = (chat == ChatKind::Group).then_some(msg.id);
     send(&bot, msg.chat.id, &outcome.reply, reply_to).await
 }

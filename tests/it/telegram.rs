@@ -113,6 +113,10 @@ struct Running {
 }
 
 async fn start() -> Running {
+    start_with(true).await
+}
+
+async fn start_with(throttle: bool) -> Running {
     let fake = Arc::new(Fake::default());
     let app = Router::new()
         .route("/{bot}/{method}", post(api))
@@ -123,6 +127,7 @@ async fn start() -> Running {
     let config = Config::from_vars(|k| match k {
         "TELOXIDE_TOKEN" => Some("123:TEST-SECRET".to_string()),
         "TELOXIDE_API_URL" => Some(format!("http://{addr}")),
+        "BRIEFBOT_THROTTLE" if !throttle => Some("off".to_string()),
         _ => None,
     });
     let kb = Arc::new(
@@ -396,5 +401,35 @@ async fn inline_queries_long_replies_and_rate_limits() {
             .unwrap()
             .contains("Iran")
     );
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_of_1000_updates_from_100_chats_is_answered_exactly_once() {
+    let bot = start_with(false).await;
+    let questions = [
+        "who hacked albania",
+        "what is the mek",
+        "when did albania cut ties with iran",
+        "hi",
+        "jcpoa",
+    ];
+    for i in 0..1000i64 {
+        let chat = 1000 + i % 100;
+        bot.fake.push(message(
+            i + 1,
+            private(chat),
+            Some(questions[i as usize % questions.len()]),
+            json!({}),
+        ));
+    }
+    bot.wait_for("1,000 answers", |f| f.calls("sendMessage").len() >= 1000)
+        .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let sent = bot.fake.calls("sendMessage");
+    assert_eq!(sent.len(), 1000, "no update answered twice");
+    for chat in 1000..1100 {
+        assert_eq!(bot.fake.sent_to(chat).len(), 10, "chat {chat}");
+    }
     bot.stop().await;
 }
