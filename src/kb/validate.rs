@@ -247,7 +247,7 @@ impl Validator {
             }
             self.examples(&kb, intent, loc);
         }
-        self.suggestions(&kb, files);
+        self.suggestions(&kb, &parsed);
         Some(kb)
     }
 
@@ -498,12 +498,10 @@ impl Validator {
         found
     }
 
-    fn suggestions(&mut self, kb: &Kb, files: &SourceFiles) {
-        for file in &files.intents {
-            let Ok(raw) = toml::from_str::<raw::IntentFile>(&file.text) else {
-                continue;
-            };
-            let Some(bot) = raw.bot else { continue };
+    /// The `[bot]` suggestions must name known targets.
+    fn suggestions(&mut self, kb: &Kb, files: &[(&SourceFile, raw::IntentFile)]) {
+        for (file, raw) in files {
+            let Some(bot) = &raw.bot else { continue };
             let at = At {
                 path: &file.path,
                 text: &file.text,

@@ -151,3 +151,13 @@ fn missing_bot_and_few_examples() {
         "{problems}"
     );
 }
+
+#[test]
+fn suggestions_must_name_known_targets() {
+    let bot = crate::support::BOT.replace(
+        "suggestions = [\"attack.when\"]",
+        "suggestions = [\"attack.when\", \"nope\"]",
+    );
+    let problems = TestKb::new().intents("intents/bot.toml", &bot).problems();
+    expect!["intents/bot.toml:6:31: unknown suggested intent `nope`"].assert_eq(&problems);
+}
