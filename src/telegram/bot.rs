@@ -129,7 +129,8 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
         .branch(Update::filter_inline_query().endpoint(on_inline))
 }
 
-async fn on_message(bot: TgBot, msg: Message, me: Me, app: Arc<App>) -> Result<()> {
+#[tracing::instrument(name = "update", skip_all, fields(update_id = upd.id.0, kind = "message"))]
+async fn on_message(bot: TgBot, upd: Update, msg: Message, me: Me, app: Arc<App>) -> Result<()> {
     let Some(text) = msg.text() else {
         return Ok(()); // Stickers, photos, voice: nothing to answer.
     };
@@ -168,7 +169,8 @@ async fn on_message(bot: TgBot, msg: Message, me: Me, app: Arc<App>) -> Result<(
     send(&bot, msg.chat.id, &outcome.reply, reply_to).await
 }
 
-async fn on_callback(bot: TgBot, q: CallbackQuery, app: Arc<App>) -> Result<()> {
+#[tracing::instrument(name = "update", skip_all, fields(update_id = upd.id.0, kind = "callback"))]
+async fn on_callback(bot: TgBot, upd: Update, q: CallbackQuery, app: Arc<App>) -> Result<()> {
     bot.answer_callback_query(q.id.clone()).await?;
     let (Some(key), Some(message)) = (q.data.as_deref(), q.message.as_ref()) else {
         return Ok(());
@@ -178,7 +180,8 @@ async fn on_callback(bot: TgBot, q: CallbackQuery, app: Arc<App>) -> Result<()> 
 }
 
 /// `@botname QUERY` in any chat: the best answers as articles.
-async fn on_inline(bot: TgBot, q: InlineQuery, app: Arc<App>) -> Result<()> {
+#[tracing::instrument(name = "update", skip_all, fields(update_id = upd.id.0, kind = "inline"))]
+async fn on_inline(bot: TgBot, upd: Update, q: InlineQuery, app: Arc<App>) -> Result<()> {
     let results: Vec<InlineQueryResult> =
         answer::best_answers(&app.kb, &q.query, MAX_INLINE_RESULTS)
             .into_iter()
