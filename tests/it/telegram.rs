@@ -283,6 +283,36 @@ async fn private_group_buttons_and_odd_messages() {
     ));
     bot.wait_for("the reply's answer", |f| !f.sent_to(-22).is_empty())
         .await;
+
+    // An edited message is not answered again; /help and /timeline are.
+    let mut edited = message(
+        8,
+        private(13),
+        Some("who hacked albania"),
+        json!({"edit_date": 1_700_000_100}),
+    );
+    edited["edited_message"] = edited["message"].take();
+    edited.as_object_mut().unwrap().remove("message");
+    f.push(edited);
+    f.push(message(9, private(14), Some("/help"), json!({})));
+    f.push(message(10, private(15), Some("/timeline"), json!({})));
+    bot.wait_for("/help and /timeline", |f| {
+        !f.sent_to(14).is_empty() && !f.sent_to(15).is_empty()
+    })
+    .await;
+    assert!(
+        f.sent_to(14)[0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("/timeline")
+    );
+    assert!(
+        f.sent_to(15)[0]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("<b>Timeline</b>")
+    );
+    assert!(f.sent_to(13).is_empty(), "an edit gets no second answer");
     bot.stop().await;
 }
 
