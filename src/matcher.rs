@@ -122,6 +122,15 @@ impl Prepared {
             .filter(|(_, (_, k))| **k == WordKind::Content)
             .map(|(i, (s, _))| (i, s.as_str()))
     }
+
+    /// Stems that examples and questions are compared on: all but stopwords.
+    fn compared(&self) -> impl Iterator<Item = &str> {
+        self.stems
+            .iter()
+            .zip(&self.kinds)
+            .filter(|(_, k)| **k != WordKind::Stop)
+            .map(|(s, _)| s.as_str())
+    }
 }
 
 /// How a word counts for coverage and similarity.
@@ -657,13 +666,7 @@ impl Index {
             let mut known = HashSet::new();
             for ex in &intent.examples {
                 let p = index.prepare(ex, false);
-                let stems: Vec<String> = p
-                    .stems
-                    .iter()
-                    .zip(&p.kinds)
-                    .filter(|(_, k)| **k != WordKind::Stop)
-                    .map(|(s, _)| s.clone())
-                    .collect();
+                let stems: Vec<String> = p.compared().map(str::to_string).collect();
                 known.extend(stems.iter().cloned());
                 docs.push((i, stems));
             }
@@ -854,13 +857,7 @@ impl Index {
     /// examples, indexed by intent.
     fn example_similarity(&self, q: &Prepared) -> Vec<f32> {
         let mut best = vec![0.0f32; self.intent_count];
-        let distinct: HashSet<&str> = q
-            .stems
-            .iter()
-            .zip(&q.kinds)
-            .filter(|(_, k)| **k != WordKind::Stop)
-            .map(|(s, _)| s.as_str())
-            .collect();
+        let distinct: HashSet<&str> = q.compared().collect();
         let unknown_idf = (1.0 + self.example_norm.len().max(1) as f32).ln();
         let mut q_norm = 0.0;
         let mut dots: HashMap<u32, f32> = HashMap::new();

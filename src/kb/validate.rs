@@ -526,6 +526,8 @@ impl Validator {
         lexicon: &[(Vec<String>, String)],
     ) -> (Vec<Intent>, Vec<Located<'f>>) {
         let mut seen = HashSet::new();
+        // Keyword terms go through the lexicon, as questions do; built once.
+        let lexicon_index = Index::lexicon_only(lexicon);
         let mut intents = Vec::new();
         let mut located = Vec::new();
         for (file, raw) in files {
@@ -555,7 +557,7 @@ impl Validator {
                     }
                 });
                 let patterns = self.patterns(at, &id, &r.patterns);
-                let keywords = self.keywords(at, &r.keywords, lexicon);
+                let keywords = self.keywords(at, &r.keywords, &lexicon_index);
                 if r.examples.len() < MIN_EXAMPLES {
                     self.at(
                         at,
@@ -647,9 +649,8 @@ impl Validator {
         &mut self,
         at: At<'_>,
         groups: &[Spanned<raw::KeywordGroup>],
-        lexicon: &[(Vec<String>, String)],
+        index: &Index,
     ) -> Vec<KeywordGroup> {
-        let index = Index::lexicon_only(lexicon);
         groups
             .iter()
             .map(|g| {
