@@ -13,6 +13,11 @@ fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
-    let config = Config::from_vars(|k| std::env::var(k).ok());
-    cli::run(config)
+    match Config::from_vars(|k| std::env::var(k).ok()) {
+        Ok(config) => cli::run(config),
+        Err(e) => {
+            eprintln!("error: configuration: {e} (see .env.example)");
+            ExitCode::from(2)
+        }
+    }
 }

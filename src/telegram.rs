@@ -10,4 +10,4 @@ mod bot;
 pub mod format;
 pub mod route;
 
-pub use bot::{App, dispatcher, run, schema};
+pub use bot::{App, Listen, Server, backoff, command_menu, run, schema};

@@ -4,11 +4,13 @@
 //! limits hold under load.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::{Context, Result};
+use teloxide::RequestError;
 use teloxide::adaptors::Throttle;
 use teloxide::adaptors::throttle::Limits;
-use teloxide::dispatching::{DefaultKey, UpdateHandler};
+use teloxide::dispatching::{DefaultKey, ShutdownToken, UpdateHandler};
 use teloxide::error_handlers::LoggingErrorHandler;
 use teloxide::prelude::*;
 use teloxide::types::{
@@ -16,12 +18,13 @@ use teloxide::types::{
     InlineQueryResultArticle, InputMessageContent, InputMessageContentText, Me, MessageId,
     ParseMode, ReplyParameters,
 };
+use teloxide::update_listeners::{Polling, webhooks};
 
 use super::format::{self, MAX_MESSAGE_CHARS};
 use super::route::{self, ChatKind, Incoming};
 use crate::answer::{self, ChatState};
 use crate::command::HELP;
-use crate::config::Config;
+use crate::config::{Config, GroupMode, Webhook};
 use crate::kb::Kb;
 use crate::render::Reply;
 
@@ -38,59 +41,140 @@ const MAX_INLINE_RESULTS: usize = 5;
 /// throttle's arithmetic.
 const UNLIMITED: u32 = 1_000_000;
 
+/// How long one long-polling `getUpdates` waits for updates.
+const POLL_TIMEOUT: Duration = Duration::from_secs(10);
+/// The first wait before retrying a call that failed on the network.
+const RETRY_FIRST: Duration = Duration::from_millis(500);
+/// The longest wait between retries.
+const RETRY_MAX: Duration = Duration::from_secs(60);
+/// How often a call that failed on the network is retried (about two
+/// minutes of waiting in all).
+const MAX_RETRIES: u32 = 6;
+
 /// What every handler shares.
 pub struct App {
     pub kb: Arc<Kb>,
+    pub group_mode: GroupMode,
 }
 
-/// Builds the dispatcher for the configured Bot API server. Ctrl-C / SIGINT
-/// stops it after the update in hand; tests stop it with its `shutdown_token`.
-pub fn dispatcher(
-    config: &Config,
-    kb: Arc<Kb>,
-) -> Result<Dispatcher<TgBot, anyhow::Error, DefaultKey>> {
-    // Without throttling the limits are set so high that they never bite.
-    let limits = if config.throttle {
-        Limits::default()
-    } else {
-        Limits {
-            messages_per_sec_chat: UNLIMITED,
-            messages_per_min_chat: UNLIMITED,
-            messages_per_min_channel_or_supergroup: UNLIMITED,
-            messages_per_sec_overall: UNLIMITED,
-        }
-    };
-    let bot = plain_bot(config)?.throttle(limits);
-    Ok(Dispatcher::builder(bot, schema())
-        .dependencies(dptree::deps![Arc::new(App { kb })])
-        .error_handler(LoggingErrorHandler::with_custom_text(
-            "a Telegram handler failed",
-        ))
-        .enable_ctrlc_handler()
-        .build())
+/// How updates arrive: long polling, or webhook posts on a listener that
+/// the caller bound (tests bind `127.0.0.1:0`; `run` binds the configured
+/// `BRIEFBOT_WEBHOOK_LISTEN`).
+pub enum Listen {
+    Polling,
+    Webhook(tokio::net::TcpListener),
 }
 
-/// Publishes the command menu, then serves updates until Ctrl-C / SIGINT.
-pub async fn run(config: &Config, kb: Arc<Kb>) -> Result<()> {
-    let commands: Vec<BotCommand> = HELP
-        .iter()
-        .filter(|(cmd, _)| !cmd.starts_with("/quit"))
-        .map(|(cmd, what)| {
-            BotCommand::new(
-                cmd.trim_start_matches('/')
-                    .split(' ')
-                    .next()
-                    .unwrap_or_default(),
-                *what,
-            )
+/// The bot, ready to serve: the dispatcher with its handlers and the
+/// rate-limited bot they share.
+pub struct Server {
+    dispatcher: Dispatcher<TgBot, anyhow::Error, DefaultKey>,
+    bot: TgBot,
+    webhook: Option<Webhook>,
+}
+
+impl Server {
+    /// Builds the server for the configured Bot API server. Ctrl-C / SIGINT
+    /// stops it after the update in hand; tests stop it with its
+    /// `shutdown_token`.
+    pub fn new(config: &Config, kb: Arc<Kb>) -> Result<Server> {
+        // Without throttling the limits are set so high that they never bite.
+        let limits = if config.throttle {
+            Limits::default()
+        } else {
+            Limits {
+                messages_per_sec_chat: UNLIMITED,
+                messages_per_min_chat: UNLIMITED,
+                messages_per_min_channel_or_supergroup: UNLIMITED,
+                messages_per_sec_overall: UNLIMITED,
+            }
+        };
+        let bot = plain_bot(config)?.throttle(limits);
+        let app = App {
+            kb,
+            group_mode: config.group_mode,
+        };
+        let dispatcher = Dispatcher::builder(bot.clone(), schema())
+            .dependencies(dptree::deps![Arc::new(app)])
+            .error_handler(LoggingErrorHandler::with_custom_text(
+                "a Telegram handler failed",
+            ))
+            .enable_ctrlc_handler()
+            .build();
+        Ok(Server {
+            dispatcher,
+            bot,
+            webhook: config.webhook.clone(),
         })
-        .collect();
-    if let Err(e) = plain_bot(config)?.set_my_commands(commands).await {
-        tracing::warn!("could not publish the command menu: {e}");
     }
-    tracing::info!("serving Telegram updates");
-    let mut dispatcher = dispatcher(config, kb)?;
-    let token = dispatcher.shutdown_token();
+
+    /// Stops `serve` after the updates in hand are answered.
+    pub fn shutdown_token(&self) -> ShutdownToken {
+        self.dispatcher.shutdown_token()
+    }
+
+    /// Checks the token (retrying while the network is down), publishes the
+    /// command menu, then serves updates until shut down.
+    pub async fn serve(mut self, listen: Listen) -> Result<()> {
+        let me = retrying("getMe", || self.bot.get_me().send_ref())
+            .await
+            .context("could not reach the Bot API (is TELOXIDE_TOKEN right?)")?;
+        tracing::info!(username = me.username(), "connected to Telegram");
+        if let Err(e) = self.bot.set_my_commands(command_menu()).await {
+            tracing::warn!("could not publish the command menu: {e}");
+        }
+        let errors = LoggingErrorHandler::with_custom_text("receiving updates failed");
+        match listen {
+            Listen::Polling => {
+                tracing::info!("serving Telegram updates by long polling");
+                let polling = Polling::builder(self.bot.clone())
+                    .timeout(POLL_TIMEOUT)
+                    .backoff_strategy(backoff)
+                    .delete_webhook()
+                    .await
+                    .build();
+                self.dispatcher
+                    .try_dispatch_with_listener(polling, errors)
+                    .await?;
+            }
+            Listen::Webhook(tcp) => {
+                let hook = self
+                    .webhook
+                    .clone()
+                    .context("BRIEFBOT_WEBHOOK_URL is not set")?;
+                let mut options = webhooks::Options::new(hook.listen, hook.url.clone());
+                if let Some(secret) = hook.secret {
+                    options = options.secret_token(secret);
+                }
+                let (listener, stopped, router) =
+                    webhooks::axum_to_router(self.bot.clone(), options)
+                        .await
+                        .context("Telegram refused the webhook (BRIEFBOT_WEBHOOK_URL)")?;
+                tracing::info!(
+                    url = hook.url.as_str(),
+                    listen = %tcp.local_addr()?,
+                    "serving Telegram updates by webhook"
+                );
+                let server = tokio::spawn(async move {
+                    axum::serve(tcp, router)
+                        .with_graceful_shutdown(stopped)
+                        .await
+                });
+                self.dispatcher
+                    .try_dispatch_with_listener(listener, errors)
+                    .await?;
+                server.await?.context("the webhook server failed")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Builds the server, then serves until Ctrl-C / SIGINT / SIGTERM: by
+/// webhook when one is configured, by long polling otherwise.
+pub async fn run(config: &Config, kb: Arc<Kb>) -> Result<()> {
+    let server = Server::new(config, kb)?;
+    let token = server.shutdown_token();
     // SIGTERM (systemd, containers) stops like Ctrl-C: the update in hand is
     // answered first.
     #[cfg(unix)]
@@ -104,8 +188,63 @@ pub async fn run(config: &Config, kb: Arc<Kb>) -> Result<()> {
             }
         }
     });
-    dispatcher.dispatch().await;
-    Ok(())
+    let listen = match &config.webhook {
+        Some(hook) => Listen::Webhook(
+            tokio::net::TcpListener::bind(hook.listen)
+                .await
+                .with_context(|| {
+                    format!("BRIEFBOT_WEBHOOK_LISTEN: cannot listen on {}", hook.listen)
+                })?,
+        ),
+        None => Listen::Polling,
+    };
+    server.serve(listen).await
+}
+
+/// The command menu Telegram shows, from the same list as `/help`.
+pub fn command_menu() -> Vec<BotCommand> {
+    HELP.iter()
+        .filter(|(cmd, _)| !cmd.starts_with("/quit"))
+        .map(|(cmd, what)| {
+            let name = cmd.trim_start_matches('/').split(' ').next();
+            BotCommand::new(name.unwrap_or_default(), *what)
+        })
+        .collect()
+}
+
+/// How long to wait before the `n`th retry (from 1) of a failed call:
+/// 0.5 s, 1 s, 2 s … up to a minute.
+pub fn backoff(n: u32) -> Duration {
+    let exp = n.saturating_sub(1).min(7);
+    (RETRY_FIRST * 2u32.pow(exp)).min(RETRY_MAX)
+}
+
+/// Whether a failed call may succeed if sent again: the network, not
+/// Telegram, failed. (`429` is retried by `Throttle`; API errors are final.)
+fn transient(e: &RequestError) -> bool {
+    matches!(e, RequestError::Network(_) | RequestError::Io(_))
+}
+
+/// Sends a request, retrying network failures with `backoff`. A message may
+/// arrive twice if the network failed after Telegram took it; it is never
+/// silently lost.
+async fn retrying<T, F, Fut>(what: &str, mut call: F) -> Result<T, RequestError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, RequestError>>,
+{
+    let mut failures = 0;
+    loop {
+        match call().await {
+            Err(e) if transient(&e) && failures < MAX_RETRIES => {
+                failures += 1;
+                let wait = backoff(failures);
+                tracing::warn!("{what} failed ({e}); retry {failures} in {wait:?}");
+                tokio::time::sleep(wait).await;
+            }
+            result => return result,
+        }
+    }
 }
 
 /// The bot for the configured token and Bot API server. The token is never
@@ -116,7 +255,7 @@ fn plain_bot(config: &Config) -> Result<Bot> {
     )?;
     let mut bot = Bot::new(token);
     if let Some(url) = &config.api_url {
-        bot = bot.set_api_url(url::Url::parse(url).context("TELOXIDE_API_URL is not a valid URL")?);
+        bot = bot.set_api_url(url.clone());
     }
     Ok(bot)
 }
@@ -152,6 +291,7 @@ async fn on_message(bot: TgBot, upd: Update, msg: Message, me: Me, app: Arc<App>
             reply_to_bot,
         },
         me.username(),
+        app.group_mode,
     ) else {
         return Ok(());
     };
@@ -171,7 +311,8 @@ async fn on_message(bot: TgBot, upd: Update, msg: Message, me: Me, app: Arc<App>
 
 #[tracing::instrument(name = "update", skip_all, fields(update_id = upd.id.0, kind = "callback"))]
 async fn on_callback(bot: TgBot, upd: Update, q: CallbackQuery, app: Arc<App>) -> Result<()> {
-    bot.answer_callback_query(q.id.clone()).await?;
+    let ack = bot.answer_callback_query(q.id.clone());
+    retrying("answerCallbackQuery", || ack.send_ref()).await?;
     let (Some(key), Some(message)) = (q.data.as_deref(), q.message.as_ref()) else {
         return Ok(());
     };
@@ -204,7 +345,8 @@ async fn on_inline(bot: TgBot, upd: Update, q: InlineQuery, app: Arc<App>) -> Re
                     .into()
             })
             .collect();
-    bot.answer_inline_query(q.id.clone(), results).await?;
+    let request = bot.answer_inline_query(q.id.clone(), results);
+    retrying("answerInlineQuery", || request.send_ref()).await?;
     Ok(())
 }
 
@@ -224,13 +366,14 @@ async fn send(bot: &TgBot, chat: ChatId, reply: &Reply, reply_to: Option<Message
         if i == last && !reply.related.is_empty() {
             request = request.reply_markup(keyboard(reply));
         }
-        if let Err(e) = request.await {
+        if let Err(e) = retrying("sendMessage", || request.send_ref()).await {
             if !matches!(e, teloxide::RequestError::Api(_)) {
                 return Err(e.into());
             }
             tracing::warn!("Telegram refused the formatted reply ({e}); sending it as plain text");
             for plain in format::split(&reply.to_plain(), MAX_MESSAGE_CHARS) {
-                bot.send_message(chat, plain).await?;
+                let request = bot.send_message(chat, plain);
+                retrying("sendMessage", || request.send_ref()).await?;
             }
             return Ok(());
         }

@@ -1,7 +1,9 @@
 //! Which messages the bot answers, decided on plain data so it can be tested
 //! without Telegram: in a private chat everything; in a group only commands,
-//! mentions of the bot and replies to it (never the chatter); in a channel
-//! nothing.
+//! mentions of the bot and replies to it (never the chatter), or less as
+//! `GroupMode` says; in a channel nothing.
+
+use crate::config::GroupMode;
 
 /// The kind of chat a message came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,11 +24,12 @@ pub struct Incoming<'a> {
 
 /// The text to answer, with the bot's `@username` taken out, or `None` to
 /// stay silent. `username` is the bot's, without the `@`.
-pub fn addressed(msg: &Incoming<'_>, username: &str) -> Option<String> {
+pub fn addressed(msg: &Incoming<'_>, username: &str, mode: GroupMode) -> Option<String> {
     let text = msg.text.trim();
     match msg.chat {
         ChatKind::Channel => None,
         ChatKind::Private => Some(text.to_string()),
+        ChatKind::Group if mode == GroupMode::Off => None,
         ChatKind::Group => {
             let mention = format!("@{}", username.to_lowercase());
             if let Some(rest) = text.strip_prefix('/') {
@@ -36,6 +39,9 @@ pub fn addressed(msg: &Incoming<'_>, username: &str) -> Option<String> {
                     Some((_, to)) if !to.eq_ignore_ascii_case(username) => None,
                     _ => Some(text.to_string()),
                 };
+            }
+            if mode == GroupMode::Commands {
+                return None;
             }
             let lower = text.to_lowercase();
             if let Some(at) = lower.find(&mention) {
@@ -53,6 +59,10 @@ mod tests {
     use super::*;
 
     fn group(text: &str, reply_to_bot: bool) -> Option<String> {
+        in_group(text, reply_to_bot, GroupMode::Addressed)
+    }
+
+    fn in_group(text: &str, reply_to_bot: bool, mode: GroupMode) -> Option<String> {
         addressed(
             &Incoming {
                 chat: ChatKind::Group,
@@ -60,7 +70,21 @@ mod tests {
                 reply_to_bot,
             },
             "BriefBot",
+            mode,
         )
+    }
+
+    #[test]
+    fn group_mode_narrows_what_groups_hear() {
+        use GroupMode::{Commands, Off};
+        assert_eq!(in_group("/help", false, Commands).as_deref(), Some("/help"));
+        assert_eq!(
+            in_group("@briefbot who hacked albania", false, Commands),
+            None
+        );
+        assert_eq!(in_group("and the MEK?", true, Commands), None);
+        assert_eq!(in_group("/help", false, Off), None);
+        assert_eq!(in_group("@briefbot hi", true, Off), None);
     }
 
     #[test]
@@ -87,12 +111,14 @@ mod tests {
             text: " hi ",
             reply_to_bot: false,
         };
-        assert_eq!(addressed(&private, "b").as_deref(), Some("hi"));
+        for mode in [GroupMode::Addressed, GroupMode::Commands, GroupMode::Off] {
+            assert_eq!(addressed(&private, "b", mode).as_deref(), Some("hi"));
+        }
         let channel = Incoming {
             chat: ChatKind::Channel,
             text: "@b hi",
             reply_to_bot: false,
         };
-        assert_eq!(addressed(&channel, "b"), None);
+        assert_eq!(addressed(&channel, "b", GroupMode::Addressed), None);
     }
 }

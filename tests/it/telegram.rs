@@ -10,6 +10,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::routing::post;
 use briefbot::config::Config;
+use briefbot::telegram::{Listen, Server};
 use serde_json::{Value, json};
 
 const BOT_ID: i64 = 4242;
@@ -20,6 +21,9 @@ struct Fake {
     calls: Mutex<Vec<(String, Value)>>,
     /// Error bodies to answer the next calls of a method with, in order.
     errors: Mutex<HashMap<String, Vec<Value>>>,
+    /// How many of the next calls of a method fail on the network: the
+    /// response is cut off mid-body.
+    hangups: Mutex<HashMap<String, usize>>,
     next_id: Mutex<i64>,
 }
 
@@ -49,8 +53,9 @@ async fn api(
     State(fake): State<Arc<Fake>>,
     Path((_bot, method)): Path<(String, String)>,
     body: Bytes,
-) -> axum::Json<Value> {
-    let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let body: Value = serde_json::from_slice(&body).unwrap_or_else(|_| form_fields(&body));
     let method_lc = method.to_lowercase();
     if method_lc != "getupdates" {
         fake.calls
@@ -58,16 +63,50 @@ async fn api(
             .unwrap()
             .push((method.clone(), body.clone()));
     }
+    if let Some(n) = fake.hangups.lock().unwrap().get_mut(&method_lc)
+        && *n > 0
+    {
+        *n -= 1;
+        let cut = futures_util::stream::once(async {
+            Err::<Bytes, _>(std::io::Error::other("connection lost"))
+        });
+        return axum::body::Body::from_stream(cut).into_response();
+    }
+    reply(&fake, &method_lc, &body).await.into_response()
+}
+
+/// The fields of a multipart/form-data body (teloxide sends `setWebhook`
+/// that way) as a JSON object of strings.
+fn form_fields(body: &[u8]) -> Value {
+    let text = String::from_utf8_lossy(body);
+    let mut fields = serde_json::Map::new();
+    for part in text
+        .split("Content-Disposition: form-data; name=\"")
+        .skip(1)
+    {
+        let Some((name, rest)) = part.split_once('"') else {
+            continue;
+        };
+        let Some((_, value)) = rest.split_once("\r\n\r\n") else {
+            continue;
+        };
+        let value = value.split("\r\n--").next().unwrap_or_default();
+        fields.insert(name.to_string(), json!(value));
+    }
+    Value::Object(fields)
+}
+
+async fn reply(fake: &Fake, method_lc: &str, body: &Value) -> axum::Json<Value> {
     if let Some(err) = fake
         .errors
         .lock()
         .unwrap()
-        .get_mut(&method_lc)
+        .get_mut(method_lc)
         .and_then(|v| (!v.is_empty()).then(|| v.remove(0)))
     {
         return axum::Json(err);
     }
-    let result = match method_lc.as_str() {
+    let result = match method_lc {
         "getme" => json!({
             "id": BOT_ID, "is_bot": true, "first_name": "Brief", "username": "briefbot",
             "can_join_groups": true, "can_read_all_group_messages": false,
@@ -109,38 +148,54 @@ async fn api(
 struct Running {
     fake: Arc<Fake>,
     token: teloxide::dispatching::ShutdownToken,
-    task: tokio::task::JoinHandle<()>,
+    task: tokio::task::JoinHandle<anyhow::Result<()>>,
 }
 
 async fn start() -> Running {
-    start_with(true).await
+    start_with(&[], Arc::default()).await
 }
 
-async fn start_with(throttle: bool) -> Running {
-    let fake = Arc::new(Fake::default());
+/// Starts the fake Bot API and the real server against it by long polling,
+/// with extra configuration `vars`; `fake` may be prepared with failures.
+async fn start_with(vars: &[(&str, &str)], fake: Arc<Fake>) -> Running {
+    let (config, _) = fake_api(vars, fake.clone()).await;
+    let server = Server::new(&config, shipped_kb()).unwrap();
+    let token = server.shutdown_token();
+    let task = tokio::spawn(server.serve(Listen::Polling));
+    Running { fake, token, task }
+}
+
+/// Serves the fake Bot API on 127.0.0.1:0; the configuration points at it.
+async fn fake_api(vars: &[(&str, &str)], fake: Arc<Fake>) -> (Config, std::net::SocketAddr) {
     let app = Router::new()
         .route("/{bot}/{method}", post(api))
-        .with_state(fake.clone());
+        .with_state(fake);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let url = format!("http://{addr}");
     let config = Config::from_vars(|k| match k {
-        "TELOXIDE_TOKEN" => Some("123:TEST-SECRET".to_string()),
-        "TELOXIDE_API_URL" => Some(format!("http://{addr}")),
-        "BRIEFBOT_THROTTLE" if !throttle => Some("off".to_string()),
-        _ => None,
-    });
-    let kb = Arc::new(
+        "TELOXIDE_TOKEN" => Some(TOKEN.to_string()),
+        "TELOXIDE_API_URL" => Some(url.clone()),
+        _ => vars
+            .iter()
+            .find(|(name, _)| *name == k)
+            .map(|(_, v)| v.to_string()),
+    })
+    .unwrap();
+    (config, addr)
+}
+
+const TOKEN: &str = "123:TEST-SECRET";
+
+fn shipped_kb() -> Arc<briefbot::kb::Kb> {
+    Arc::new(
         briefbot::kb::load(
             &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("intents"),
             &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data"),
         )
         .unwrap(),
-    );
-    let mut dispatcher = briefbot::telegram::dispatcher(&config, kb).unwrap();
-    let token = dispatcher.shutdown_token();
-    let task = tokio::spawn(async move { dispatcher.dispatch().await });
-    Running { fake, token, task }
+    )
 }
 
 impl Running {
@@ -167,7 +222,7 @@ impl Running {
                 Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
             }
         }
-        self.task.await.unwrap();
+        self.task.await.unwrap().unwrap();
     }
 }
 
@@ -344,33 +399,19 @@ async fn formatting_rejection_is_resent_as_plain_text() {
 
 #[test]
 fn configuration_errors_name_the_variable_never_the_token() {
-    let kb = Arc::new(
-        briefbot::kb::load(
-            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("intents"),
-            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data"),
-        )
-        .unwrap(),
-    );
+    let kb = shipped_kb();
     let bad_url = Config::from_vars(|k| match k {
         "TELOXIDE_TOKEN" => Some("123:TOP-SECRET".to_string()),
         "TELOXIDE_API_URL" => Some("not a url".to_string()),
         _ => None,
     });
-    let err = format!(
-        "{:#}",
-        briefbot::telegram::dispatcher(&bad_url, kb.clone())
-            .err()
-            .unwrap()
-    );
+    let err = bad_url.unwrap_err().to_string();
     assert!(
-        err.contains("TELOXIDE_API_URL") && !err.contains("TOP-SECRET"),
+        err.starts_with("TELOXIDE_API_URL") && !err.contains("TOP-SECRET"),
         "{err}"
     );
-    let no_token = Config::from_vars(|_| None);
-    let err = format!(
-        "{:#}",
-        briefbot::telegram::dispatcher(&no_token, kb).err().unwrap()
-    );
+    let no_token = Config::from_vars(|_| None).unwrap();
+    let err = format!("{:#}", Server::new(&no_token, kb).err().unwrap());
     assert!(
         err.contains("TELOXIDE_TOKEN") && err.contains(".env.example"),
         "{err}"
@@ -436,7 +477,7 @@ async fn inline_queries_long_replies_and_rate_limits() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_burst_of_1000_updates_from_100_chats_is_answered_exactly_once() {
-    let bot = start_with(false).await;
+    let bot = start_with(&[("BRIEFBOT_THROTTLE", "off")], Arc::default()).await;
     let questions = [
         "who hacked albania",
         "what is the mek",
@@ -462,4 +503,162 @@ async fn a_burst_of_1000_updates_from_100_chats_is_answered_exactly_once() {
         assert_eq!(bot.fake.sent_to(chat).len(), 10, "chat {chat}");
     }
     bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn command_menu_is_published_and_network_failures_are_retried() {
+    // The first getMe, the first two getUpdates and the first sendMessage
+    // lose their connection mid-response.
+    let fake = Arc::new(Fake::default());
+    fake.hangups.lock().unwrap().extend([
+        ("getme".to_string(), 1),
+        ("getupdates".to_string(), 2),
+        ("sendmessage".to_string(), 1),
+    ]);
+    let bot = start_with(&[], fake).await;
+    let f = &bot.fake;
+    f.push(message(1, private(50), Some("what is the mek"), json!({})));
+    bot.wait_for("the answer, sent twice", |f| f.sent_to(50).len() >= 2)
+        .await;
+    let sent = f.sent_to(50);
+    assert_eq!(sent[0], sent[1], "the lost call is sent again");
+    assert!(sent[1]["text"].as_str().unwrap().contains("MEK"));
+    assert!(f.calls("getMe").len() >= 2, "getMe is retried");
+
+    // The menu is the /help list without the terminal-only /quit.
+    let menu = &f.calls("setMyCommands")[0]["commands"];
+    let names: Vec<&str> = menu
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["command"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "help", "timeline", "event", "who", "sources", "ask", "about"
+        ]
+    );
+    for (entry, (cmd, what)) in menu.as_array().unwrap().iter().zip(briefbot::command::HELP) {
+        assert!(cmd.starts_with(&format!("/{}", entry["command"].as_str().unwrap())));
+        assert_eq!(entry["description"], *what);
+    }
+    bot.stop().await;
+}
+
+#[test]
+fn backoff_doubles_up_to_a_minute() {
+    use briefbot::telegram::backoff;
+    let waits: Vec<u128> = (1..=9).map(|n| backoff(n).as_millis()).collect();
+    assert_eq!(
+        waits,
+        [500, 1000, 2000, 4000, 8000, 16000, 32000, 60000, 60000]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn group_mode_commands_ignores_mentions() {
+    let bot = start_with(&[("BRIEFBOT_GROUP_MODE", "commands")], Arc::default()).await;
+    let f = &bot.fake;
+    f.push(message(
+        1,
+        group(-60),
+        Some("@briefbot what is the mek"),
+        json!({}),
+    ));
+    f.push(message(2, group(-60), Some("/who@briefbot MEK"), json!({})));
+    bot.wait_for("the command's answer", |f| !f.sent_to(-60).is_empty())
+        .await;
+    // Updates of one chat are handled in order: the mention came first.
+    let sent = f.sent_to(-60);
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(sent[0]["reply_parameters"]["message_id"], 2);
+    bot.stop().await;
+}
+
+/// Posts `body` to the webhook listener as Telegram would; the HTTP status.
+async fn post_update(
+    addr: std::net::SocketAddr,
+    path: &str,
+    secret: Option<&str>,
+    body: &Value,
+) -> u16 {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let body = body.to_string();
+    let mut request = format!(
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n",
+        body.len()
+    );
+    if let Some(secret) = secret {
+        request += &format!("X-Telegram-Bot-Api-Secret-Token: {secret}\r\n");
+    }
+    request += "\r\n";
+    request += &body;
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.unwrap();
+    response
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn webhook_mode_registers_answers_and_unregisters() {
+    let fake = Arc::new(Fake::default());
+    let (config, _) = fake_api(
+        &[
+            (
+                "BRIEFBOT_WEBHOOK_URL",
+                "https://bot.example.org/telegram/hook",
+            ),
+            ("BRIEFBOT_WEBHOOK_LISTEN", "127.0.0.1:8443"),
+        ],
+        fake.clone(),
+    )
+    .await;
+    let tcp = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = tcp.local_addr().unwrap();
+    let server = Server::new(&config, shipped_kb()).unwrap();
+    let token = server.shutdown_token();
+    let task = tokio::spawn(server.serve(Listen::Webhook(tcp)));
+    let bot = Running { fake, token, task };
+    bot.wait_for("setWebhook", |f| !f.calls("setWebhook").is_empty())
+        .await;
+    let hook = bot.fake.calls("setWebhook")[0].clone();
+    assert_eq!(hook["url"], "https://bot.example.org/telegram/hook");
+    let secret = hook["secret_token"].as_str().unwrap().to_string();
+    assert!(secret.len() >= 16, "a random secret is generated");
+
+    let update = message(1, private(70), Some("who is xhacka"), json!({}));
+    assert_eq!(
+        post_update(addr, "/telegram/hook", None, &update).await,
+        401
+    );
+    assert_eq!(
+        post_update(addr, "/telegram/hook", Some("wrong"), &update).await,
+        401
+    );
+    assert_eq!(
+        post_update(addr, "/telegram/hook", Some(&secret), &update).await,
+        200
+    );
+    bot.wait_for("the webhook answer", |f| !f.sent_to(70).is_empty())
+        .await;
+    assert!(
+        bot.fake.sent_to(70)[0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("Xhaçka")
+    );
+    assert!(bot.fake.calls("getUpdates").is_empty());
+    let fake = bot.fake.clone();
+    bot.stop().await;
+    assert_eq!(
+        fake.calls("deleteWebhook").len(),
+        1,
+        "unregistered on shutdown"
+    );
 }
