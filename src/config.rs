@@ -8,6 +8,8 @@ use std::path::PathBuf;
 
 use url::Url;
 
+use crate::schedule::{DEFAULT_TIME_ZONE, Schedule};
+
 /// What the operator configures. Every variable is listed in `.env.example`.
 #[derive(Clone)]
 pub struct Config {
@@ -27,6 +29,26 @@ pub struct Config {
     /// Webhook mode when both `BRIEFBOT_WEBHOOK_URL` and
     /// `BRIEFBOT_WEBHOOK_LISTEN` are set; long polling otherwise.
     pub webhook: Option<Webhook>,
+    /// The SQLite state file (`BRIEFBOT_STATE`, default `state/briefbot.db`).
+    pub state_path: PathBuf,
+    /// Daily briefings (`BRIEFBOT_BRIEF_AT`, `BRIEFBOT_TIMEZONE`); none when
+    /// `BRIEFBOT_BRIEF_AT` is unset.
+    pub schedule: Option<Schedule>,
+    /// What a briefing with nothing new does (`BRIEFBOT_BRIEF_EMPTY`).
+    pub empty_briefings: EmptyBriefings,
+    /// Channels that get briefings (`BRIEFBOT_CHANNELS`): `@username` or
+    /// numeric ids such as `-1001234567890`.
+    pub channels: Vec<String>,
+}
+
+/// What a scheduled briefing with nothing new for a chat does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EmptyBriefings {
+    /// Send nothing (default).
+    #[default]
+    Skip,
+    /// Say briefly that nothing is new.
+    Say,
 }
 
 /// What the bot answers in groups and supergroups. Private chats always get
@@ -83,6 +105,10 @@ impl std::fmt::Debug for Config {
             .field("admins", &self.admins)
             .field("group_mode", &self.group_mode)
             .field("webhook", &self.webhook)
+            .field("state_path", &self.state_path)
+            .field("schedule", &self.schedule.as_ref().map(Schedule::describe))
+            .field("empty_briefings", &self.empty_briefings)
+            .field("channels", &self.channels)
             .finish()
     }
 }
@@ -148,6 +174,31 @@ impl Config {
             }
         };
         let webhook = webhook(&get)?;
+        let tz = get("BRIEFBOT_TIMEZONE");
+        let tz = tz.as_deref().unwrap_or(DEFAULT_TIME_ZONE);
+        // The zone is checked even without a schedule: a typo should not
+        // wait until someone turns briefings on.
+        Schedule::new("00:00", tz).map_err(|e| invalid("BRIEFBOT_TIMEZONE", e))?;
+        let schedule = get("BRIEFBOT_BRIEF_AT")
+            .map(|at| Schedule::new(&at, tz).map_err(|e| invalid("BRIEFBOT_BRIEF_AT", e)))
+            .transpose()?;
+        let empty_briefings = match get("BRIEFBOT_BRIEF_EMPTY")
+            .map(|v| v.to_lowercase())
+            .as_deref()
+        {
+            None | Some("skip") => EmptyBriefings::Skip,
+            Some("say") => EmptyBriefings::Say,
+            Some(v) => {
+                return Err(invalid(
+                    "BRIEFBOT_BRIEF_EMPTY",
+                    format!("`{v}` is neither `skip` nor `say`"),
+                ));
+            }
+        };
+        let channels = get("BRIEFBOT_CHANNELS")
+            .map(|v| channels(&v))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Config {
             token,
             api_url,
@@ -157,6 +208,11 @@ impl Config {
             admins,
             group_mode,
             webhook,
+            state_path: get("BRIEFBOT_STATE")
+                .map_or_else(|| PathBuf::from("state/briefbot.db"), PathBuf::from),
+            schedule,
+            empty_briefings,
+            channels,
         })
     }
 
@@ -202,6 +258,32 @@ fn admin_ids(value: &str) -> Result<Vec<u64>, ConfigError> {
                     format!("`{s}` is not a Telegram user id (a positive number, comma-separated)"),
                 )
             })
+        })
+        .collect()
+}
+
+/// `@channel, -1001234567890`.
+fn channels(value: &str) -> Result<Vec<String>, ConfigError> {
+    value
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            let username = s.strip_prefix('@').is_some_and(|u| {
+                u.len() >= 4 && u.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+            });
+            let id = s
+                .strip_prefix('-')
+                .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()));
+            if username || id {
+                Ok(s.to_string())
+            } else {
+                Err(invalid(
+                    "BRIEFBOT_CHANNELS",
+                    format!(
+                        "`{s}` is neither a channel @username nor a chat id such as -1001234567890"
+                    ),
+                ))
+            }
         })
         .collect()
 }
@@ -311,6 +393,20 @@ mod tests {
         assert_eq!(blank.token, None);
         assert!(blank.throttle && blank.webhook.is_none());
         assert_eq!(blank.group_mode, GroupMode::Addressed);
+        assert_eq!(blank.state_path, PathBuf::from("state/briefbot.db"));
+        assert!(blank.schedule.is_none() && blank.channels.is_empty());
+        let briefed = config(&[
+            ("BRIEFBOT_BRIEF_AT", "07:30"),
+            ("BRIEFBOT_CHANNELS", "@albania_news -1001234567890"),
+            ("BRIEFBOT_BRIEF_EMPTY", "say"),
+        ])
+        .unwrap();
+        assert_eq!(
+            briefed.schedule.as_ref().map(Schedule::describe).as_deref(),
+            Some("07:30 Europe/Tirane")
+        );
+        assert_eq!(briefed.channels, ["@albania_news", "-1001234567890"]);
+        assert_eq!(briefed.empty_briefings, EmptyBriefings::Say);
     }
 
     #[test]
@@ -373,6 +469,22 @@ mod tests {
                     ("BRIEFBOT_WEBHOOK_SECRET", "no spaces"),
                 ],
                 "BRIEFBOT_WEBHOOK_SECRET: must be",
+            ),
+            (
+                &[token, ("BRIEFBOT_BRIEF_AT", "8am")],
+                "BRIEFBOT_BRIEF_AT: `8am` is not a time of day",
+            ),
+            (
+                &[token, ("BRIEFBOT_TIMEZONE", "Mars/Olympus")],
+                "BRIEFBOT_TIMEZONE: `Mars/Olympus` is not a time zone",
+            ),
+            (
+                &[token, ("BRIEFBOT_BRIEF_EMPTY", "maybe")],
+                "BRIEFBOT_BRIEF_EMPTY: `maybe` is neither",
+            ),
+            (
+                &[token, ("BRIEFBOT_CHANNELS", "@news, mychannel")],
+                "BRIEFBOT_CHANNELS: `mychannel` is neither",
             ),
             (
                 &[token, ("BRIEFBOT_WEBHOOK_SECRET", "abc")],

@@ -9,11 +9,14 @@
 //! - `matcher`: question → `Decision` (pure);
 //! - `render`: target → `Reply` (pure);
 //! - `command`, `answer`: the one entry point, message → `Outcome` (pure);
+//! - `briefing`: a chat's digest of what is new (pure); `schedule`: when
+//!   briefings go out (pure, time passed in);
 //! - `eval`: scores question sets;
 //! - `telegram::format`: a `Reply` as Telegram HTML, split to 4,096 characters;
 //! - `config`, `cli`: the edges (environment, terminal).
 
 pub mod answer;
+pub mod briefing;
 pub mod cli;
 pub mod command;
 pub mod config;
@@ -22,5 +25,6 @@ pub mod eval;
 pub mod kb;
 pub mod matcher;
 pub mod render;
+pub mod schedule;
 pub mod telegram;
 pub mod text;

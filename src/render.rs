@@ -222,7 +222,7 @@ fn list(events: &[&Event], limit: usize) -> String {
     lines.join("\n")
 }
 
-fn cited_by(events: &[&Event]) -> Vec<String> {
+pub(crate) fn cited_by(events: &[&Event]) -> Vec<String> {
     let mut ids: Vec<String> = Vec::new();
     for id in events.iter().flat_map(|e| &e.sources) {
         if !ids.contains(id) {
@@ -235,7 +235,11 @@ fn cited_by(events: &[&Event]) -> Vec<String> {
 /// Citations for a list of events: the first few, then a count of the rest,
 /// so that a long list stays readable.
 pub fn list_citations(kb: &Kb, events: &[&Event]) -> Vec<Citation> {
-    let ids = cited_by(events);
+    capped_citations(kb, &cited_by(events))
+}
+
+/// Citations for source ids, the first few in full, then a count of the rest.
+pub fn capped_citations(kb: &Kb, ids: &[String]) -> Vec<Citation> {
     let mut cites = citations(kb, &ids[..ids.len().min(MAX_LIST_SOURCES)]);
     if ids.len() > MAX_LIST_SOURCES {
         cites.push(Citation {

@@ -32,6 +32,8 @@ pub struct Bot {
     pub decline: String,
     /// Intent ids offered with the decline and the welcome.
     pub suggestions: Vec<String>,
+    /// The story in brief, opening every briefing, with its source ids.
+    pub headline: Option<(String, Vec<String>)>,
 }
 
 #[derive(Debug, Clone)]
@@ -55,6 +57,8 @@ pub struct Event {
     pub note: Option<String>,
     /// When the event entered the knowledge base; briefings use it.
     pub added: Option<Date>,
+    /// When a curator last changed the event: briefings show it as updated.
+    pub updated: Option<Date>,
     pub key: bool,
 }
 

@@ -70,6 +70,10 @@ pub struct Bot {
     pub decline: Spanned<String>,
     #[serde(default)]
     pub suggestions: Vec<Spanned<String>>,
+    /// The story in two or three sentences, opening every briefing.
+    pub headline: Option<Spanned<String>>,
+    /// The sources of the headline (required with it).
+    pub headline_sources: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 /// `data/sources.toml`.
@@ -105,6 +109,8 @@ pub struct Event {
     pub sources: Spanned<Vec<Spanned<String>>>,
     pub note: Option<Spanned<String>>,
     pub added: Option<Spanned<String>>,
+    /// When the curator last changed the event; briefings show it again.
+    pub updated: Option<Spanned<String>>,
     /// Shown in the short timeline.
     #[serde(default)]
     pub key: bool,

@@ -186,7 +186,7 @@ impl Validator {
             .filter_map(|f| self.parse(f).map(|raw| (f, raw)))
             .collect();
         let lexicon = self.lexicon(&parsed);
-        let bot = self.bot(&parsed, files);
+        let bot = self.bot(&parsed, files, &source_ids);
         let (mut intents, located) = self.intents(&parsed, &templates, &source_ids, &lexicon);
         let order = sort_intents(&mut intents);
 
@@ -380,6 +380,7 @@ impl Validator {
             let id = self.id(at, &e.id, "event", &mut seen);
             let date = self.date(at, &e.date);
             let added = e.added.as_ref().and_then(|d| self.date(at, d));
+            let updated = e.updated.as_ref().and_then(|d| self.date(at, d));
             let event = Event {
                 id,
                 date: date.unwrap_or(Date {
@@ -398,6 +399,7 @@ impl Validator {
                 sources: self.cited(at, &e.sources, sources),
                 note: e.note.as_ref().map(|n| self.text(at, n, "note")),
                 added,
+                updated,
                 key: e.key,
             };
             out.push(event);
@@ -458,7 +460,12 @@ impl Validator {
         out
     }
 
-    fn bot(&mut self, files: &[(&SourceFile, raw::IntentFile)], all: &SourceFiles) -> Option<Bot> {
+    fn bot(
+        &mut self,
+        files: &[(&SourceFile, raw::IntentFile)],
+        all: &SourceFiles,
+        sources: &HashSet<String>,
+    ) -> Option<Bot> {
         let mut found: Option<Bot> = None;
         for (file, raw) in files {
             let Some(bot) = &raw.bot else { continue };
@@ -475,7 +482,27 @@ impl Validator {
                 continue;
             }
             let b = bot.get_ref();
+            let headline = match (&b.headline, &b.headline_sources) {
+                (Some(text), Some(cited)) => Some((
+                    self.text(at, text, "headline"),
+                    self.cited(at, cited, sources),
+                )),
+                (Some(text), None) => {
+                    self.at(
+                        at,
+                        text.span(),
+                        "a headline needs headline_sources: the ids of its sources",
+                    );
+                    None
+                }
+                (None, Some(cited)) => {
+                    self.at(at, cited.span(), "headline_sources without a headline");
+                    None
+                }
+                (None, None) => None,
+            };
             found = Some(Bot {
+                headline,
                 name: self.text(at, &b.name, "bot name"),
                 about: self.text(at, &b.about, "bot about"),
                 decline: self.text(at, &b.decline, "decline"),
