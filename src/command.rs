@@ -24,6 +24,15 @@ pub const HELP: &[(&str, &str)] = &[
         "a person, organisation or topic, e.g. /who Xhacka",
     ),
     ("/sources", "every source the answers cite"),
+    (
+        "/brief",
+        "a briefing: the story in short and its main events",
+    ),
+    (
+        "/subscribe",
+        "daily briefings in this chat, on Telegram (in groups: admins only)",
+    ),
+    ("/unsubscribe", "stop the briefings in this chat"),
     ("/ask QUESTION", "ask a question (the same as typing it)"),
     ("/about", "what this bot is"),
     ("/quit", "leave (terminal only)"),
@@ -33,15 +42,47 @@ pub const HELP: &[(&str, &str)] = &[
 pub enum Command {
     Start(Option<String>),
     Help,
-    Timeline { all: bool },
+    Timeline {
+        all: bool,
+    },
     Event(String),
     Who(String),
     Sources,
     Ask(String),
     About,
+    Brief,
+    Subscribe,
+    Unsubscribe,
+    /// For the bot's administrators, on Telegram: `/brief_now`, `/reload`,
+    /// `/stats [PERIOD]`.
+    Admin(AdminCommand),
     Quit,
     Unknown(String),
 }
+
+/// Commands only the bot's administrators (`BRIEFBOT_ADMINS`) may run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AdminCommand {
+    /// Deliver the current briefing to every subscriber now.
+    BriefNow,
+    /// Reload `intents/` and `data/`.
+    Reload,
+    /// Questions answered and declined over a period (`7d`, `24h`, `all`).
+    Stats(String),
+}
+
+/// The admin commands, for `/help` when an admin asks.
+pub const ADMIN_HELP: &[(&str, &str)] = &[
+    ("/brief_now", "deliver the briefing to every subscriber now"),
+    (
+        "/reload",
+        "reload intents/ and data/ (errors keep the old knowledge)",
+    ),
+    (
+        "/stats [7d|24h|30d|all]",
+        "questions answered and declined, top intents",
+    ),
+];
 
 /// Parses a message that starts with `/`; `None` for anything else.
 pub fn parse(message: &str) -> Option<Command> {
@@ -61,6 +102,12 @@ pub fn parse(message: &str) -> Option<Command> {
         "sources" => Command::Sources,
         "ask" => Command::Ask(args),
         "about" => Command::About,
+        "brief" | "briefing" => Command::Brief,
+        "subscribe" => Command::Subscribe,
+        "unsubscribe" => Command::Unsubscribe,
+        "brief_now" => Command::Admin(AdminCommand::BriefNow),
+        "reload" => Command::Admin(AdminCommand::Reload),
+        "stats" => Command::Admin(AdminCommand::Stats(args)),
         "quit" | "exit" => Command::Quit,
         _ => Command::Unknown(head.to_string()),
     })
@@ -82,6 +129,11 @@ pub fn run(kb: &Kb, cmd: Command) -> Outcome {
         Command::Ask(q) => answer::answer_question(kb, &q),
         Command::Event(arg) => event(kb, &arg),
         Command::Who(name) => who(kb, &name),
+        Command::Brief => plain(crate::briefing::compose(kb, None).reply, key("brief")),
+        Command::Subscribe | Command::Unsubscribe | Command::Admin(_) => plain(
+            Reply::text("Briefing subscriptions and admin commands work in Telegram chats."),
+            None,
+        ),
         Command::Quit => Outcome {
             quit: true,
             ..plain(Reply::text("Goodbye."), key("quit"))

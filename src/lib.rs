@@ -11,6 +11,7 @@
 //! - `command`, `answer`: the one entry point, message → `Outcome` (pure);
 //! - `briefing`: a chat's digest of what is new (pure); `schedule`: when
 //!   briefings go out (pure, time passed in);
+//! - `unanswered`: declined questions grouped by similarity (pure);
 //! - `eval`: scores question sets;
 //! - `telegram::format`: a `Reply` as Telegram HTML, split to 4,096 characters;
 //! - `config`, `cli`: the edges (environment, terminal).
@@ -21,10 +22,13 @@ pub mod cli;
 pub mod command;
 pub mod config;
 pub mod dates;
+pub mod deliver;
 pub mod eval;
 pub mod kb;
 pub mod matcher;
 pub mod render;
 pub mod schedule;
+pub mod store;
 pub mod telegram;
 pub mod text;
+pub mod unanswered;

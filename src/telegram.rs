@@ -4,10 +4,13 @@
 //!
 //! - `format`: a `Reply` as Telegram HTML, split to the message limit (pure);
 //! - `route`: which messages the bot answers (pure);
-//! - `bot`: the dispatcher, handlers and sending.
+//! - `bot`: the dispatcher, handlers and sending;
+//! - `briefings`: subscriptions, admin commands, channels, the scheduler.
 
 mod bot;
+mod briefings;
 pub mod format;
 pub mod route;
 
-pub use bot::{App, Listen, Server, backoff, command_menu, run, schema};
+pub use bot::{App, Listen, Server, backoff, command_menu, run, schema, throttled_bot};
+pub use briefings::send_now;

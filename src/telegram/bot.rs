@@ -3,7 +3,8 @@
 //! the core. Sending goes through teloxide's `Throttle`, so Telegram's rate
 //! limits hold under load.
 
-use std::sync::Arc;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::Duration;
 
 use anyhow::{Context, Result};
@@ -20,13 +21,18 @@ use teloxide::types::{
 };
 use teloxide::update_listeners::{Polling, webhooks};
 
+use super::briefings;
 use super::format::{self, MAX_MESSAGE_CHARS};
 use super::route::{self, ChatKind, Incoming};
 use crate::answer::{self, ChatState};
 use crate::command::HELP;
-use crate::config::{Config, GroupMode, Webhook};
+use crate::command::{self, Command};
+use crate::config::{Config, EmptyBriefings, GroupMode, Webhook};
+use crate::kb;
 use crate::kb::Kb;
 use crate::render::Reply;
+use crate::schedule::Schedule;
+use crate::store::{Question, Store};
 
 /// The bot as handlers see it: rate-limited.
 pub type TgBot = Throttle<Bot>;
@@ -41,6 +47,9 @@ const MAX_INLINE_RESULTS: usize = 5;
 /// throttle's arithmetic.
 const UNLIMITED: u32 = 1_000_000;
 
+/// How much of a declined question the curator's log keeps.
+const MAX_RECORDED_CHARS: usize = 500;
+
 /// How long one long-polling `getUpdates` waits for updates.
 const POLL_TIMEOUT: Duration = Duration::from_secs(10);
 /// The first wait before retrying a call that failed on the network.
@@ -51,10 +60,94 @@ const RETRY_MAX: Duration = Duration::from_secs(60);
 /// minutes of waiting in all).
 const MAX_RETRIES: u32 = 6;
 
-/// What every handler shares.
+/// What every handler shares: the knowledge (swapped whole by a reload),
+/// the state store and the settings handlers need.
 pub struct App {
-    pub kb: Arc<Kb>,
+    kb: RwLock<Arc<Kb>>,
     pub group_mode: GroupMode,
+    pub admins: Vec<u64>,
+    pub store: Mutex<Store>,
+    pub empty_briefings: EmptyBriefings,
+    pub schedule: Option<Schedule>,
+    intents_dir: PathBuf,
+    data_dir: PathBuf,
+}
+
+impl App {
+    /// Opens the state store named by `BRIEFBOT_STATE`.
+    pub fn new(config: &Config, kb: Arc<Kb>) -> Result<App> {
+        let store = Store::open(&config.state_path).with_context(|| {
+            format!(
+                "BRIEFBOT_STATE: cannot use the state file {}",
+                config.state_path.display()
+            )
+        })?;
+        Ok(App {
+            kb: RwLock::new(kb),
+            group_mode: config.group_mode,
+            admins: config.admins.clone(),
+            store: Mutex::new(store),
+            empty_briefings: config.empty_briefings,
+            schedule: config.schedule.clone(),
+            intents_dir: config.intents_dir.clone(),
+            data_dir: config.data_dir.clone(),
+        })
+    }
+
+    /// The knowledge in service now.
+    pub fn kb(&self) -> Arc<Kb> {
+        self.kb
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Loads `intents/` and `data/` again and swaps them in whole. On any
+    /// error the old knowledge stays in service and every problem (file,
+    /// line, message) is returned, and logged.
+    pub async fn reload(&self) -> Result<String, String> {
+        let (intents, data) = (self.intents_dir.clone(), self.data_dir.clone());
+        let loaded = tokio::task::spawn_blocking(move || kb::load(&intents, &data)).await;
+        match loaded {
+            Ok(Ok(kb)) => {
+                let summary = format!(
+                    "{} intents, {} events, {} actors, {} topics, {} sources",
+                    kb.intents.len(),
+                    kb.events.len(),
+                    kb.actors.len(),
+                    kb.topics.len(),
+                    kb.sources.len()
+                );
+                *self.kb.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(kb);
+                tracing::info!(%summary, "knowledge reloaded");
+                Ok(summary)
+            }
+            Ok(Err(e)) => {
+                tracing::error!("reload failed, keeping the old knowledge: {e}");
+                Err(e.to_string())
+            }
+            Err(e) => Err(format!("the reload task failed: {e}")),
+        }
+    }
+
+    fn record(&self, chat: ChatKind, question: &str, outcome: &answer::Outcome) {
+        let declined = !outcome.matched && !outcome.choices;
+        let record = Question {
+            at: briefings::now(),
+            chat_kind: chat.as_str().to_string(),
+            intent: outcome.intent.clone(),
+            matched: outcome.matched,
+            text: declined.then(|| question.chars().take(MAX_RECORDED_CHARS).collect()),
+        };
+        let result = self
+            .store
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .record_question(&record);
+        if let Err(e) = result {
+            tracing::error!("could not record a question: {e}");
+        }
+    }
 }
 
 /// How updates arrive: long polling, or webhook posts on a listener that
@@ -70,7 +163,9 @@ pub enum Listen {
 pub struct Server {
     dispatcher: Dispatcher<TgBot, anyhow::Error, DefaultKey>,
     bot: TgBot,
+    app: Arc<App>,
     webhook: Option<Webhook>,
+    channels: Vec<String>,
 }
 
 impl Server {
@@ -78,24 +173,10 @@ impl Server {
     /// stops it after the update in hand; tests stop it with its
     /// `shutdown_token`.
     pub fn new(config: &Config, kb: Arc<Kb>) -> Result<Server> {
-        // Without throttling the limits are set so high that they never bite.
-        let limits = if config.throttle {
-            Limits::default()
-        } else {
-            Limits {
-                messages_per_sec_chat: UNLIMITED,
-                messages_per_min_chat: UNLIMITED,
-                messages_per_min_channel_or_supergroup: UNLIMITED,
-                messages_per_sec_overall: UNLIMITED,
-            }
-        };
-        let bot = plain_bot(config)?.throttle(limits);
-        let app = App {
-            kb,
-            group_mode: config.group_mode,
-        };
+        let bot = throttled_bot(config)?;
+        let app = Arc::new(App::new(config, kb)?);
         let dispatcher = Dispatcher::builder(bot.clone(), schema())
-            .dependencies(dptree::deps![Arc::new(app)])
+            .dependencies(dptree::deps![app.clone()])
             .error_handler(LoggingErrorHandler::with_custom_text(
                 "a Telegram handler failed",
             ))
@@ -104,8 +185,15 @@ impl Server {
         Ok(Server {
             dispatcher,
             bot,
+            app,
             webhook: config.webhook.clone(),
+            channels: config.channels.clone(),
         })
+    }
+
+    /// What the handlers share, e.g. to reload on SIGHUP.
+    pub fn app(&self) -> Arc<App> {
+        self.app.clone()
     }
 
     /// Stops `serve` after the updates in hand are answered.
@@ -123,6 +211,13 @@ impl Server {
         if let Err(e) = self.bot.set_my_commands(command_menu()).await {
             tracing::warn!("could not publish the command menu: {e}");
         }
+        briefings::sync_channels(&self.app, &self.bot, &me, &self.channels).await;
+        let schedule = self.app.schedule.clone();
+        let scheduler = tokio::spawn(briefings::scheduler(
+            self.app.clone(),
+            self.bot.clone(),
+            schedule,
+        ));
         let errors = LoggingErrorHandler::with_custom_text("receiving updates failed");
         match listen {
             Listen::Polling => {
@@ -166,8 +261,25 @@ impl Server {
                 server.await?.context("the webhook server failed")?;
             }
         }
+        scheduler.abort();
         Ok(())
     }
+}
+
+/// The bot, rate-limited unless `BRIEFBOT_THROTTLE=off`.
+pub fn throttled_bot(config: &Config) -> Result<TgBot> {
+    // Without throttling the limits are set so high that they never bite.
+    let limits = if config.throttle {
+        Limits::default()
+    } else {
+        Limits {
+            messages_per_sec_chat: UNLIMITED,
+            messages_per_min_chat: UNLIMITED,
+            messages_per_min_channel_or_supergroup: UNLIMITED,
+            messages_per_sec_overall: UNLIMITED,
+        }
+    };
+    Ok(plain_bot(config)?.throttle(limits))
 }
 
 /// Builds the server, then serves until Ctrl-C / SIGINT / SIGTERM: by
@@ -175,6 +287,20 @@ impl Server {
 pub async fn run(config: &Config, kb: Arc<Kb>) -> Result<()> {
     let server = Server::new(config, kb)?;
     let token = server.shutdown_token();
+    // SIGHUP reloads the knowledge, as /reload does.
+    #[cfg(unix)]
+    {
+        let app = server.app();
+        tokio::spawn(async move {
+            use tokio::signal::unix::{SignalKind, signal};
+            if let Ok(mut hup) = signal(SignalKind::hangup()) {
+                while hup.recv().await.is_some() {
+                    tracing::info!("SIGHUP: reloading the knowledge");
+                    let _ = app.reload().await;
+                }
+            }
+        });
+    }
     // SIGTERM (systemd, containers) stops like Ctrl-C: the update in hand is
     // answered first.
     #[cfg(unix)]
@@ -295,18 +421,34 @@ async fn on_message(bot: TgBot, upd: Update, msg: Message, me: Me, app: Arc<App>
     ) else {
         return Ok(());
     };
-    let started = std::time::Instant::now();
-    let outcome = answer::answer(&app.kb, &ChatState::default(), &question);
-    // Never the message text at info level: groups are private spaces.
-    tracing::info!(
-        chat_kind = ?chat,
-        intent = outcome.intent.as_deref().unwrap_or("-"),
-        matched = outcome.matched,
-        micros = started.elapsed().as_micros() as u64,
-        "answered"
-    );
     let reply_to = (chat == ChatKind::Group).then_some(msg.id);
-    send(&bot, msg.chat.id, &outcome.reply, reply_to).await
+    let user = msg.from.as_ref().map(|u| u.id);
+    let reply = match command::parse(&question) {
+        Some(Command::Subscribe) => briefings::subscription(&bot, &app, &msg, chat, true).await?,
+        Some(Command::Unsubscribe) => {
+            briefings::subscription(&bot, &app, &msg, chat, false).await?
+        }
+        Some(Command::Admin(cmd)) => briefings::admin(&bot, &app, user, cmd).await?,
+        parsed => {
+            let kb = app.kb();
+            let started = std::time::Instant::now();
+            let outcome = answer::answer(&kb, &ChatState::default(), &question);
+            // Never the message text at info level: groups are private spaces.
+            tracing::info!(
+                chat_kind = chat.as_str(),
+                intent = outcome.intent.as_deref().unwrap_or("-"),
+                matched = outcome.matched,
+                micros = started.elapsed().as_micros() as u64,
+                "answered"
+            );
+            if matches!(parsed, None | Some(Command::Ask(_))) {
+                app.record(chat, &question, &outcome);
+            }
+            outcome.reply
+        }
+    };
+    send(&bot, msg.chat.id, &reply, reply_to).await?;
+    Ok(())
 }
 
 #[tracing::instrument(name = "update", skip_all, fields(update_id = upd.id.0, kind = "callback"))]
@@ -316,15 +458,17 @@ async fn on_callback(bot: TgBot, upd: Update, q: CallbackQuery, app: Arc<App>) -
     let (Some(key), Some(message)) = (q.data.as_deref(), q.message.as_ref()) else {
         return Ok(());
     };
-    let outcome = answer::answer_key(&app.kb, key).unwrap_or_else(|| answer::decline(&app.kb, 0.0));
-    send(&bot, message.chat().id, &outcome.reply, None).await
+    let kb = app.kb();
+    let outcome = answer::answer_key(&kb, key).unwrap_or_else(|| answer::decline(&kb, 0.0));
+    send(&bot, message.chat().id, &outcome.reply, None).await?;
+    Ok(())
 }
 
 /// `@botname QUERY` in any chat: the best answers as articles.
 #[tracing::instrument(name = "update", skip_all, fields(update_id = upd.id.0, kind = "inline"))]
 async fn on_inline(bot: TgBot, upd: Update, q: InlineQuery, app: Arc<App>) -> Result<()> {
     let results: Vec<InlineQueryResult> =
-        answer::best_answers(&app.kb, &q.query, MAX_INLINE_RESULTS)
+        answer::best_answers(&app.kb(), &q.query, MAX_INLINE_RESULTS)
             .into_iter()
             .map(|(key, reply)| {
                 let html: String = format::html(&reply)
@@ -337,7 +481,7 @@ async fn on_inline(bot: TgBot, upd: Update, q: InlineQuery, app: Arc<App>) -> Re
                 let title = reply
                     .title
                     .clone()
-                    .unwrap_or_else(|| app.kb.bot.name.clone());
+                    .unwrap_or_else(|| app.kb().bot.name.clone());
                 let description: String = reply.body.chars().take(120).collect();
                 let id: String = key.chars().take(64).collect();
                 InlineQueryResultArticle::new(id, title, content)
@@ -353,7 +497,12 @@ async fn on_inline(bot: TgBot, upd: Update, q: InlineQuery, app: Arc<App>) -> Re
 /// Sends a reply as HTML, split to the message limit, with its related
 /// questions as buttons under the last piece. A piece Telegram refuses to
 /// parse is sent again as plain text rather than lost.
-async fn send(bot: &TgBot, chat: ChatId, reply: &Reply, reply_to: Option<MessageId>) -> Result<()> {
+pub(super) async fn send(
+    bot: &TgBot,
+    chat: ChatId,
+    reply: &Reply,
+    reply_to: Option<MessageId>,
+) -> Result<(), RequestError> {
     let pieces = format::split(&format::html(reply), MAX_MESSAGE_CHARS);
     let last = pieces.len() - 1;
     for (i, piece) in pieces.into_iter().enumerate() {
@@ -367,8 +516,9 @@ async fn send(bot: &TgBot, chat: ChatId, reply: &Reply, reply_to: Option<Message
             request = request.reply_markup(keyboard(reply));
         }
         if let Err(e) = retrying("sendMessage", || request.send_ref()).await {
-            if !matches!(e, teloxide::RequestError::Api(_)) {
-                return Err(e.into());
+            // Only a refusal of the formatting is worth a plain resend.
+            if !matches!(e, RequestError::Api(_)) || briefings::gone(&e) {
+                return Err(e);
             }
             tracing::warn!("Telegram refused the formatted reply ({e}); sending it as plain text");
             for plain in format::split(&reply.to_plain(), MAX_MESSAGE_CHARS) {

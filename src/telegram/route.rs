@@ -13,6 +13,17 @@ pub enum ChatKind {
     Channel,
 }
 
+impl ChatKind {
+    /// `private`, `group` or `channel`, as logs and the store write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChatKind::Private => "private",
+            ChatKind::Group => "group",
+            ChatKind::Channel => "channel",
+        }
+    }
+}
+
 /// What the bot needs to know about a message to route it.
 #[derive(Debug, Clone)]
 pub struct Incoming<'a> {

@@ -174,9 +174,14 @@ async fn fake_api(vars: &[(&str, &str)], fake: Arc<Fake>) -> (Config, std::net::
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     let url = format!("http://{addr}");
+    // Each server gets its own state file, kept until the process ends.
+    let state = tempfile::tempdir().unwrap().keep().join("state.db");
     let config = Config::from_vars(|k| match k {
         "TELOXIDE_TOKEN" => Some(TOKEN.to_string()),
         "TELOXIDE_API_URL" => Some(url.clone()),
+        "BRIEFBOT_STATE" if !vars.iter().any(|(name, _)| *name == k) => {
+            Some(state.display().to_string())
+        }
         _ => vars
             .iter()
             .find(|(name, _)| *name == k)
@@ -536,7 +541,16 @@ async fn command_menu_is_published_and_network_failures_are_retried() {
     assert_eq!(
         names,
         [
-            "help", "timeline", "event", "who", "sources", "ask", "about"
+            "help",
+            "timeline",
+            "event",
+            "who",
+            "sources",
+            "brief",
+            "subscribe",
+            "unsubscribe",
+            "ask",
+            "about"
         ]
     );
     for (entry, (cmd, what)) in menu.as_array().unwrap().iter().zip(briefbot::command::HELP) {

@@ -1,0 +1,300 @@
+//! Briefings on Telegram: `/subscribe` and `/unsubscribe`, the admin
+//! commands (`/brief_now`, `/reload`, `/stats`), channels from
+//! configuration, the scheduler, and the `Sender` that fan-outs use. The
+//! decisions live in `deliver`, `briefing` and `schedule`; this is the glue.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Result;
+use teloxide::ApiError;
+use teloxide::RequestError;
+use teloxide::prelude::*;
+use teloxide::types::{Me, Recipient};
+
+use super::bot::{App, TgBot, send};
+use super::route::ChatKind;
+use crate::command::AdminCommand;
+use crate::config::Config;
+use crate::deliver::{self, Options, Report, Sent};
+use crate::render::Reply;
+use crate::schedule::Schedule;
+
+/// How often the scheduler looks for deliveries left to retry.
+const RETRY_EVERY: Duration = Duration::from_secs(10 * 60);
+
+/// Sends briefings through the bot, sorting failures into "gone" and
+/// "retry".
+pub struct TgSender {
+    pub bot: TgBot,
+}
+
+impl deliver::Sender for TgSender {
+    async fn send(&self, chat_id: i64, reply: &Reply) -> Sent {
+        match send(&self.bot, ChatId(chat_id), reply, None).await {
+            Ok(()) => Sent::Delivered,
+            Err(e) if gone(&e) => Sent::Gone(e.to_string()),
+            Err(e) => Sent::Retry(e.to_string()),
+        }
+    }
+}
+
+/// Whether Telegram says the chat will never take a message from the bot:
+/// blocked, kicked, deactivated, not an administrator of the channel.
+pub fn gone(e: &RequestError) -> bool {
+    match e {
+        RequestError::Api(api) => {
+            matches!(
+                api,
+                ApiError::BotBlocked
+                    | ApiError::BotKicked
+                    | ApiError::BotKickedFromSupergroup
+                    | ApiError::BotKickedFromChannel
+                    | ApiError::UserDeactivated
+                    | ApiError::CantInitiateConversation
+                    | ApiError::CantTalkWithBots
+                    | ApiError::ChatNotFound
+                    | ApiError::GroupDeactivated
+                    | ApiError::NotEnoughRightsToPostMessages
+            ) || matches!(api, ApiError::Unknown(text) if text.starts_with("Forbidden"))
+        }
+        // A group that became a supergroup has a new id; it must subscribe
+        // again there.
+        RequestError::MigrateToChatId(_) => true,
+        _ => false,
+    }
+}
+
+/// Unix seconds now: the edge reads the clock, the core is given it.
+pub fn now() -> i64 {
+    jiff::Timestamp::now().as_second()
+}
+
+/// Delivers the current briefing to every subscriber (the path shared by the
+/// scheduler, `/brief_now` and `briefbot brief --send`).
+pub async fn fan_out(app: &App, bot: &TgBot, force: bool, resume_only: bool) -> Result<Report> {
+    let kb = app.kb();
+    let sender = TgSender { bot: bot.clone() };
+    let options = Options {
+        force,
+        empty: app.empty_briefings,
+        resume_only,
+    };
+    let report = deliver::fan_out(&kb, &app.store, &sender, options, now).await?;
+    tracing::info!(%report, "briefings");
+    Ok(report)
+}
+
+/// `/subscribe` and `/unsubscribe`. In a group only its administrators may
+/// change the subscription.
+pub async fn subscription(
+    bot: &TgBot,
+    app: &App,
+    msg: &Message,
+    chat: ChatKind,
+    subscribe: bool,
+) -> Result<Reply> {
+    if chat == ChatKind::Group && !is_group_admin(bot, msg).await? {
+        return Ok(Reply::text(
+            "Only this group's administrators can change its briefings.",
+        ));
+    }
+    let mut store = app.store.lock().unwrap_or_else(|e| e.into_inner());
+    let text = if subscribe {
+        let (kind, title) = match chat {
+            ChatKind::Private => ("private", "private chat".to_string()),
+            _ => ("group", msg.chat.title().unwrap_or("group").to_string()),
+        };
+        let when = app.schedule.as_ref().map_or_else(
+            || "whenever an administrator sends them".to_string(),
+            |s| format!("daily at {}", s.describe()),
+        );
+        if store.subscribe(msg.chat.id.0, kind, &title, now())? {
+            format!(
+                "Subscribed: this chat will get briefings on the story, {when}. /unsubscribe stops them; /brief shows the current one."
+            )
+        } else {
+            format!("This chat is already subscribed (briefings {when}).")
+        }
+    } else if store.unsubscribe(msg.chat.id.0)? {
+        "Unsubscribed: no more briefings here. /subscribe to start again.".to_string()
+    } else {
+        "This chat is not subscribed. /subscribe to get briefings.".to_string()
+    };
+    Ok(Reply::text(text))
+}
+
+/// Whether the sender administers the group (an anonymous admin posts as
+/// the group itself).
+async fn is_group_admin(bot: &TgBot, msg: &Message) -> Result<bool> {
+    if msg
+        .sender_chat
+        .as_ref()
+        .is_some_and(|c| c.id == msg.chat.id)
+    {
+        return Ok(true);
+    }
+    let Some(user) = &msg.from else {
+        return Ok(false);
+    };
+    let member = bot.get_chat_member(msg.chat.id, user.id).await?;
+    Ok(member.is_privileged())
+}
+
+/// Runs an admin command for a user listed in `BRIEFBOT_ADMINS`; anybody
+/// else is told it is not for them.
+pub async fn admin(
+    bot: &TgBot,
+    app: &App,
+    user: Option<UserId>,
+    cmd: AdminCommand,
+) -> Result<Reply> {
+    if !user.is_some_and(|u| app.admins.contains(&u.0)) {
+        return Ok(Reply::text("That command is for the bot's administrators."));
+    }
+    Ok(match cmd {
+        AdminCommand::BriefNow => {
+            let report = fan_out(app, bot, false, false).await?;
+            Reply::text(format!("Briefings: {report}."))
+        }
+        AdminCommand::Reload => match app.reload().await {
+            Ok(summary) => Reply::text(format!("Reloaded: {summary}.")),
+            Err(problems) => Reply::text(format!(
+                "The reload failed, so I am still answering from the knowledge I had.\n\n{problems}"
+            )),
+        },
+        AdminCommand::Stats(period) => stats(app, &period)?,
+    })
+}
+
+fn stats(app: &App, period: &str) -> Result<Reply> {
+    let (label, seconds) = match period.trim().to_lowercase().as_str() {
+        "" | "7d" | "week" => ("the last 7 days", Some(7 * 86_400)),
+        "24h" | "1d" | "day" => ("the last 24 hours", Some(86_400)),
+        "30d" | "month" => ("the last 30 days", Some(30 * 86_400)),
+        "all" => ("all time", None),
+        other => {
+            return Ok(Reply::text(format!(
+                "Usage: /stats [24h|7d|30d|all] — `{other}` is not one of them."
+            )));
+        }
+    };
+    let since = seconds.map_or(0, |s| now() - s);
+    let s = app
+        .store
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .stats(since)?;
+    let total = s.answered + s.declined;
+    let mut body = format!(
+        "{total} questions in {label}: {} answered, {} declined.",
+        s.answered, s.declined
+    );
+    if !s.top_intents.is_empty() {
+        let top: Vec<String> = s
+            .top_intents
+            .iter()
+            .map(|(intent, n)| format!("{intent} ({n})"))
+            .collect();
+        body.push_str(&format!("\nTop intents: {}.", top.join(", ")));
+    }
+    body.push_str(&format!(
+        "\nUnanswered questions recorded: {} — `briefbot unanswered` lists them grouped.",
+        s.unanswered
+    ));
+    Ok(Reply {
+        title: Some("Stats".to_string()),
+        ..Reply::text(body)
+    })
+}
+
+/// Subscribes the channels in `BRIEFBOT_CHANNELS` where the bot is an
+/// administrator; says clearly, in the log, where it is not.
+pub async fn sync_channels(app: &App, bot: &TgBot, me: &Me, channels: &[String]) {
+    for name in channels {
+        let recipient = match name.parse::<i64>() {
+            Ok(id) => Recipient::Id(ChatId(id)),
+            Err(_) => Recipient::ChannelUsername(name.clone()),
+        };
+        let chat = match bot.get_chat(recipient).await {
+            Ok(chat) => chat,
+            Err(e) => {
+                tracing::error!(
+                    "BRIEFBOT_CHANNELS: {name}: Telegram does not know this channel or the bot is not in it ({e})"
+                );
+                continue;
+            }
+        };
+        let title = chat.title().unwrap_or(name).to_string();
+        let admin = bot
+            .get_chat_member(chat.id, me.id)
+            .await
+            .is_ok_and(|m| m.is_privileged());
+        let mut store = app.store.lock().unwrap_or_else(|e| e.into_inner());
+        let result = store
+            .subscribe(chat.id.0, "channel", &title, now())
+            .and_then(|_| {
+                if admin {
+                    Ok(())
+                } else {
+                    store.deactivate(chat.id.0, "the bot is not an administrator of this channel")
+                }
+            });
+        if let Err(e) = result {
+            tracing::error!("BRIEFBOT_CHANNELS: {name}: {e}");
+        } else if !admin {
+            tracing::error!(
+                "BRIEFBOT_CHANNELS: {name}: the bot is not an administrator of this channel, so it cannot post briefings there; add it as an administrator allowed to post, then restart"
+            );
+        }
+    }
+}
+
+/// Sends briefings on the schedule, and retries deliveries left pending
+/// (at start-up too) every few minutes, until the process ends.
+pub async fn scheduler(app: Arc<App>, bot: TgBot, schedule: Option<Schedule>) {
+    let pending = |app: &App| {
+        app.store
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .pending()
+            .map(|p| !p.is_empty())
+            .unwrap_or(false)
+    };
+    if pending(&app)
+        && let Err(e) = fan_out(&app, &bot, false, true).await
+    {
+        tracing::error!("resuming briefings failed: {e:#}");
+    }
+    let mut next = schedule
+        .as_ref()
+        .map(|s| s.next_after(jiff::Timestamp::now()));
+    if let (Some(s), Some(at)) = (&schedule, next) {
+        tracing::info!(schedule = %s.describe(), next = %at, "briefings scheduled");
+    }
+    loop {
+        let now = jiff::Timestamp::now();
+        let wait = next.map_or(RETRY_EVERY, |at| {
+            let ms = (at.as_millisecond() - now.as_millisecond()).max(0) as u64;
+            Duration::from_millis(ms).min(RETRY_EVERY)
+        });
+        tokio::time::sleep(wait).await;
+        let now = jiff::Timestamp::now();
+        let due = next.is_some_and(|at| at <= now);
+        if due || pending(&app) {
+            if let Err(e) = fan_out(&app, &bot, false, !due).await {
+                tracing::error!("briefings failed: {e:#}");
+            }
+        }
+        if due {
+            next = schedule.as_ref().map(|s| s.next_after(now));
+        }
+    }
+}
+
+/// `briefbot brief --send`: one fan-out through the same path, then exit.
+pub async fn send_now(config: &Config, kb: Arc<crate::kb::Kb>, force: bool) -> Result<Report> {
+    let app = App::new(config, kb)?;
+    let bot = super::throttled_bot(config)?;
+    fan_out(&app, &bot, force, false).await
+}
