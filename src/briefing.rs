@@ -61,7 +61,7 @@ pub fn edition(kb: &Kb) -> String {
 pub fn compose(kb: &Kb, seen: Option<&HashSet<String>>) -> Briefing {
     let edition = edition(kb);
     let event_keys: Vec<String> = kb.events.iter().map(Event::seen_key).collect();
-    let title = format!("Briefing: {}", kb.bot.name);
+    let title = "Briefing".to_string();
     let mut body = kb
         .bot
         .headline

@@ -12,9 +12,10 @@ use serde_json::json;
 
 use crate::answer::{self, ChatState, Outcome};
 use crate::config::Config;
+use crate::eval;
 use crate::kb::{self, Kb, KbError};
 use crate::matcher::{self, Decision};
-use crate::{eval, render};
+use crate::store::Store;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -58,8 +59,25 @@ enum Cmd {
         #[arg(long)]
         show_fail: bool,
     },
-    /// Print the current briefing as plain text.
-    Brief,
+    /// Print the current briefing as plain text; --send delivers it.
+    Brief {
+        /// Deliver it to every subscriber on Telegram (through the state
+        /// file), as the scheduler does.
+        #[arg(long)]
+        send: bool,
+        /// With --send: also to chats that already had this briefing.
+        #[arg(long, requires = "send")]
+        force: bool,
+    },
+    /// List the chats subscribed to briefings (from the state file).
+    Subscribers,
+    /// List the questions the bot declined, grouped by similarity, most
+    /// frequent first: what to add to the knowledge next.
+    Unanswered {
+        /// Only the last DAYS days.
+        #[arg(long, value_name = "DAYS")]
+        days: Option<u32>,
+    },
     /// Run the Telegram bot.
     Serve,
 }
@@ -88,6 +106,11 @@ pub fn run(config: Config) -> ExitCode {
             Cmd::Chat
         }
     });
+    match &command {
+        Cmd::Subscribers => return report(subscribers(&config)),
+        Cmd::Unanswered { days } => return report(unanswered(&config, *days)),
+        _ => {}
+    }
     let kb = match kb::load(&intents, &data) {
         Ok(kb) => kb,
         Err(e) => return knowledge_error(&e, matches!(command, Cmd::Check)),
@@ -120,16 +143,111 @@ pub fn run(config: Config) -> ExitCode {
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Eval { file, show_fail } => run_eval(&kb, &file, show_fail),
-        Cmd::Brief => {
+        Cmd::Brief { send: false, .. } => {
             println!("{}", brief(&kb));
             Ok(ExitCode::SUCCESS)
         }
+        Cmd::Brief { send: true, force } => send_briefings(&config, kb, force),
         Cmd::Serve => serve(&config, kb),
+        Cmd::Subscribers | Cmd::Unanswered { .. } => unreachable!("handled before loading"),
     };
+    report(result)
+}
+
+fn report(result: Result<ExitCode>) -> ExitCode {
     result.unwrap_or_else(|e| {
         eprintln!("error: {e:#}");
         ExitCode::from(2)
     })
+}
+
+fn open_store(config: &Config) -> Result<Store> {
+    Store::open(&config.state_path).with_context(|| {
+        format!(
+            "BRIEFBOT_STATE: cannot use the state file {}",
+            config.state_path.display()
+        )
+    })
+}
+
+fn send_briefings(config: &Config, kb: Kb, force: bool) -> Result<ExitCode> {
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    let report = runtime.block_on(crate::telegram::send_now(
+        config,
+        std::sync::Arc::new(kb),
+        force,
+    ))?;
+    println!("briefings: {report}");
+    Ok(if report.failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// `briefbot subscribers`: one line a chat.
+fn subscribers(config: &Config) -> Result<ExitCode> {
+    let subs = open_store(config)?.subscribers()?;
+    if subs.is_empty() {
+        println!("no subscribers yet");
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("chat id	kind	title	since	last briefing	status");
+    for s in subs {
+        let status = match (&s.active, &s.note) {
+            (true, _) => "active".to_string(),
+            (false, Some(note)) => format!("inactive: {note}"),
+            (false, None) => "unsubscribed".to_string(),
+        };
+        println!(
+            "{}	{}	{}	{}	{}	{status}",
+            s.chat_id,
+            s.kind,
+            s.title,
+            time(s.since),
+            s.last_briefing_at.map_or_else(|| "never".to_string(), time),
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `briefbot unanswered`: declined questions by similarity.
+fn unanswered(config: &Config, days: Option<u32>) -> Result<ExitCode> {
+    let since = days.map_or(0, |d| {
+        jiff::Timestamp::now().as_second() - i64::from(d) * 86_400
+    });
+    let asked: Vec<(String, i64)> = open_store(config)?
+        .unanswered(since)?
+        .into_iter()
+        .map(|(text, at, _)| (text, at))
+        .collect();
+    let groups = crate::unanswered::group(&asked);
+    if groups.is_empty() {
+        println!("no unanswered questions recorded");
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "{} unanswered questions in {} groups, most frequent first:",
+        asked.len(),
+        groups.len()
+    );
+    for g in groups {
+        println!("{:>5}  {}  (last {})", g.count, g.example, time(g.last));
+        for v in g.variants.iter().take(5) {
+            println!("       ~ {v}");
+        }
+        if g.variants.len() > 5 {
+            println!("       ~ and {} more wordings", g.variants.len() - 5);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Unix seconds as `2026-11-27 09:30 UTC`.
+fn time(seconds: i64) -> String {
+    jiff::Timestamp::from_second(seconds)
+        .map(|t| t.strftime("%Y-%m-%d %H:%M UTC").to_string())
+        .unwrap_or_else(|_| seconds.to_string())
 }
 
 fn serve(config: &Config, kb: Kb) -> Result<ExitCode> {
@@ -335,24 +453,5 @@ fn run_eval(kb: &Kb, file: &PathBuf, show_fail: bool) -> Result<ExitCode> {
 
 /// The current briefing: what the story is and its latest key events.
 pub fn brief(kb: &Kb) -> String {
-    let mut events: Vec<_> = kb.events.iter().filter(|e| e.key).collect();
-    if events.is_empty() {
-        events = kb.events.iter().collect();
-    }
-    let latest: Vec<&crate::kb::Event> = events.iter().rev().take(5).rev().copied().collect();
-    let mut out = format!("Briefing: {}\n\n{}\n\nLatest:", kb.bot.name, kb.bot.about);
-    for e in &latest {
-        out.push_str(&format!("\n• {} — {}", e.date, e.title));
-    }
-    let reply = render::Reply {
-        title: None,
-        body: String::new(),
-        sources: render::list_citations(kb, &latest),
-        related: vec![],
-    };
-    if let Some(line) = reply.sources_line(|c| c.text.clone()) {
-        out.push_str(&format!("\n\n{line}"));
-    }
-    out.push_str("\n\nAsk me anything about it, or /timeline for the whole story.");
-    out
+    crate::briefing::compose(kb, None).reply.to_plain()
 }

@@ -182,3 +182,76 @@ fn brief_prints_a_briefing() {
     assert!(out.status.success());
     assert!(stdout(&out).starts_with("Briefing"));
 }
+
+fn briefbot_with_state(args: &[&str], state: &std::path::Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_briefbot"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("TELOXIDE_TOKEN")
+        .env("BRIEFBOT_STATE", state)
+        .output()
+        .expect("run briefbot")
+}
+
+#[test]
+fn subscribers_and_unanswered_read_the_state_file() {
+    use briefbot::store::{Question, Store};
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state.db");
+    let out = briefbot_with_state(&["subscribers"], &state);
+    assert_eq!(stdout(&out), "no subscribers yet\n");
+    {
+        let mut store = Store::open(&state).unwrap();
+        store
+            .subscribe(-100, "group", "Tirana readers", 1_790_000_000)
+            .unwrap();
+        store
+            .subscribe(42, "private", "private chat", 1_790_000_100)
+            .unwrap();
+        store
+            .deactivate(42, "403: bot was blocked by the user")
+            .unwrap();
+        for (i, text) in [
+            "population of albania",
+            "what is the population of Albania?",
+            "who won the world cup",
+            "What is the population of Albania?",
+        ]
+        .iter()
+        .enumerate()
+        {
+            let q = Question {
+                at: 1_790_000_000 + i as i64,
+                chat_kind: "private".to_string(),
+                intent: None,
+                matched: false,
+                text: Some(text.to_string()),
+            };
+            store.record_question(&q).unwrap();
+        }
+    }
+    let out = briefbot_with_state(&["subscribers"], &state);
+    assert!(out.status.success());
+    let listed = stdout(&out);
+    let lines: Vec<&str> = listed.lines().collect();
+    assert_eq!(
+        lines[0],
+        "chat id\tkind\ttitle\tsince\tlast briefing\tstatus"
+    );
+    assert_eq!(
+        lines[1],
+        "-100\tgroup\tTirana readers\t2026-09-21 14:13 UTC\tnever\tactive"
+    );
+    assert!(
+        lines[2].ends_with("inactive: 403: bot was blocked by the user"),
+        "{listed}"
+    );
+
+    let out = briefbot_with_state(&["unanswered"], &state);
+    let listed = stdout(&out);
+    assert!(
+        listed.starts_with("4 unanswered questions in 2 groups, most frequent first:\n    3  "),
+        "{listed}"
+    );
+    assert!(listed.contains("    1  who won the world cup"), "{listed}");
+}

@@ -1,6 +1,8 @@
 //! One integration-test binary (see STYLE.md §5): modules by subject.
 
+mod briefings;
 mod cli;
+mod fake;
 mod golden;
 mod matcher;
 mod properties;

@@ -1,261 +1,14 @@
-//! End to end: the real dispatcher against a fake Bot API server on
-//! 127.0.0.1:0 (see ../shared/TELEGRAM.md), asserting on the calls it makes.
+//! End to end: the real dispatcher against the fake Bot API server
+//! (`fake.rs`), asserting on the calls it makes.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
-use axum::Router;
-use axum::body::Bytes;
-use axum::extract::{Path, State};
-use axum::routing::post;
 use briefbot::config::Config;
 use briefbot::telegram::{Listen, Server};
 use serde_json::{Value, json};
 
-const BOT_ID: i64 = 4242;
-
-#[derive(Default)]
-struct Fake {
-    updates: Mutex<Vec<Value>>,
-    calls: Mutex<Vec<(String, Value)>>,
-    /// Error bodies to answer the next calls of a method with, in order.
-    errors: Mutex<HashMap<String, Vec<Value>>>,
-    /// How many of the next calls of a method fail on the network: the
-    /// response is cut off mid-body.
-    hangups: Mutex<HashMap<String, usize>>,
-    next_id: Mutex<i64>,
-}
-
-impl Fake {
-    fn push(&self, update: Value) {
-        self.updates.lock().unwrap().push(update);
-    }
-
-    fn calls(&self, method: &str) -> Vec<Value> {
-        let calls = self.calls.lock().unwrap();
-        calls
-            .iter()
-            .filter(|(m, _)| m.eq_ignore_ascii_case(method))
-            .map(|(_, b)| b.clone())
-            .collect()
-    }
-
-    fn sent_to(&self, chat: i64) -> Vec<Value> {
-        self.calls("sendMessage")
-            .into_iter()
-            .filter(|b| b["chat_id"] == chat)
-            .collect()
-    }
-}
-
-async fn api(
-    State(fake): State<Arc<Fake>>,
-    Path((_bot, method)): Path<(String, String)>,
-    body: Bytes,
-) -> axum::response::Response {
-    use axum::response::IntoResponse;
-    let body: Value = serde_json::from_slice(&body).unwrap_or_else(|_| form_fields(&body));
-    let method_lc = method.to_lowercase();
-    if method_lc != "getupdates" {
-        fake.calls
-            .lock()
-            .unwrap()
-            .push((method.clone(), body.clone()));
-    }
-    if let Some(n) = fake.hangups.lock().unwrap().get_mut(&method_lc)
-        && *n > 0
-    {
-        *n -= 1;
-        let cut = futures_util::stream::once(async {
-            Err::<Bytes, _>(std::io::Error::other("connection lost"))
-        });
-        return axum::body::Body::from_stream(cut).into_response();
-    }
-    reply(&fake, &method_lc, &body).await.into_response()
-}
-
-/// The fields of a multipart/form-data body (teloxide sends `setWebhook`
-/// that way) as a JSON object of strings.
-fn form_fields(body: &[u8]) -> Value {
-    let text = String::from_utf8_lossy(body);
-    let mut fields = serde_json::Map::new();
-    for part in text
-        .split("Content-Disposition: form-data; name=\"")
-        .skip(1)
-    {
-        let Some((name, rest)) = part.split_once('"') else {
-            continue;
-        };
-        let Some((_, value)) = rest.split_once("\r\n\r\n") else {
-            continue;
-        };
-        let value = value.split("\r\n--").next().unwrap_or_default();
-        fields.insert(name.to_string(), json!(value));
-    }
-    Value::Object(fields)
-}
-
-async fn reply(fake: &Fake, method_lc: &str, body: &Value) -> axum::Json<Value> {
-    if let Some(err) = fake
-        .errors
-        .lock()
-        .unwrap()
-        .get_mut(method_lc)
-        .and_then(|v| (!v.is_empty()).then(|| v.remove(0)))
-    {
-        return axum::Json(err);
-    }
-    let result = match method_lc {
-        "getme" => json!({
-            "id": BOT_ID, "is_bot": true, "first_name": "Brief", "username": "briefbot",
-            "can_join_groups": true, "can_read_all_group_messages": false,
-            "supports_inline_queries": true, "has_main_web_app": false
-        }),
-        "getwebhookinfo" => {
-            json!({"url": "", "has_custom_certificate": false, "pending_update_count": 0})
-        }
-        "getupdates" => {
-            let offset = body["offset"].as_i64().unwrap_or(0);
-            for _ in 0..20 {
-                let ready: Vec<Value> = {
-                    let mut updates = fake.updates.lock().unwrap();
-                    updates.retain(|u| u["update_id"].as_i64().unwrap() >= offset);
-                    updates.clone()
-                };
-                if !ready.is_empty() {
-                    return axum::Json(json!({"ok": true, "result": ready}));
-                }
-                tokio::time::sleep(Duration::from_millis(50)).await;
-            }
-            json!([])
-        }
-        "sendmessage" => {
-            let mut id = fake.next_id.lock().unwrap();
-            *id += 1;
-            json!({
-                "message_id": *id, "date": 1_700_000_000,
-                "chat": {"id": body["chat_id"], "type": "private", "first_name": "U"},
-                "from": {"id": BOT_ID, "is_bot": true, "first_name": "Brief"},
-                "text": body["text"]
-            })
-        }
-        _ => json!(true),
-    };
-    axum::Json(json!({"ok": true, "result": result}))
-}
-
-struct Running {
-    fake: Arc<Fake>,
-    token: teloxide::dispatching::ShutdownToken,
-    task: tokio::task::JoinHandle<anyhow::Result<()>>,
-}
-
-async fn start() -> Running {
-    start_with(&[], Arc::default()).await
-}
-
-/// Starts the fake Bot API and the real server against it by long polling,
-/// with extra configuration `vars`; `fake` may be prepared with failures.
-async fn start_with(vars: &[(&str, &str)], fake: Arc<Fake>) -> Running {
-    let (config, _) = fake_api(vars, fake.clone()).await;
-    let server = Server::new(&config, shipped_kb()).unwrap();
-    let token = server.shutdown_token();
-    let task = tokio::spawn(server.serve(Listen::Polling));
-    Running { fake, token, task }
-}
-
-/// Serves the fake Bot API on 127.0.0.1:0; the configuration points at it.
-async fn fake_api(vars: &[(&str, &str)], fake: Arc<Fake>) -> (Config, std::net::SocketAddr) {
-    let app = Router::new()
-        .route("/{bot}/{method}", post(api))
-        .with_state(fake);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    let url = format!("http://{addr}");
-    // Each server gets its own state file, kept until the process ends.
-    let state = tempfile::tempdir().unwrap().keep().join("state.db");
-    let config = Config::from_vars(|k| match k {
-        "TELOXIDE_TOKEN" => Some(TOKEN.to_string()),
-        "TELOXIDE_API_URL" => Some(url.clone()),
-        "BRIEFBOT_STATE" if !vars.iter().any(|(name, _)| *name == k) => {
-            Some(state.display().to_string())
-        }
-        _ => vars
-            .iter()
-            .find(|(name, _)| *name == k)
-            .map(|(_, v)| v.to_string()),
-    })
-    .unwrap();
-    (config, addr)
-}
-
-const TOKEN: &str = "123:TEST-SECRET";
-
-fn shipped_kb() -> Arc<briefbot::kb::Kb> {
-    Arc::new(
-        briefbot::kb::load(
-            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("intents"),
-            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data"),
-        )
-        .unwrap(),
-    )
-}
-
-impl Running {
-    async fn wait_for(&self, what: &str, done: impl Fn(&Fake) -> bool) {
-        for _ in 0..200 {
-            if done(&self.fake) {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!(
-            "timed out waiting for {what}; calls: {:?}",
-            self.fake.calls.lock().unwrap()
-        );
-    }
-
-    async fn stop(self) {
-        loop {
-            match self.token.shutdown() {
-                Ok(f) => {
-                    f.await;
-                    break;
-                }
-                Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
-            }
-        }
-        self.task.await.unwrap().unwrap();
-    }
-}
-
-fn message(update_id: i64, chat: Value, text: Option<&str>, extra: Value) -> Value {
-    let mut m = json!({
-        "message_id": update_id, "date": 1_700_000_000, "chat": chat,
-        "from": {"id": 7, "is_bot": false, "first_name": "U"}
-    });
-    if let Some(t) = text {
-        m["text"] = json!(t);
-        if t.starts_with('/') {
-            let len = t.split_whitespace().next().unwrap().chars().count();
-            m["entities"] = json!([{"type": "bot_command", "offset": 0, "length": len}]);
-        }
-    }
-    if let (Some(m), Some(e)) = (m.as_object_mut(), extra.as_object()) {
-        m.extend(e.clone());
-    }
-    json!({"update_id": update_id, "message": m})
-}
-
-fn private(id: i64) -> Value {
-    json!({"id": id, "type": "private", "first_name": "U"})
-}
-
-fn group(id: i64) -> Value {
-    json!({"id": id, "type": "group", "title": "G"})
-}
+use crate::fake::*;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn private_group_buttons_and_odd_messages() {
@@ -638,7 +391,12 @@ async fn webhook_mode_registers_answers_and_unregisters() {
     let server = Server::new(&config, shipped_kb()).unwrap();
     let token = server.shutdown_token();
     let task = tokio::spawn(server.serve(Listen::Webhook(tcp)));
-    let bot = Running { fake, token, task };
+    let bot = Running {
+        fake,
+        config,
+        token,
+        task,
+    };
     bot.wait_for("setWebhook", |f| !f.calls("setWebhook").is_empty())
         .await;
     let hook = bot.fake.calls("setWebhook")[0].clone();

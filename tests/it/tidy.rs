@@ -15,6 +15,9 @@ fn the_core_does_no_io() {
         "dates.rs",
         "kb/model.rs",
         "kb/validate.rs",
+        "briefing.rs",
+        "schedule.rs",
+        "unanswered.rs",
     ];
     for file in core {
         let text = std::fs::read_to_string(src.join(file)).unwrap();
@@ -26,6 +29,7 @@ fn the_core_does_no_io() {
             "SystemTime",
             "Instant::now",
             "std::env",
+            "Timestamp::now",
         ] {
             assert!(!text.contains(banned), "{file} mentions {banned}");
         }
@@ -40,5 +44,29 @@ fn the_file_format_lives_in_raw() {
         let text = std::fs::read_to_string(src.join(file)).unwrap();
         assert!(!text.contains("Deserialize"), "{file} deserializes");
         assert!(!text.contains("raw::"), "{file} reads raw types");
+    }
+}
+
+/// Only the store speaks SQL.
+#[test]
+fn only_the_store_holds_sql() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut stack = vec![src.clone()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path != src.join("store.rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                for banned in ["rusqlite", "SELECT ", "INSERT ", "UPDATE "] {
+                    assert!(
+                        !text.contains(banned),
+                        "{} holds SQL ({banned})",
+                        path.display()
+                    );
+                }
+            }
+        }
     }
 }

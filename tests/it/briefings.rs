@@ -1,0 +1,269 @@
+//! Briefings end to end, against the fake Bot API: subscriptions, admin
+//! commands, delivery exactly once, 403s, hot reload, and a fan-out killed
+//! with SIGKILL and resumed by the real binary.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::time::Duration;
+
+use briefbot::store::Store;
+use serde_json::{Value, json};
+
+use crate::fake::*;
+
+const ADMIN: i64 = 7;
+const MEMBER: i64 = 9;
+
+fn from(user: i64) -> Value {
+    json!({"from": {"id": user, "is_bot": false, "first_name": "U"}})
+}
+
+fn text(call: &Value) -> String {
+    call["text"].as_str().unwrap_or_default().to_string()
+}
+
+/// Sends `text` to `chat` as `user` and waits for the bot's next message there.
+async fn say(bot: &Running, id: i64, chat: Value, user: i64, words: &str) -> String {
+    let chat_id = chat["id"].as_i64().unwrap();
+    let before = bot.fake.sent_to(chat_id).len();
+    bot.fake.push(message(id, chat, Some(words), from(user)));
+    bot.wait_for(words, |f| f.sent_to(chat_id).len() > before)
+        .await;
+    text(&bot.fake.sent_to(chat_id)[before])
+}
+
+fn briefings_to(bot: &Running, chat: i64) -> Vec<String> {
+    bot.fake
+        .sent_to(chat)
+        .iter()
+        .map(text)
+        .filter(|t| t.starts_with("<b>Briefing</b>"))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn subscribe_deliver_once_and_deactivate_on_403() {
+    let fake = Arc::new(Fake::default());
+    fake.admins.lock().unwrap().insert(ADMIN);
+    fake.blocked.lock().unwrap().insert(81);
+    let bot = start_with(&[("BRIEFBOT_ADMINS", "7")], fake).await;
+
+    let reply = say(&bot, 1, private(80), MEMBER, "/subscribe").await;
+    assert!(reply.starts_with("Subscribed"), "{reply}");
+    let reply = say(&bot, 2, private(80), MEMBER, "/subscribe").await;
+    assert!(reply.contains("already subscribed"), "{reply}");
+    // Chat 81 subscribes, then blocks the bot (its sends get 403).
+    bot.fake.blocked.lock().unwrap().remove(&81);
+    say(&bot, 3, private(81), MEMBER, "/subscribe").await;
+    bot.fake.blocked.lock().unwrap().insert(81);
+    // In a group, only an administrator may subscribe it.
+    let reply = say(&bot, 4, group(-82), MEMBER, "/subscribe@briefbot").await;
+    assert!(reply.contains("administrators"), "{reply}");
+    let reply = say(&bot, 5, group(-83), ADMIN, "/subscribe").await;
+    assert!(reply.starts_with("Subscribed"), "{reply}");
+    // Admin commands refuse everybody not in BRIEFBOT_ADMINS.
+    let reply = say(&bot, 6, private(84), MEMBER, "/brief_now").await;
+    assert!(reply.contains("for the bot's administrators"), "{reply}");
+    assert!(briefings_to(&bot, 80).is_empty());
+
+    let report = say(&bot, 7, private(85), ADMIN, "/brief_now").await;
+    assert!(
+        report.contains("3 queued, 2 delivered") && report.contains("1 gone"),
+        "{report}"
+    );
+    assert_eq!(briefings_to(&bot, 80).len(), 1);
+    assert_eq!(briefings_to(&bot, -83).len(), 1);
+    assert!(briefings_to(&bot, -82).is_empty(), "not subscribed");
+    assert!(briefings_to(&bot, 80)[0].contains("The main events so far"));
+
+    // The same briefing is not sent again.
+    let report = say(&bot, 8, private(85), ADMIN, "/brief_now").await;
+    assert!(report.contains("0 queued, 0 delivered"), "{report}");
+    assert_eq!(briefings_to(&bot, 80).len(), 1);
+    assert_eq!(briefings_to(&bot, -83).len(), 1);
+
+    // /brief shows the briefing on demand, to anyone.
+    let reply = say(&bot, 9, private(86), MEMBER, "/brief").await;
+    assert!(reply.starts_with("<b>Briefing</b>"), "{reply}");
+
+    // Questions are counted; declined ones are kept for the curator.
+    say(&bot, 10, private(86), MEMBER, "who hacked albania").await;
+    say(
+        &bot,
+        11,
+        private(86),
+        MEMBER,
+        "what is the population of albania",
+    )
+    .await;
+    let stats = say(&bot, 12, private(85), ADMIN, "/stats").await;
+    assert!(
+        stats.contains("2 questions in the last 7 days: 1 answered, 1 declined"),
+        "{stats}"
+    );
+    let state = bot.config.state_path.clone();
+    bot.stop().await;
+
+    let store = Store::open(&state).unwrap();
+    let subs = store.subscribers().unwrap();
+    let blocked = subs.iter().find(|s| s.chat_id == 81).unwrap();
+    assert!(!blocked.active);
+    assert!(
+        blocked
+            .note
+            .as_deref()
+            .unwrap_or_default()
+            .contains("blocked"),
+        "{blocked:?}"
+    );
+    assert!(subs.iter().all(|s| s.chat_id != -82));
+    let unanswered = store.unanswered(0).unwrap();
+    assert_eq!(unanswered.len(), 1);
+    assert_eq!(unanswered[0].0, "what is the population of albania");
+    assert_eq!(unanswered[0].2, "private");
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_broken_reload_keeps_the_old_knowledge_and_a_good_one_briefs_new_events() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    let (intents, data) = (dir.path().join("intents"), dir.path().join("data"));
+    copy_dir(&root.join("intents"), &intents);
+    copy_dir(&root.join("data"), &data);
+    let fake = Arc::new(Fake::default());
+    let bot = start_with(
+        &[
+            ("BRIEFBOT_ADMINS", "7"),
+            ("BRIEFBOT_INTENTS", intents.to_str().unwrap()),
+            ("BRIEFBOT_DATA", data.to_str().unwrap()),
+        ],
+        fake,
+    )
+    .await;
+    say(&bot, 1, private(90), MEMBER, "/subscribe").await;
+    say(&bot, 2, private(91), ADMIN, "/brief_now").await;
+    assert_eq!(briefings_to(&bot, 90).len(), 1);
+
+    // Break two files: the reload reports both, with file and line.
+    std::fs::write(
+        intents.join("mek.toml"),
+        "[[intent]]\nid = \"mek.x\"\ntitle = \n",
+    )
+    .unwrap();
+    std::fs::write(
+        data.join("events/new-event.toml"),
+        "id = \"new-event\"\ndate = \"2022-13-01\"\ntitle = \"T\"\nsummary = \"S\"\nsources = [\"article\"]\n",
+    )
+    .unwrap();
+    let reply = say(&bot, 3, private(91), ADMIN, "/reload").await;
+    assert!(reply.contains("still answering"), "{reply}");
+    assert!(reply.contains("mek.toml:3:"), "{reply}");
+    assert!(reply.contains("new-event.toml:2:"), "{reply}");
+    let answer = say(&bot, 4, private(92), MEMBER, "what is the mek").await;
+    assert!(
+        answer.contains("MEK"),
+        "the old knowledge answers: {answer}"
+    );
+
+    // Fix them: the new event is in the next briefing, as new.
+    std::fs::copy(root.join("intents/mek.toml"), intents.join("mek.toml")).unwrap();
+    std::fs::write(
+        data.join("events/new-event.toml"),
+        "id = \"new-event\"\ndate = \"2024-02-01\"\ntitle = \"A curator's new event\"\nsummary = \"Something that happened.\"\nsources = [\"article\"]\n",
+    )
+    .unwrap();
+    let reply = say(&bot, 5, private(91), ADMIN, "/reload").await;
+    assert!(reply.starts_with("Reloaded: "), "{reply}");
+    assert!(reply.contains("46 events"), "{reply}");
+    say(&bot, 6, private(91), ADMIN, "/brief_now").await;
+    let briefs = briefings_to(&bot, 90);
+    assert_eq!(briefs.len(), 2);
+    assert!(
+        briefs[1].contains("New since your last briefing")
+            && briefs[1].contains("A curator's new event"),
+        "{}",
+        briefs[1]
+    );
+    // Nothing changed since: nothing is queued.
+    let reply = say(&bot, 7, private(91), ADMIN, "/brief_now").await;
+    assert!(reply.contains("0 queued"), "{reply}");
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fan_out_killed_mid_way_resumes_without_duplicates() {
+    let fake = Arc::new(Fake::default());
+    let (config, addr) = fake_api(&[], fake.clone()).await;
+    let state = config.state_path.clone();
+    {
+        let mut store = Store::open(&state).unwrap();
+        for chat in 1..=10 {
+            store
+                .subscribe(chat, "private", "private chat", chat)
+                .unwrap();
+        }
+    }
+    // The fifth chat's send never completes: the process is killed with it
+    // in flight.
+    *fake.hang_chat.lock().unwrap() = Some(5);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let send = || {
+        Command::new(env!("CARGO_BIN_EXE_briefbot"))
+            .args(["brief", "--send"])
+            .env("TELOXIDE_TOKEN", TOKEN)
+            .env("TELOXIDE_API_URL", format!("http://{addr}"))
+            .env("BRIEFBOT_STATE", &state)
+            .env("BRIEFBOT_THROTTLE", "off")
+            .env("BRIEFBOT_INTENTS", root.join("intents"))
+            .env("BRIEFBOT_DATA", root.join("data"))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let mut first = send();
+    for _ in 0..400 {
+        if !fake.sent_to(5).is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(fake.sent_to(5).len(), 1, "the fifth send is in flight");
+    first.kill().unwrap(); // SIGKILL
+    first.wait().unwrap();
+    let delivered_before: Vec<i64> = (1..=10).filter(|c| !fake.sent_to(*c).is_empty()).collect();
+    assert_eq!(delivered_before, [1, 2, 3, 4, 5]);
+
+    *fake.hang_chat.lock().unwrap() = None;
+    let second = send().wait_with_output().unwrap();
+    assert!(
+        second.status.success(),
+        "{}",
+        String::from_utf8_lossy(&second.stderr)
+    );
+    let out = String::from_utf8_lossy(&second.stdout);
+    assert!(out.contains("0 queued, 6 delivered"), "{out}");
+    for chat in 1..=10 {
+        let n = fake.sent_to(chat).len();
+        let expected = if chat == 5 { 2 } else { 1 };
+        assert_eq!(n, expected, "chat {chat} got {n} briefings");
+    }
+    // A third run sends nothing.
+    let third = send().wait_with_output().unwrap();
+    assert!(String::from_utf8_lossy(&third.stdout).contains("0 queued, 0 delivered"));
+    assert_eq!(fake.calls("sendMessage").len(), 11);
+}
