@@ -267,3 +267,140 @@ async fn a_fan_out_killed_mid_way_resumes_without_duplicates() {
     assert!(String::from_utf8_lossy(&third.stdout).contains("0 queued, 0 delivered"));
     assert_eq!(fake.calls("sendMessage").len(), 11);
 }
+
+/// Records what it is asked to send; chats in `gone` refuse for good.
+#[derive(Default)]
+struct Recorder {
+    sent: std::sync::Mutex<Vec<(i64, String)>>,
+    gone: Vec<i64>,
+    flaky: Vec<i64>,
+}
+
+impl briefbot::deliver::Sender for Recorder {
+    async fn send(&self, chat_id: i64, reply: &briefbot::render::Reply) -> briefbot::deliver::Sent {
+        use briefbot::deliver::Sent;
+        if self.gone.contains(&chat_id) {
+            return Sent::Gone("Forbidden: bot was kicked".to_string());
+        }
+        if self.flaky.contains(&chat_id) {
+            return Sent::Retry("network down".to_string());
+        }
+        self.sent.lock().unwrap().push((chat_id, reply.to_plain()));
+        Sent::Delivered
+    }
+}
+
+#[tokio::test]
+async fn fan_out_skips_or_says_nothing_new_and_retries_failures() {
+    use briefbot::config::EmptyBriefings;
+    use briefbot::deliver::{Options, fan_out};
+    let kb = crate::support::shipped();
+    let dir = tempfile::tempdir().unwrap();
+    let store = std::sync::Mutex::new(Store::open(&dir.path().join("s.db")).unwrap());
+    for chat in [1, 2, 3] {
+        store
+            .lock()
+            .unwrap()
+            .subscribe(chat, "private", "p", 0)
+            .unwrap();
+    }
+    let sender = Recorder {
+        gone: vec![2],
+        flaky: vec![3],
+        ..Recorder::default()
+    };
+    let now = || 1_800_000_000;
+    let report = fan_out(kb, &store, &sender, Options::default(), now)
+        .await
+        .unwrap();
+    assert_eq!(
+        (report.queued, report.delivered, report.gone, report.failed),
+        (3, 1, 1, 1)
+    );
+    // The failure stays queued and is retried by the next run, even one
+    // that only resumes.
+    let sender = Recorder::default();
+    let resume = Options {
+        resume_only: true,
+        ..Options::default()
+    };
+    let report = fan_out(kb, &store, &sender, resume, now).await.unwrap();
+    assert_eq!((report.queued, report.delivered), (0, 1));
+    assert_eq!(sender.sent.lock().unwrap()[0].0, 3);
+    // Forced with nothing new: skipped by default…
+    let force = Options {
+        force: true,
+        ..Options::default()
+    };
+    let sender = Recorder::default();
+    let report = fan_out(kb, &store, &sender, force, now).await.unwrap();
+    assert_eq!(
+        (report.queued, report.delivered),
+        (2, 2),
+        "chats 1 and 3 again"
+    );
+    // …and a chat already briefed with nothing new gets a short note when
+    // asked to say so.
+    store
+        .lock()
+        .unwrap()
+        .subscribe(4, "private", "p", 0)
+        .unwrap();
+    let say = Options {
+        empty: EmptyBriefings::Say,
+        ..Options::default()
+    };
+    let sender = Recorder::default();
+    let report = fan_out(kb, &store, &sender, say, now).await.unwrap();
+    assert_eq!((report.queued, report.delivered, report.skipped), (1, 1, 0));
+    assert!(
+        sender.sent.lock().unwrap()[0]
+            .1
+            .contains("The main events so far")
+    );
+    let events: std::collections::HashSet<String> =
+        kb.events.iter().map(|e| e.seen_key()).collect();
+    assert_eq!(store.lock().unwrap().seen_events(4).unwrap(), events);
+    let brief = briefbot::briefing::compose(kb, Some(&events));
+    assert!(brief.nothing_new);
+    assert!(
+        brief
+            .reply
+            .body
+            .starts_with("Nothing new since your last briefing.")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn configured_channels_are_subscribed_only_where_the_bot_is_admin() {
+    let fake = Arc::new(Fake::default());
+    let bot = start_with(
+        &[
+            ("BRIEFBOT_CHANNELS", "@albania_news @other_channel"),
+            ("BRIEFBOT_ADMINS", "7"),
+        ],
+        fake,
+    )
+    .await;
+    bot.wait_for("the channel checks", |f| {
+        f.calls("getChatMember").len() >= 2
+    })
+    .await;
+    say(&bot, 1, private(95), ADMIN, "/brief_now").await;
+    assert_eq!(briefings_to(&bot, -1001).len(), 1, "admin there: briefed");
+    assert!(
+        briefings_to(&bot, -1002).is_empty(),
+        "not admin: nothing sent"
+    );
+    let state = bot.config.state_path.clone();
+    bot.stop().await;
+    let subs = Store::open(&state).unwrap().subscribers().unwrap();
+    let news = subs.iter().find(|s| s.chat_id == -1001).unwrap();
+    assert!(news.active && news.kind == "channel" && news.title == "Channel -1001");
+    let other = subs.iter().find(|s| s.chat_id == -1002).unwrap();
+    assert!(!other.active);
+    assert_eq!(
+        other.note.as_deref(),
+        Some("the bot is not an administrator of this channel")
+    );
+}

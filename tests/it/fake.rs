@@ -148,10 +148,29 @@ pub(crate) async fn reply(fake: &Fake, method_lc: &str, body: &Value) -> axum::J
             std::future::pending::<()>().await;
             unreachable!()
         }
+        "getchat" => {
+            // Channels by @username: @albania_news is -1001, anything else -1002.
+            let id = match &body["chat_id"] {
+                Value::String(name) if name == "@albania_news" => -1001,
+                Value::String(_) => -1002,
+                other => other.as_i64().unwrap_or(0),
+            };
+            json!({"id": id, "type": "channel", "title": format!("Channel {id}"),
+                "accepted_gift_types": {"unlimited_gifts": false, "limited_gifts": false,
+                    "unique_gifts": false, "premium_subscription": false},
+                "max_reaction_count": 11, "accent_color_id": 1})
+        }
         "getchatmember" => {
             let user = body["user_id"].as_i64().unwrap_or(0);
-            let user_json = json!({"id": user, "is_bot": false, "first_name": "U"});
-            if fake.admins.lock().unwrap().contains(&user) {
+            // The bot administers channel -1001 only.
+            let chat = body["chat_id"].as_i64().unwrap_or(0);
+            let user = if user == BOT_ID && chat == -1001 {
+                -user
+            } else {
+                user
+            };
+            let user_json = json!({"id": user.abs(), "is_bot": false, "first_name": "U"});
+            if user < 0 || fake.admins.lock().unwrap().contains(&user) {
                 json!({"status": "administrator", "user": user_json, "can_be_edited": false,
                     "is_anonymous": false, "can_manage_chat": true, "can_change_info": true,
                     "can_delete_messages": true, "can_manage_video_chats": true,
