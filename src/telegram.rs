@@ -5,10 +5,12 @@
 //! - `format`: a `Reply` as Telegram HTML, split to the message limit (pure);
 //! - `route`: which messages the bot answers (pure);
 //! - `bot`: the dispatcher, handlers and sending;
-//! - `briefings`: subscriptions, admin commands, channels, the scheduler.
+//! - `briefings`: subscriptions, admin commands, channels, the scheduler;
+//! - `flood`: a token bucket per chat (pure, time passed in).
 
 mod bot;
 mod briefings;
+pub mod flood;
 pub mod format;
 pub mod route;
 

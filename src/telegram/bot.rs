@@ -22,6 +22,7 @@ use teloxide::types::{
 use teloxide::update_listeners::{Polling, webhooks};
 
 use super::briefings;
+use super::flood::{FloodGuard, Verdict};
 use super::format::{self, MAX_MESSAGE_CHARS};
 use super::route::{self, ChatKind, Incoming};
 use crate::answer::{self, ChatState};
@@ -47,6 +48,9 @@ const MAX_INLINE_RESULTS: usize = 5;
 /// throttle's arithmetic.
 const UNLIMITED: u32 = 1_000_000;
 
+/// What a chat over the flood limit is told, once.
+const FLOOD_NOTICE: &str = "You are sending messages faster than I can answer, so I will skip some for a minute. Ask again then.";
+
 /// How much of a declined question the curator's log keeps.
 const MAX_RECORDED_CHARS: usize = 500;
 
@@ -71,6 +75,7 @@ pub struct App {
     pub schedule: Option<Schedule>,
     intents_dir: PathBuf,
     data_dir: PathBuf,
+    flood: Mutex<FloodGuard>,
 }
 
 impl App {
@@ -91,7 +96,16 @@ impl App {
             schedule: config.schedule.clone(),
             intents_dir: config.intents_dir.clone(),
             data_dir: config.data_dir.clone(),
+            flood: Mutex::new(FloodGuard::default()),
         })
+    }
+
+    /// Whether to answer a message from `chat` now (see `flood`).
+    fn admit(&self, chat: ChatId) -> Verdict {
+        self.flood
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .check(chat.0, std::time::Instant::now())
     }
 
     /// The knowledge in service now.
@@ -422,6 +436,19 @@ async fn on_message(bot: TgBot, upd: Update, msg: Message, me: Me, app: Arc<App>
         return Ok(());
     };
     let reply_to = (chat == ChatKind::Group).then_some(msg.id);
+    match app.admit(msg.chat.id) {
+        Verdict::Answer => {}
+        Verdict::Notice => {
+            tracing::warn!(
+                chat_kind = chat.as_str(),
+                "flood: dropping messages for a while"
+            );
+            let notice = Reply::text(FLOOD_NOTICE);
+            send(&bot, msg.chat.id, &notice, reply_to).await?;
+            return Ok(());
+        }
+        Verdict::Drop => return Ok(()),
+    }
     let user = msg.from.as_ref().map(|u| u.id);
     let reply = match command::parse(&question) {
         Some(Command::Subscribe) => briefings::subscription(&bot, &app, &msg, chat, true).await?,
@@ -458,6 +485,9 @@ async fn on_callback(bot: TgBot, upd: Update, q: CallbackQuery, app: Arc<App>) -
     let (Some(key), Some(message)) = (q.data.as_deref(), q.message.as_ref()) else {
         return Ok(());
     };
+    if app.admit(message.chat().id) != Verdict::Answer {
+        return Ok(());
+    }
     let kb = app.kb();
     let outcome = answer::answer_key(&kb, key).unwrap_or_else(|| answer::decline(&kb, 0.0));
     send(&bot, message.chat().id, &outcome.reply, None).await?;

@@ -434,3 +434,44 @@ async fn webhook_mode_registers_answers_and_unregisters() {
         "unregistered on shutdown"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_flood_from_one_chat_does_not_crowd_out_the_others() {
+    use briefbot::telegram::flood::BURST;
+    let bot = start_with(&[("BRIEFBOT_THROTTLE", "off")], Arc::default()).await;
+    for i in 0..10_000i64 {
+        bot.fake.push(message(
+            i + 1,
+            private(500),
+            Some("who hacked albania"),
+            json!({}),
+        ));
+    }
+    // Fifty other chats ask after the flood, in the same batch of updates.
+    for chat in 0..50i64 {
+        bot.fake.push(message(
+            20_000 + chat,
+            private(600 + chat),
+            Some("what is the mek"),
+            json!({}),
+        ));
+    }
+    bot.wait_for("every other chat's answer", |f| {
+        (600..650).all(|c| !f.sent_to(c).is_empty())
+    })
+    .await;
+    for chat in 600..650 {
+        assert_eq!(bot.fake.sent_to(chat).len(), 1, "chat {chat}");
+    }
+    let flooded = bot.fake.sent_to(500);
+    // The burst is answered, then one notice; the rest is dropped (a few
+    // more may be answered as the bucket refills while the flood is read).
+    assert!(
+        flooded.len() > BURST as usize && flooded.len() <= BURST as usize + 4,
+        "{} replies to the flooding chat",
+        flooded.len()
+    );
+    let notice = flooded[BURST as usize]["text"].as_str().unwrap();
+    assert!(notice.contains("faster than I can answer"), "{notice}");
+    bot.stop().await;
+}
