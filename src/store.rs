@@ -537,11 +537,23 @@ impl Store {
     /// Logs a question. Its text is stored only if it was declined
     /// (`matched == false`); for a matched one it is dropped.
     pub fn record_question(&mut self, q: &Question) -> Result<()> {
-        let text = if q.matched { None } else { q.text.as_deref() };
-        self.conn.execute(
-            "INSERT INTO question (at, chat_kind, intent, matched, text) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![q.at, q.chat_kind, q.intent, q.matched, text],
-        )?;
+        self.record_questions(std::slice::from_ref(q))
+    }
+
+    /// Logs several questions in one transaction (one sync to disk): the
+    /// bot buffers them so that answering never waits for the disk.
+    pub fn record_questions(&mut self, questions: &[Question]) -> Result<()> {
+        let tx = self.write()?;
+        {
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO question (at, chat_kind, intent, matched, text) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            for q in questions {
+                let text = if q.matched { None } else { q.text.as_deref() };
+                insert.execute(params![q.at, q.chat_kind, q.intent, q.matched, text])?;
+            }
+        }
+        tx.commit()?;
         Ok(())
     }
 

@@ -54,6 +54,11 @@ const FLOOD_NOTICE: &str = "You are sending messages faster than I can answer, s
 /// How much of a declined question the curator's log keeps.
 const MAX_RECORDED_CHARS: usize = 500;
 
+/// How many questions the log buffers before writing them.
+const FLUSH_QUESTIONS_AT: usize = 200;
+/// How often the buffered question log is written anyway.
+const FLUSH_QUESTIONS_EVERY: Duration = Duration::from_secs(5);
+
 /// How long one long-polling `getUpdates` waits for updates.
 const POLL_TIMEOUT: Duration = Duration::from_secs(10);
 /// The first wait before retrying a call that failed on the network.
@@ -76,6 +81,8 @@ pub struct App {
     intents_dir: PathBuf,
     data_dir: PathBuf,
     flood: Mutex<FloodGuard>,
+    /// Questions not yet written to the store.
+    questions: Mutex<Vec<Question>>,
 }
 
 impl App {
@@ -97,6 +104,7 @@ impl App {
             intents_dir: config.intents_dir.clone(),
             data_dir: config.data_dir.clone(),
             flood: Mutex::new(FloodGuard::default()),
+            questions: Mutex::new(Vec::new()),
         })
     }
 
@@ -153,13 +161,39 @@ impl App {
             matched: outcome.matched,
             text: declined.then(|| question.chars().take(MAX_RECORDED_CHARS).collect()),
         };
+        let full = {
+            let mut buffer = self
+                .questions
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            buffer.push(record);
+            buffer.len() >= FLUSH_QUESTIONS_AT
+        };
+        if full {
+            self.flush_questions();
+        }
+    }
+
+    /// Writes the buffered question log in one transaction. Called when the
+    /// buffer fills, every few seconds, before /stats and at shutdown; a
+    /// crash loses at most those few seconds of statistics.
+    pub fn flush_questions(&self) {
+        let batch = std::mem::take(
+            &mut *self
+                .questions
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner),
+        );
+        if batch.is_empty() {
+            return;
+        }
         let result = self
             .store
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .record_question(&record);
+            .record_questions(&batch);
         if let Err(e) = result {
-            tracing::error!("could not record a question: {e}");
+            tracing::error!("could not record {} questions: {e}", batch.len());
         }
     }
 }
@@ -227,6 +261,13 @@ impl Server {
         }
         briefings::sync_channels(&self.app, &self.bot, &me, &self.channels).await;
         let schedule = self.app.schedule.clone();
+        let app = self.app.clone();
+        let flusher = tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(FLUSH_QUESTIONS_EVERY).await;
+                app.flush_questions();
+            }
+        });
         let scheduler = tokio::spawn(briefings::scheduler(
             self.app.clone(),
             self.bot.clone(),
@@ -276,6 +317,8 @@ impl Server {
             }
         }
         scheduler.abort();
+        flusher.abort();
+        self.app.flush_questions();
         Ok(())
     }
 }

@@ -180,6 +180,7 @@ fn stats(app: &App, period: &str) -> Result<Reply> {
         }
     };
     let since = seconds.map_or(0, |s| now() - s);
+    app.flush_questions();
     let s = app
         .store
         .lock()

@@ -1,0 +1,145 @@
+//! End to end: updates handled per second by the real dispatcher (routing,
+//! flood guard, answering, question log, HTML, sending) against a minimal
+//! fake Bot API on 127.0.0.1, throttling off, 1,000 updates from 100 chats
+//! per iteration. Run with `cargo bench --bench e2e`.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::routing::post;
+use briefbot::config::Config;
+use briefbot::telegram::{Listen, Server};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use serde_json::{Value, json};
+
+const BATCH: usize = 1_000;
+const CHATS: i64 = 100;
+
+#[derive(Default)]
+struct Fake {
+    updates: Mutex<Vec<Value>>,
+    sent: AtomicUsize,
+}
+
+async fn api(
+    State(fake): State<Arc<Fake>>,
+    Path((_bot, method)): Path<(String, String)>,
+    body: Bytes,
+) -> axum::Json<Value> {
+    let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let result = match method.to_lowercase().as_str() {
+        "getme" => json!({
+            "id": 1, "is_bot": true, "first_name": "B", "username": "briefbot",
+            "can_join_groups": true, "can_read_all_group_messages": false,
+            "supports_inline_queries": true, "has_main_web_app": false
+        }),
+        "getwebhookinfo" => {
+            json!({"url": "", "has_custom_certificate": false, "pending_update_count": 0})
+        }
+        "getupdates" => {
+            let offset = body["offset"].as_i64().unwrap_or(0);
+            for _ in 0..200 {
+                let ready: Vec<Value> = {
+                    let mut updates = fake.updates.lock().unwrap();
+                    updates.retain(|u| u["update_id"].as_i64().unwrap() >= offset);
+                    updates.iter().take(100).cloned().collect()
+                };
+                if !ready.is_empty() {
+                    return axum::Json(json!({"ok": true, "result": ready}));
+                }
+                tokio::time::sleep(Duration::from_millis(1)).await;
+            }
+            json!([])
+        }
+        "sendmessage" => {
+            fake.sent.fetch_add(1, Ordering::SeqCst);
+            json!({"message_id": 1, "date": 0, "chat": {"id": body["chat_id"], "type": "private", "first_name": "U"}, "text": "x"})
+        }
+        _ => json!(true),
+    };
+    axum::Json(json!({"ok": true, "result": result}))
+}
+
+fn bench(c: &mut Criterion) {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let state = tempfile::tempdir().unwrap();
+    let fake = Arc::new(Fake::default());
+    let addr = runtime.block_on(async {
+        let app = Router::new()
+            .route("/{bot}/{method}", post(api))
+            .with_state(fake.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        addr
+    });
+    let state_path = state.path().join("state.db");
+    let config = Config::from_vars(|k| match k {
+        "TELOXIDE_TOKEN" => Some("1:BENCH".to_string()),
+        "TELOXIDE_API_URL" => Some(format!("http://{addr}")),
+        "BRIEFBOT_THROTTLE" => Some("off".to_string()),
+        "BRIEFBOT_STATE" => Some(state_path.display().to_string()),
+        _ => None,
+    })
+    .unwrap();
+    let kb = Arc::new(briefbot::kb::load(&root.join("intents"), &root.join("data")).unwrap());
+    let server = runtime.block_on(async { Server::new(&config, kb).unwrap() });
+    let token = server.shutdown_token();
+    let task = runtime.spawn(server.serve(Listen::Polling));
+
+    let questions = [
+        "who hacked albania",
+        "what is the mek",
+        "when did albania cut ties with iran",
+        "what happened on 10 september",
+        "what is the population of albania",
+    ];
+    let mut next_id = 1i64;
+    let mut round = 0i64;
+    let mut group = c.benchmark_group("e2e");
+    group.throughput(Throughput::Elements(BATCH as u64));
+    group.sample_size(20);
+    group.bench_function("1,000 updates from 100 chats through the dispatcher", |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                round += 1;
+                let target = fake.sent.load(Ordering::SeqCst) + BATCH;
+                let batch: Vec<Value> = (0..BATCH as i64)
+                    .map(|i| {
+                        next_id += 1;
+                        // Fresh chats every round: the flood guard allows
+                        // each chat a burst of 10.
+                        let chat = round * 1_000 + i % CHATS;
+                        json!({"update_id": next_id, "message": {
+                            "message_id": next_id, "date": 0,
+                            "chat": {"id": chat, "type": "private", "first_name": "U"},
+                            "from": {"id": chat, "is_bot": false, "first_name": "U"},
+                            "text": questions[i as usize % questions.len()]
+                        }})
+                    })
+                    .collect();
+                let started = Instant::now();
+                fake.updates.lock().unwrap().extend(batch);
+                while fake.sent.load(Ordering::SeqCst) < target {
+                    std::thread::sleep(Duration::from_micros(200));
+                }
+                total += started.elapsed();
+            }
+            total
+        })
+    });
+    group.finish();
+    runtime.block_on(async {
+        token.shutdown().unwrap().await;
+        task.await.unwrap().unwrap();
+    });
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
