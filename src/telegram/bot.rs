@@ -15,9 +15,10 @@ use teloxide::dispatching::{DefaultKey, ShutdownToken, UpdateHandler};
 use teloxide::error_handlers::LoggingErrorHandler;
 use teloxide::prelude::*;
 use teloxide::types::{
-    BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, InlineQueryResult,
-    InlineQueryResultArticle, InputMessageContent, InputMessageContentText, Me, MessageId,
-    ParseMode, ReplyParameters,
+    BotCommand, CallbackQueryId, ChatFullInfo, ChatMember, InlineKeyboardButton,
+    InlineKeyboardMarkup, InlineQueryId, InlineQueryResult, InlineQueryResultArticle,
+    InputMessageContent, InputMessageContentText, Me, MessageId, ParseMode, Recipient,
+    ReplyParameters,
 };
 use teloxide::update_listeners::{Polling, webhooks};
 
@@ -35,18 +36,88 @@ use crate::render::Reply;
 use crate::schedule::Schedule;
 use crate::store::{Question, Store};
 
-/// The bot as handlers see it: rate-limited.
-pub type TgBot = Throttle<Bot>;
+/// The bot that talks to chats: through teloxide's `Throttle` (Telegram's
+/// rate limits) or, with `BRIEFBOT_THROTTLE=off`, directly — `Throttle`'s
+/// worker releases messages on a 250 ms tick, which would cap a test
+/// server's throughput at a few hundred replies a second. Receiving
+/// updates never goes through it.
+#[derive(Clone)]
+pub enum TgBot {
+    Throttled(Throttle<Bot>),
+    Direct(Bot),
+}
+
+/// Runs `$body` with `$b` bound to whichever bot `$bot` holds.
+macro_rules! with_bot {
+    ($bot:expr, $b:ident => $body:expr) => {
+        match $bot {
+            TgBot::Throttled($b) => $body,
+            TgBot::Direct($b) => $body,
+        }
+    };
+}
+
+impl TgBot {
+    /// Sends one message, retrying network failures.
+    pub async fn send_message(
+        &self,
+        chat: ChatId,
+        text: String,
+        html: bool,
+        reply_to: Option<MessageId>,
+        markup: Option<InlineKeyboardMarkup>,
+    ) -> Result<(), RequestError> {
+        with_bot!(self, b => {
+            let mut request = b.send_message(chat, text);
+            if html {
+                request = request.parse_mode(ParseMode::Html);
+            }
+            if let Some(id) = reply_to {
+                request = request.reply_parameters(ReplyParameters::new(id));
+            }
+            if let Some(markup) = markup {
+                request = request.reply_markup(markup);
+            }
+            retrying("sendMessage", || request.send_ref()).await.map(drop)
+        })
+    }
+
+    pub async fn answer_callback_query(&self, id: CallbackQueryId) -> Result<(), RequestError> {
+        with_bot!(self, b => {
+            let request = b.answer_callback_query(id);
+            retrying("answerCallbackQuery", || request.send_ref()).await.map(drop)
+        })
+    }
+
+    pub async fn answer_inline_query(
+        &self,
+        id: InlineQueryId,
+        results: Vec<InlineQueryResult>,
+    ) -> Result<(), RequestError> {
+        with_bot!(self, b => {
+            let request = b.answer_inline_query(id, results);
+            retrying("answerInlineQuery", || request.send_ref()).await.map(drop)
+        })
+    }
+
+    pub async fn get_chat_member(
+        &self,
+        chat: ChatId,
+        user: UserId,
+    ) -> Result<ChatMember, RequestError> {
+        with_bot!(self, b => b.get_chat_member(chat, user).await)
+    }
+
+    pub async fn get_chat(&self, chat: Recipient) -> Result<ChatFullInfo, RequestError> {
+        with_bot!(self, b => b.get_chat(chat).await)
+    }
+}
 
 /// Telegram's limit on callback data, in bytes.
 const MAX_CALLBACK_BYTES: usize = 64;
 
 /// How many answers an inline query offers (Telegram allows 50).
 const MAX_INLINE_RESULTS: usize = 5;
-
-/// A rate no chat reaches: "no throttling" without overflowing the
-/// throttle's arithmetic.
-const UNLIMITED: u32 = 1_000_000;
 
 /// What a chat over the flood limit is told, once.
 const FLOOD_NOTICE: &str = "You are sending messages faster than I can answer, so I will skip some for a minute. Ask again then.";
@@ -209,7 +280,10 @@ pub enum Listen {
 /// The bot, ready to serve: the dispatcher with its handlers and the
 /// rate-limited bot they share.
 pub struct Server {
-    dispatcher: Dispatcher<TgBot, anyhow::Error, DefaultKey>,
+    dispatcher: Dispatcher<Bot, anyhow::Error, DefaultKey>,
+    /// Receives updates, answers getMe and sets the webhook.
+    receiver: Bot,
+    /// Talks to chats.
     bot: TgBot,
     app: Arc<App>,
     webhook: Option<Webhook>,
@@ -221,10 +295,11 @@ impl Server {
     /// stops it after the update in hand; tests stop it with its
     /// `shutdown_token`.
     pub fn new(config: &Config, kb: Arc<Kb>) -> Result<Server> {
+        let receiver = plain_bot(config)?;
         let bot = throttled_bot(config)?;
         let app = Arc::new(App::new(config, kb)?);
-        let dispatcher = Dispatcher::builder(bot.clone(), schema())
-            .dependencies(dptree::deps![app.clone()])
+        let dispatcher = Dispatcher::builder(receiver.clone(), schema())
+            .dependencies(dptree::deps![app.clone(), bot.clone()])
             .error_handler(LoggingErrorHandler::with_custom_text(
                 "a Telegram handler failed",
             ))
@@ -232,6 +307,7 @@ impl Server {
             .build();
         Ok(Server {
             dispatcher,
+            receiver,
             bot,
             app,
             webhook: config.webhook.clone(),
@@ -252,11 +328,11 @@ impl Server {
     /// Checks the token (retrying while the network is down), publishes the
     /// command menu, then serves updates until shut down.
     pub async fn serve(mut self, listen: Listen) -> Result<()> {
-        let me = retrying("getMe", || self.bot.get_me().send_ref())
+        let me = retrying("getMe", || self.receiver.get_me().send_ref())
             .await
             .context("could not reach the Bot API (is TELOXIDE_TOKEN right?)")?;
         tracing::info!(username = me.username(), "connected to Telegram");
-        if let Err(e) = self.bot.set_my_commands(command_menu()).await {
+        if let Err(e) = self.receiver.set_my_commands(command_menu()).await {
             tracing::warn!("could not publish the command menu: {e}");
         }
         briefings::sync_channels(&self.app, &self.bot, &me, &self.channels).await;
@@ -277,7 +353,7 @@ impl Server {
         match listen {
             Listen::Polling => {
                 tracing::info!("serving Telegram updates by long polling");
-                let polling = Polling::builder(self.bot.clone())
+                let polling = Polling::builder(self.receiver.clone())
                     .timeout(POLL_TIMEOUT)
                     .backoff_strategy(backoff)
                     .delete_webhook()
@@ -297,7 +373,7 @@ impl Server {
                     options = options.secret_token(secret);
                 }
                 let (listener, stopped, router) =
-                    webhooks::axum_to_router(self.bot.clone(), options)
+                    webhooks::axum_to_router(self.receiver.clone(), options)
                         .await
                         .context("Telegram refused the webhook (BRIEFBOT_WEBHOOK_URL)")?;
                 tracing::info!(
@@ -323,20 +399,14 @@ impl Server {
     }
 }
 
-/// The bot, rate-limited unless `BRIEFBOT_THROTTLE=off`.
+/// The bot that talks to chats, rate-limited unless `BRIEFBOT_THROTTLE=off`.
 pub fn throttled_bot(config: &Config) -> Result<TgBot> {
-    // Without throttling the limits are set so high that they never bite.
-    let limits = if config.throttle {
-        Limits::default()
+    let bot = plain_bot(config)?;
+    Ok(if config.throttle {
+        TgBot::Throttled(bot.throttle(Limits::default()))
     } else {
-        Limits {
-            messages_per_sec_chat: UNLIMITED,
-            messages_per_min_chat: UNLIMITED,
-            messages_per_min_channel_or_supergroup: UNLIMITED,
-            messages_per_sec_overall: UNLIMITED,
-        }
-    };
-    Ok(plain_bot(config)?.throttle(limits))
+        TgBot::Direct(bot)
+    })
 }
 
 /// Builds the server, then serves until Ctrl-C / SIGINT / SIGTERM: by
@@ -419,6 +489,12 @@ where
     let mut failures = 0;
     loop {
         match call().await {
+            // Without Throttle (which waits by itself), honour a 429.
+            Err(RequestError::RetryAfter(wait)) if failures < MAX_RETRIES => {
+                failures += 1;
+                tracing::warn!("{what}: Telegram asks to wait {wait:?}");
+                tokio::time::sleep(wait.duration()).await;
+            }
             Err(e) if transient(&e) && failures < MAX_RETRIES => {
                 failures += 1;
                 let wait = backoff(failures);
@@ -523,8 +599,7 @@ async fn on_message(bot: TgBot, upd: Update, msg: Message, me: Me, app: Arc<App>
 
 #[tracing::instrument(name = "update", skip_all, fields(update_id = upd.id.0, kind = "callback"))]
 async fn on_callback(bot: TgBot, upd: Update, q: CallbackQuery, app: Arc<App>) -> Result<()> {
-    let ack = bot.answer_callback_query(q.id.clone());
-    retrying("answerCallbackQuery", || ack.send_ref()).await?;
+    bot.answer_callback_query(q.id.clone()).await?;
     let (Some(key), Some(message)) = (q.data.as_deref(), q.message.as_ref()) else {
         return Ok(());
     };
@@ -562,8 +637,7 @@ async fn on_inline(bot: TgBot, upd: Update, q: InlineQuery, app: Arc<App>) -> Re
                     .into()
             })
             .collect();
-    let request = bot.answer_inline_query(q.id.clone(), results);
-    retrying("answerInlineQuery", || request.send_ref()).await?;
+    bot.answer_inline_query(q.id.clone(), results).await?;
     Ok(())
 }
 
@@ -579,24 +653,16 @@ pub(super) async fn send(
     let pieces = format::split(&format::html(reply), MAX_MESSAGE_CHARS);
     let last = pieces.len() - 1;
     for (i, piece) in pieces.into_iter().enumerate() {
-        let mut request = bot.send_message(chat, piece).parse_mode(ParseMode::Html);
-        if i == 0
-            && let Some(id) = reply_to
-        {
-            request = request.reply_parameters(ReplyParameters::new(id));
-        }
-        if i == last && !reply.related.is_empty() {
-            request = request.reply_markup(keyboard(reply));
-        }
-        if let Err(e) = retrying("sendMessage", || request.send_ref()).await {
+        let first = if i == 0 { reply_to } else { None };
+        let markup = (i == last && !reply.related.is_empty()).then(|| keyboard(reply));
+        if let Err(e) = bot.send_message(chat, piece, true, first, markup).await {
             // Only a refusal of the formatting is worth a plain resend.
             if !matches!(e, RequestError::Api(_)) || briefings::gone(&e) {
                 return Err(e);
             }
             tracing::warn!("Telegram refused the formatted reply ({e}); sending it as plain text");
             for plain in format::split(&reply.to_plain(), MAX_MESSAGE_CHARS) {
-                let request = bot.send_message(chat, plain);
-                retrying("sendMessage", || request.send_ref()).await?;
+                bot.send_message(chat, plain, false, None, None).await?;
             }
             return Ok(());
         }

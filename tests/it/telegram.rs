@@ -475,3 +475,24 @@ async fn a_flood_from_one_chat_does_not_crowd_out_the_others() {
     assert!(notice.contains("faster than I can answer"), "{notice}");
     bot.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_throttle_a_429_is_still_waited_out() {
+    let bot = start_with(&[("BRIEFBOT_THROTTLE", "off")], Arc::default()).await;
+    bot.fake.errors.lock().unwrap().insert(
+        "sendmessage".to_string(),
+        vec![json!({"ok": false, "error_code": 429, "description": "Too Many Requests: retry after 1",
+                    "parameters": {"retry_after": 1}})],
+    );
+    bot.fake.push(message(
+        1,
+        private(700),
+        Some("what is the jcpoa"),
+        json!({}),
+    ));
+    bot.wait_for("the retried answer", |f| f.sent_to(700).len() >= 2)
+        .await;
+    let sent = bot.fake.sent_to(700);
+    assert_eq!(sent[0], sent[1]);
+    bot.stop().await;
+}
