@@ -37,6 +37,7 @@ const MIN_EXAMPLES: usize = 3;
 pub fn validate(files: SourceFiles) -> Result<Kb, KbError> {
     let mut v = Validator {
         problems: files.problems.clone(),
+        compiled: HashMap::new(),
     };
     let kb = v.build(&files);
     match kb {
@@ -52,6 +53,8 @@ pub fn validate(files: SourceFiles) -> Result<Kb, KbError> {
 
 struct Validator {
     problems: Vec<Problem>,
+    /// Each valid pattern's ASCII form, compiled once here for the index.
+    compiled: HashMap<String, regex::Regex>,
 }
 
 /// A file's text, for turning byte spans into lines and columns.
@@ -190,7 +193,14 @@ impl Validator {
         let (mut intents, located) = self.intents(&parsed, &templates, &source_ids, &lexicon);
         let order = sort_intents(&mut intents);
 
-        let index = match Index::build(&intents, &lexicon, &actors, &topics, &events) {
+        let index = match Index::build(
+            &intents,
+            &lexicon,
+            &actors,
+            &topics,
+            &events,
+            &self.compiled,
+        ) {
             Ok(index) => index,
             Err(e) => {
                 let path = files
@@ -622,15 +632,31 @@ impl Validator {
                 );
                 continue;
             }
-            match RegexBuilder::new(src)
-                .size_limit(PATTERN_SIZE_LIMIT)
-                .build()
-                .and_then(|re| RegexBuilder::new(&matcher::ascii_boundaries(src)).size_limit(PATTERN_SIZE_LIMIT).build().map(|_| re))
-            {
+            // The ASCII form is what the matcher runs; the pattern as written
+            // is compiled too (when it differs) so that errors and size limits
+            // are those of the pattern the curator wrote.
+            let ascii = matcher::ascii_boundaries(src);
+            let written = if ascii == *src {
+                Ok(())
+            } else {
+                RegexBuilder::new(src)
+                    .size_limit(PATTERN_SIZE_LIMIT)
+                    .build()
+                    .map(|_| ())
+            };
+            match written.and_then(|()| {
+                RegexBuilder::new(&ascii)
+                    .size_limit(PATTERN_SIZE_LIMIT)
+                    .dfa_size_limit(matcher::PATTERN_DFA_LIMIT)
+                    .build()
+            }) {
                 Ok(re) if re.is_match("") => {
                     self.at(at, p.span(), format!("pattern `{src}` of intent `{id}` matches every question"));
                 }
-                Ok(_) => out.push(src.clone()),
+                Ok(re) => {
+                    self.compiled.insert(ascii, re);
+                    out.push(src.clone());
+                }
                 Err(regex::Error::CompiledTooBig(_)) => self.at(
                     at,
                     p.span(),
