@@ -19,7 +19,7 @@ use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
 use aho_corasick::AhoCorasick;
-use regex::{Regex, RegexBuilder};
+use regex_automata::meta::{self, Regex};
 use regex_syntax::hir::{Hir, HirKind};
 use rust_stemmers::{Algorithm, Stemmer};
 
@@ -43,10 +43,6 @@ const BUILTIN_FULL: f32 = 0.9;
 /// The most memory one compiled pattern may take (validation refuses
 /// larger ones first, at a tighter limit).
 const PATTERN_SIZE_LIMIT: usize = 4 << 20;
-/// The lazy DFA cache of one pattern. Questions are short and a pattern runs
-/// only when its literals are present, so a small cache is enough; a large
-/// one costs memory for each of thousands of patterns.
-pub(crate) const PATTERN_DFA_LIMIT: usize = 64 << 10;
 /// The shortest literal worth pruning patterns by: a pattern whose required
 /// literals are shorter runs on every question.
 const MIN_PREFILTER_LITERAL: usize = 3;
@@ -256,7 +252,8 @@ fn decide(candidates: &[Candidate]) -> Decision {
 fn score_intents(kb: &Kb, q: &Prepared) -> Vec<Candidate> {
     let index = &kb.index;
     let mut fired = index.fired_patterns(q);
-    let sims = index.example_similarity(q);
+    let query = index.query_weights(q);
+    let sims = index.example_similarity(&query);
     let content: Vec<&str> = q.content().map(|(_, s)| s).collect();
     let mut present: Vec<&str> = q.stems.iter().map(String::as_str).collect();
     present.sort_unstable();
@@ -291,9 +288,12 @@ fn score_intents(kb: &Kb, q: &Prepared) -> Vec<Candidate> {
             let fired: Vec<usize> = fired.remove(&i).unwrap_or_default();
             let pattern = !fired.is_empty();
             let (keywords, required_ok) = keyword_score(intent, &present, &q.stems);
-            let examples = sims
-                .binary_search_by_key(&i, |&(j, _)| j)
-                .map_or(0.0, |k| sims[k].1);
+            let examples = if index.gates[i].is_none() {
+                sims.binary_search_by_key(&i, |&(j, _)| j)
+                    .map_or(0.0, |k| sims[k].1)
+            } else {
+                index.intent_similarity(i, &query)
+            };
             let known = content
                 .iter()
                 .filter(|s| index.intent_vocab[i].contains(**s))
@@ -502,9 +502,14 @@ pub struct Index {
     gates: Vec<Option<Vec<String>>>,
     idf: HashMap<String, f32>,
     /// Stem -> (example, weight).
+    /// Stem -> (example, weight), for the examples of ungated intents.
     postings: HashMap<String, Vec<(u32, f32)>>,
+    /// Each example's (stem, weight), sorted by stem.
+    example_terms: Vec<Vec<(String, f32)>>,
     example_norm: Vec<f32>,
     example_intent: Vec<usize>,
+    /// Each intent's examples (they are numbered intent by intent).
+    intent_examples: Vec<std::ops::Range<u32>>,
     /// Stems each intent knows: examples, keywords, title, button, answer.
     intent_vocab: Vec<HashSet<String>>,
     /// Entity names and aliases as stem sequences, longest first.
@@ -608,8 +613,7 @@ impl Index {
         actors: &[Actor],
         topics: &[Topic],
         events: &[Event],
-        compiled: &HashMap<String, Regex>,
-    ) -> Result<Index, regex::Error> {
+    ) -> Result<Index, Box<meta::BuildError>> {
         let stemmer = stemmer();
         let stem = |w: &str| stemmer.stem(w).into_owned();
         let mut index = Index {
@@ -722,10 +726,7 @@ impl Index {
         for (i, intent) in intents.iter().enumerate() {
             for (j, p) in intent.patterns.iter().enumerate() {
                 let ascii = ascii_boundaries(p);
-                let re = match compiled.get(&ascii) {
-                    Some(re) => re.clone(),
-                    None => compile_pattern(&ascii)?,
-                };
+                let re = compile_pattern(&ascii)?;
                 let id = index.patterns.len() as u32;
                 index.patterns.push(re);
                 index.pattern_owner.push((i, j));
@@ -821,20 +822,35 @@ impl Index {
             .iter()
             .map(|(s, &d)| ((*s).to_string(), (1.0 + n / d as f32).ln()))
             .collect();
+        index.intent_examples = vec![0..0; intents.len()];
         for (e, (intent, stems)) in docs.iter().enumerate() {
             let distinct: HashSet<&str> = stems.iter().map(String::as_str).collect();
             let mut norm = 0.0;
+            let mut terms: Vec<(String, f32)> = Vec::with_capacity(distinct.len());
             for s in distinct {
                 let w = index.idf[s];
                 norm += w * w;
-                index
-                    .postings
-                    .entry(s.to_string())
-                    .or_default()
-                    .push((e as u32, w));
+                terms.push((s.to_string(), w));
+                // Gated intents are scored only once their gate is found, so
+                // only ungated ones need to be found through their examples.
+                if index.gates[*intent].is_none() {
+                    index
+                        .postings
+                        .entry(s.to_string())
+                        .or_default()
+                        .push((e as u32, w));
+                }
             }
+            terms.sort_by(|a, b| a.0.cmp(&b.0));
+            index.example_terms.push(terms);
             index.example_norm.push(norm.sqrt());
             index.example_intent.push(*intent);
+            let range = &mut index.intent_examples[*intent];
+            if range.start == range.end {
+                *range = e as u32..e as u32 + 1;
+            } else {
+                range.end = e as u32 + 1;
+            }
         }
 
         // Entity names and aliases.
@@ -866,7 +882,7 @@ impl Index {
     /// An index that only rewrites through the lexicon: for preparing
     /// keyword terms before the full index exists.
     pub(crate) fn lexicon_only(lexicon: &[(Vec<String>, String)]) -> Index {
-        Index::build(&[], lexicon, &[], &[], &[], &HashMap::new()).unwrap_or_default()
+        Index::build(&[], lexicon, &[], &[], &[]).unwrap_or_default()
     }
 
     /// Runs the normalisation pipeline. `correct` turns typo correction on
@@ -1005,21 +1021,54 @@ impl Index {
         out
     }
 
-    /// The best cosine similarity between the question and each intent's
-    /// examples, for the intents with an example sharing a stem, by intent.
-    fn example_similarity(&self, q: &Prepared) -> Vec<(usize, f32)> {
-        let distinct: HashSet<&str> = q.compared().collect();
+    /// The question's distinct compared stems with their weights (sorted by
+    /// stem), and its norm.
+    fn query_weights<'q>(&self, q: &'q Prepared) -> (Vec<(&'q str, f32)>, f32) {
+        let mut stems: Vec<&str> = q.compared().collect();
+        stems.sort_unstable();
+        stems.dedup();
         let unknown_idf = (1.0 + self.example_norm.len().max(1) as f32).ln();
+        let weights: Vec<(&str, f32)> = stems
+            .into_iter()
+            .map(|s| (s, self.idf.get(s).copied().unwrap_or(unknown_idf)))
+            .collect();
+        let norm = weights.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+        (weights, norm)
+    }
+
+    /// The best cosine similarity between the question and one intent's
+    /// examples (0 when none shares a stem).
+    fn intent_similarity(&self, intent: usize, (weights, q_norm): &(Vec<(&str, f32)>, f32)) -> f32 {
+        if *q_norm == 0.0 {
+            return 0.0;
+        }
+        let mut best = 0.0f32;
+        for e in self.intent_examples[intent].clone() {
+            let mut dot = 0.0;
+            for (s, w) in weights {
+                if let Ok(k) =
+                    self.example_terms[e as usize].binary_search_by(|(t, _)| t.as_str().cmp(s))
+                {
+                    dot += w * self.example_terms[e as usize][k].1;
+                }
+            }
+            if dot > 0.0 {
+                best = best.max(dot / (q_norm * self.example_norm[e as usize]));
+            }
+        }
+        best
+    }
+
+    /// The best cosine similarity between the question and each ungated
+    /// intent's examples, for those with an example sharing a stem, by intent.
+    fn example_similarity(&self, (weights, q_norm): &(Vec<(&str, f32)>, f32)) -> Vec<(usize, f32)> {
         SCRATCH.with_borrow_mut(|scratch| {
             let Scratch { dots, touched } = scratch;
             if dots.len() < self.example_norm.len() {
                 dots.resize(self.example_norm.len(), 0.0);
             }
-            let mut q_norm = 0.0;
-            for s in distinct {
-                let w = self.idf.get(s).copied().unwrap_or(unknown_idf);
-                q_norm += w * w;
-                for &(e, ew) in self.postings.get(s).into_iter().flatten() {
+            for (s, w) in weights {
+                for &(e, ew) in self.postings.get(*s).into_iter().flatten() {
                     let dot = &mut dots[e as usize];
                     if *dot == 0.0 {
                         touched.push(e);
@@ -1027,14 +1076,13 @@ impl Index {
                     *dot += w * ew;
                 }
             }
-            let q_norm: f32 = q_norm.sqrt();
             // Examples are numbered intent by intent, so sorted examples
             // give their intents in order.
             touched.sort_unstable();
             let mut best: Vec<(usize, f32)> = Vec::new();
             for &e in touched.iter() {
                 let dot = std::mem::take(&mut dots[e as usize]);
-                if q_norm == 0.0 {
+                if *q_norm == 0.0 {
                     continue;
                 }
                 let cos = dot / (q_norm * self.example_norm[e as usize]);
@@ -1093,12 +1141,22 @@ thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
-/// Compiles one pattern (already in its ASCII form) as the matcher runs it.
-pub(crate) fn compile_pattern(ascii: &str) -> Result<Regex, regex::Error> {
-    RegexBuilder::new(ascii)
-        .size_limit(PATTERN_SIZE_LIMIT)
-        .dfa_size_limit(PATTERN_DFA_LIMIT)
-        .build()
+/// Compiles one pattern (already in its ASCII form) as the matcher runs it:
+/// without the lazy DFA. A pattern runs only on short questions that hold
+/// its literals, where the bounded backtracker or the PikeVM answer in a few
+/// hundred nanoseconds with no warm-up, while a lazy DFA per pattern costs a
+/// cold start on each new question shape and a cache per pattern (thousands
+/// of patterns, each with `.{0,40}`-style gaps, made that most of the time
+/// of validation at 10,000 intents).
+pub(crate) fn compile_pattern(ascii: &str) -> Result<Regex, Box<meta::BuildError>> {
+    Regex::builder()
+        .configure(
+            Regex::config()
+                .hybrid(false)
+                .nfa_size_limit(Some(PATTERN_SIZE_LIMIT)),
+        )
+        .build(ascii)
+        .map_err(Box::new)
 }
 
 /// Literals of which every match of `pattern` contains at least one, or

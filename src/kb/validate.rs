@@ -37,7 +37,6 @@ const MIN_EXAMPLES: usize = 3;
 pub fn validate(files: SourceFiles) -> Result<Kb, KbError> {
     let mut v = Validator {
         problems: files.problems.clone(),
-        compiled: HashMap::new(),
     };
     let kb = v.build(&files);
     match kb {
@@ -53,8 +52,6 @@ pub fn validate(files: SourceFiles) -> Result<Kb, KbError> {
 
 struct Validator {
     problems: Vec<Problem>,
-    /// Each valid pattern's ASCII form, compiled once here for the index.
-    compiled: HashMap<String, regex::Regex>,
 }
 
 /// A file's text, for turning byte spans into lines and columns.
@@ -193,14 +190,7 @@ impl Validator {
         let (mut intents, located) = self.intents(&parsed, &templates, &source_ids, &lexicon);
         let order = sort_intents(&mut intents);
 
-        let index = match Index::build(
-            &intents,
-            &lexicon,
-            &actors,
-            &topics,
-            &events,
-            &self.compiled,
-        ) {
+        let index = match Index::build(&intents, &lexicon, &actors, &topics, &events) {
             Ok(index) => index,
             Err(e) => {
                 let path = files
@@ -633,8 +623,8 @@ impl Validator {
                 continue;
             }
             // The ASCII form is what the matcher runs; the pattern as written
-            // is compiled too (when it differs) so that errors and size limits
-            // are those of the pattern the curator wrote.
+            // is compiled too (when it differs), so that errors and size
+            // limits are those of the pattern the curator wrote.
             let ascii = matcher::ascii_boundaries(src);
             let written = if ascii == *src {
                 Ok(())
@@ -647,16 +637,12 @@ impl Validator {
             match written.and_then(|()| {
                 RegexBuilder::new(&ascii)
                     .size_limit(PATTERN_SIZE_LIMIT)
-                    .dfa_size_limit(matcher::PATTERN_DFA_LIMIT)
                     .build()
             }) {
                 Ok(re) if re.is_match("") => {
                     self.at(at, p.span(), format!("pattern `{src}` of intent `{id}` matches every question"));
                 }
-                Ok(re) => {
-                    self.compiled.insert(ascii, re);
-                    out.push(src.clone());
-                }
+                Ok(_) => out.push(src.clone()),
                 Err(regex::Error::CompiledTooBig(_)) => self.at(
                     at,
                     p.span(),
