@@ -966,9 +966,16 @@ impl Index {
         let max = if len >= 8 { 2 } else { 1 };
         // A typo rarely changes the first letter; "visa" is not "cisa".
         let first = word.chars().next()?;
+        let bag = letter_bag(word);
         let mut best: Option<(usize, u32, &String)> = None;
         for l in len.saturating_sub(max)..=len + max {
             for cand in self.by_start.get(&(first, l)).into_iter().flatten() {
+                // Each edit changes the letter counts by at most two, so a
+                // word whose counts differ by more than `2 * max` is too far
+                // (a cheap bound that skips most of the dictionary).
+                if bag_distance(&bag, &letter_bag(cand)) > 2 * max {
+                    continue;
+                }
                 if let Some(d) = text::edit_distance(word, cand, max) {
                     let freq = self.vocab[cand];
                     let better = match best {
@@ -1126,6 +1133,30 @@ impl Index {
         out.sort_by_key(|(span, _)| span.start);
         out
     }
+}
+
+/// How many of each letter `a`–`z` a word has, every other character
+/// counted together in a 27th bucket.
+fn letter_bag(word: &str) -> [u8; 27] {
+    let mut bag = [0u8; 27];
+    for c in word.chars() {
+        let k = if c.is_ascii_lowercase() {
+            (c as u8 - b'a') as usize
+        } else {
+            26
+        };
+        bag[k] = bag[k].saturating_add(1);
+    }
+    bag
+}
+
+/// The size of the symmetric difference of two letter bags: a lower bound of
+/// twice the edit distance (coarser buckets only lower it further).
+fn bag_distance(a: &[u8; 27], b: &[u8; 27]) -> usize {
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| usize::from(x.abs_diff(*y)))
+        .sum()
 }
 
 /// Per-thread buffers of `example_similarity`, reused across questions.
