@@ -487,7 +487,7 @@ pub struct Index {
     /// For each pattern of `patterns`: (intent, pattern index in the intent).
     pattern_owner: Vec<(usize, usize)>,
     /// One automaton of the literals some pattern needs: a pattern runs only
-    /// when one of its literals is in the question (see `required_literals`).
+    /// when one of its literals is in the question (see `literal_options`).
     prefilter: Option<AhoCorasick>,
     /// For each literal of `prefilter`, the patterns that need it.
     literal_patterns: Vec<Vec<u32>>,
@@ -723,28 +723,41 @@ impl Index {
         // literals they need.
         let mut literals: Vec<String> = Vec::new();
         let mut literal_ix: HashMap<String, usize> = HashMap::new();
+        let mut all: Vec<Vec<Vec<String>>> = Vec::new();
+        let mut uses: HashMap<String, u32> = HashMap::new();
         for (i, intent) in intents.iter().enumerate() {
             for (j, p) in intent.patterns.iter().enumerate() {
                 let ascii = ascii_boundaries(p);
-                let re = compile_pattern(&ascii)?;
-                let id = index.patterns.len() as u32;
-                index.patterns.push(re);
+                index.patterns.push(compile_pattern(&ascii)?);
                 index.pattern_owner.push((i, j));
-                match required_literals(&ascii) {
-                    Some(lits) => {
-                        for lit in lits {
-                            let k = *literal_ix.entry(lit.clone()).or_insert_with(|| {
-                                literals.push(lit);
-                                index.literal_patterns.push(Vec::new());
-                                literals.len() - 1
-                            });
-                            if index.literal_patterns[k].last() != Some(&id) {
-                                index.literal_patterns[k].push(id);
-                            }
+                let options = literal_options(&ascii);
+                let mut mine: Vec<&String> = options.iter().flatten().collect();
+                mine.sort();
+                mine.dedup();
+                for l in mine {
+                    *uses.entry(l.clone()).or_default() += 1;
+                }
+                all.push(options);
+            }
+        }
+        // Each pattern is pruned by its literal set that the fewest other
+        // patterns share ("velmor", not "who was affected by").
+        for (id, options) in all.iter().enumerate() {
+            let id = id as u32;
+            match rarest(options, &uses) {
+                Some(lits) => {
+                    for lit in lits {
+                        let k = *literal_ix.entry(lit.clone()).or_insert_with(|| {
+                            literals.push(lit);
+                            index.literal_patterns.push(Vec::new());
+                            literals.len() - 1
+                        });
+                        if index.literal_patterns[k].last() != Some(&id) {
+                            index.literal_patterns[k].push(id);
                         }
                     }
-                    None => index.unfiltered.push(id),
                 }
+                None => index.unfiltered.push(id),
             }
         }
         if !literals.is_empty() {
@@ -1190,43 +1203,71 @@ pub(crate) fn compile_pattern(ascii: &str) -> Result<Regex, Box<meta::BuildError
         .map_err(Box::new)
 }
 
-/// Literals of which every match of `pattern` contains at least one, or
-/// `None` when there is no such set worth pruning by (then the pattern runs
-/// on every question). Conservative: a literal set is only ever returned when
-/// it is implied by the pattern's syntax tree.
-fn required_literals(pattern: &str) -> Option<Vec<String>> {
-    let hir = regex_syntax::Parser::new().parse(pattern).ok()?;
-    let lits = required(&hir)?;
-    let shortest = lits.iter().map(Vec::len).min()?;
-    if shortest < MIN_PREFILTER_LITERAL {
-        return None;
-    }
-    lits.into_iter()
-        .map(|l| String::from_utf8(l).ok())
+/// Sets of literals such that every match of `pattern` contains at least one
+/// literal of each set: any one set can prune the pattern. Empty when there
+/// is nothing to prune by (then the pattern runs on every question).
+/// Conservative: a set is only ever returned when the pattern's syntax tree
+/// implies it. Sets with a literal shorter than `MIN_PREFILTER_LITERAL` are
+/// left out.
+fn literal_options(pattern: &str) -> Vec<Vec<String>> {
+    let Ok(hir) = regex_syntax::Parser::new().parse(pattern) else {
+        return Vec::new();
+    };
+    options(&hir)
+        .into_iter()
+        .filter(|set| set.iter().all(|l| l.len() >= MIN_PREFILTER_LITERAL))
+        .filter_map(|set| {
+            set.into_iter()
+                .map(|l| String::from_utf8(l).ok())
+                .collect::<Option<Vec<String>>>()
+        })
         .collect()
 }
 
-fn required(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+/// The literal set of `literal_options` that the fewest patterns share,
+/// given how many patterns use each literal.
+fn rarest(options: &[Vec<String>], uses: &HashMap<String, u32>) -> Option<Vec<String>> {
+    options
+        .iter()
+        .min_by_key(|set| {
+            let shared: u32 = set.iter().map(|l| uses.get(l).copied().unwrap_or(0)).sum();
+            let shortest = set.iter().map(String::len).min().unwrap_or(0);
+            (shared, set.len(), std::cmp::Reverse(shortest))
+        })
+        .cloned()
+}
+
+/// For the tests: the literals the pattern would be pruned by on its own.
+#[cfg(test)]
+fn required_literals(pattern: &str) -> Option<Vec<String>> {
+    rarest(&literal_options(pattern), &HashMap::new())
+}
+
+fn options(hir: &Hir) -> Vec<Vec<Vec<u8>>> {
     match hir.kind() {
-        HirKind::Literal(lit) => Some(vec![lit.0.to_vec()]),
-        HirKind::Capture(cap) => required(&cap.sub),
-        HirKind::Repetition(rep) if rep.min >= 1 => required(&rep.sub),
-        HirKind::Concat(parts) => parts.iter().filter_map(required).max_by(|a, b| {
-            let shortest = |l: &Vec<Vec<u8>>| l.iter().map(Vec::len).min().unwrap_or(0);
-            shortest(a)
-                .cmp(&shortest(b))
-                .then_with(|| b.len().cmp(&a.len()))
-        }),
+        HirKind::Literal(lit) => vec![vec![lit.0.to_vec()]],
+        HirKind::Capture(cap) => options(&cap.sub),
+        HirKind::Repetition(rep) if rep.min >= 1 => options(&rep.sub),
+        // Any part's requirement is the whole's.
+        HirKind::Concat(parts) => parts.iter().flat_map(options).collect(),
+        // Every branch must give one; each gives its longest.
         HirKind::Alternation(alts) => {
             let mut all = Vec::new();
             for alt in alts {
-                all.extend(required(alt)?);
+                let best = options(alt).into_iter().max_by_key(|set| {
+                    let shortest = set.iter().map(Vec::len).min().unwrap_or(0);
+                    (shortest, std::cmp::Reverse(set.len()))
+                });
+                match best {
+                    Some(set) => all.extend(set),
+                    None => return Vec::new(),
+                }
             }
             all.sort();
             all.dedup();
-            Some(all)
+            vec![all]
         }
-        _ => None,
+        _ => Vec::new(),
     }
 }
 

@@ -510,24 +510,30 @@ impl Synth {
 
 /// Per-question latency over a question set: each question is answered
 /// `reps` times in a row and its time is the mean of those; returns the
-/// per-question times in nanoseconds, sorted.
+/// per-question times in nanoseconds, sorted, and prints the slowest three
+/// questions when `SYNTH_SLOWEST` is set.
 pub fn latencies(mut answer: impl FnMut(&str), questions: &[String], reps: u32) -> Vec<f64> {
     // Warm up: caches, lazy automata, the allocator.
     for q in questions {
         answer(q);
     }
-    let mut times: Vec<f64> = questions
+    let mut times: Vec<(f64, &String)> = questions
         .iter()
         .map(|q| {
             let start = std::time::Instant::now();
             for _ in 0..reps {
                 answer(std::hint::black_box(q));
             }
-            start.elapsed().as_nanos() as f64 / f64::from(reps)
+            (start.elapsed().as_nanos() as f64 / f64::from(reps), q)
         })
         .collect();
-    times.sort_by(f64::total_cmp);
-    times
+    times.sort_by(|a, b| a.0.total_cmp(&b.0));
+    if std::env::var_os("SYNTH_SLOWEST").is_some() {
+        for (t, q) in times.iter().rev().take(3) {
+            println!("  slow: {:.1} µs {q:?}", t / 1000.0);
+        }
+    }
+    times.into_iter().map(|(t, _)| t).collect()
 }
 
 /// The `p`-th percentile (0–100) of sorted values, nearest rank.
