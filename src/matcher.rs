@@ -18,7 +18,7 @@
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use regex_automata::meta::{self, Regex};
 use regex_syntax::hir::{Hir, HirKind};
 use rust_stemmers::{Algorithm, Stemmer};
@@ -761,8 +761,12 @@ impl Index {
             }
         }
         if !literals.is_empty() {
+            // A contiguous NFA: a DFA of thousands of literals costs more to
+            // build at load than it saves on a question of a few words.
             index.prefilter = Some(
-                AhoCorasick::new(&literals)
+                AhoCorasick::builder()
+                    .kind(Some(AhoCorasickKind::ContiguousNFA))
+                    .build(&literals)
                     .expect("a few thousand short literals always build an automaton"),
             );
         }
