@@ -1,6 +1,12 @@
-//! Time of one answer on the shipped knowledge, over the sample questions in
-//! `tests/data/dev-questions.jsonl`, and the time to load and validate it.
-//! Run with `cargo bench`; figures go in the closing notes and docs.
+//! Time of one answer on the shipped knowledge, over every question of the
+//! question sets in `tests/data/*.jsonl` (dev, held-out, article facts), and
+//! the time to load and validate it. Besides criterion's figures it prints the
+//! median and p99 of the per-question latency (each question answered 50
+//! times, its time the mean). Run with `cargo bench --bench answer`; the
+//! figures are in `docs/performance.md`.
+
+#[path = "synth/mod.rs"]
+mod synth;
 
 use std::path::Path;
 
@@ -11,13 +17,21 @@ use criterion::{Criterion, criterion_group, criterion_main};
 fn bench(c: &mut Criterion) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let kb = kb::load(&root.join("intents"), &root.join("data")).expect("shipped knowledge loads");
-    let text = std::fs::read_to_string(root.join("tests/data/dev-questions.jsonl")).unwrap();
-    let questions: Vec<String> = eval::parse(&text)
-        .unwrap()
-        .into_iter()
-        .map(|i| i.q)
-        .collect();
+    let mut questions: Vec<String> = Vec::new();
+    for set in ["dev-questions", "heldout", "article-facts"] {
+        let text = std::fs::read_to_string(root.join(format!("tests/data/{set}.jsonl"))).unwrap();
+        questions.extend(eval::parse(&text).unwrap().into_iter().map(|i| i.q));
+    }
     let state = ChatState::default();
+
+    let times = synth::latencies(
+        |q| {
+            std::hint::black_box(answer(&kb, &state, q));
+        },
+        &questions,
+        50,
+    );
+    synth::report("shipped knowledge: one answer", &times);
 
     let mut i = 0;
     c.bench_function("answer/one question (shipped knowledge)", |b| {
@@ -26,7 +40,7 @@ fn bench(c: &mut Criterion) {
             std::hint::black_box(answer(&kb, &state, &questions[i]))
         })
     });
-    c.bench_function("answer/all dev questions", |b| {
+    c.bench_function("answer/all questions of tests/data", |b| {
         b.iter(|| {
             for q in &questions {
                 std::hint::black_box(answer(&kb, &state, q));

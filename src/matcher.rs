@@ -15,13 +15,16 @@
 //!    and dates found in the question make built-in candidates;
 //! 5. thresholds and a margin decide.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
-use regex::{RegexSet, RegexSetBuilder};
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
+use regex_automata::meta::{self, Regex};
+use regex_syntax::hir::{Hir, HirKind};
 use rust_stemmers::{Algorithm, Stemmer};
 
 use crate::dates::{self, DateQuery};
-use crate::kb::{Actor, EntityKind, Event, Intent, Kb, Topic};
+use crate::kb::{Actor, EntityKind, Event, Intent, Kb, KeywordGroup, Topic};
 use crate::text;
 
 /// A score at or above this answers, unless another candidate is too close.
@@ -37,11 +40,12 @@ const MAX_CHOICES: usize = 3;
 /// The score of a built-in candidate (an actor, a topic, a date) that
 /// explains every word of the question.
 const BUILTIN_FULL: f32 = 0.9;
-/// The most memory the compiled set of all patterns may take.
-const SET_SIZE_LIMIT: usize = 64 << 20;
-/// The lazy DFA's cache for the pattern set: large enough that it does not
-/// give up and fall back to the PikeVM on a set of a few hundred patterns.
-const DFA_CACHE_LIMIT: usize = 16 << 20;
+/// The most memory one compiled pattern may take (validation refuses
+/// larger ones first, at a tighter limit).
+const PATTERN_SIZE_LIMIT: usize = 4 << 20;
+/// The shortest literal worth pruning patterns by: a pattern whose required
+/// literals are shorter runs on every question.
+const MIN_PREFILTER_LITERAL: usize = 3;
 /// The bonus of a matching pattern.
 const PATTERN_BONUS: f32 = 0.3;
 
@@ -247,19 +251,49 @@ fn decide(candidates: &[Candidate]) -> Decision {
 
 fn score_intents(kb: &Kb, q: &Prepared) -> Vec<Candidate> {
     let index = &kb.index;
-    let fired = index.fired_patterns(q);
-    let sims = index.example_similarity(q);
+    let mut fired = index.fired_patterns(q);
+    let query = index.query_weights(q);
+    let sims = index.example_similarity(&query);
     let content: Vec<&str> = q.content().map(|(_, s)| s).collect();
-    let present: HashSet<&str> = q.stems.iter().map(String::as_str).collect();
+    let mut present: Vec<&str> = q.stems.iter().map(String::as_str).collect();
+    present.sort_unstable();
+    present.dedup();
+    let present = Present(present);
 
-    kb.intents
-        .iter()
-        .enumerate()
-        .map(|(i, intent)| {
-            let fired: Vec<usize> = fired.get(&i).cloned().unwrap_or_default();
+    // Only an intent with a fired pattern, an example sharing a stem or a
+    // keyword term whose first stem is present can score above zero, and
+    // only if its gate (one required keyword group) can match: the others
+    // would score zero and be dropped, so they are not scored at all.
+    // Gated intents are listed under their gate's stems only, so every one
+    // found there passes its gate; from patterns and examples only ungated
+    // intents are taken (a gated one whose gate matched is found anyway).
+    let mut candidates: Vec<usize> = fired
+        .keys()
+        .copied()
+        .chain(sims.iter().map(|&(i, _)| i))
+        .filter(|&i| index.gates[i].is_none())
+        .collect();
+    for s in &present.0 {
+        if let Some(owners) = index.keyword_owners.get(*s) {
+            candidates.extend(owners.iter().map(|&i| i as usize));
+        }
+    }
+    candidates.sort_unstable();
+    candidates.dedup();
+
+    candidates
+        .into_iter()
+        .map(|i| {
+            let intent = &kb.intents[i];
+            let fired: Vec<usize> = fired.remove(&i).unwrap_or_default();
             let pattern = !fired.is_empty();
             let (keywords, required_ok) = keyword_score(intent, &present, &q.stems);
-            let examples = sims[i];
+            let examples = if index.gates[i].is_none() {
+                sims.binary_search_by_key(&i, |&(j, _)| j)
+                    .map_or(0.0, |k| sims[k].1)
+            } else {
+                index.intent_similarity(i, &query)
+            };
             let known = content
                 .iter()
                 .filter(|s| index.intent_vocab[i].contains(**s))
@@ -296,8 +330,17 @@ fn score_intents(kb: &Kb, q: &Prepared) -> Vec<Candidate> {
         .collect()
 }
 
+/// The distinct stems of a question, sorted: a set without hashing.
+struct Present<'a>(Vec<&'a str>);
+
+impl Present<'_> {
+    fn contains(&self, stem: &str) -> bool {
+        self.0.binary_search(&stem).is_ok()
+    }
+}
+
 /// The matched share of keyword weight, and whether every required group matched.
-fn keyword_score(intent: &Intent, present: &HashSet<&str>, stems: &[String]) -> (f32, bool) {
+fn keyword_score(intent: &Intent, present: &Present<'_>, stems: &[String]) -> (f32, bool) {
     let mut total = 0.0;
     let mut matched = 0.0;
     let mut required_ok = true;
@@ -431,24 +474,48 @@ pub(crate) fn ascii_boundaries(pattern: &str) -> String {
 pub struct Index {
     /// Known words (folded, unstemmed): the typo corrector's dictionary.
     vocab: HashMap<String, u32>,
-    /// `vocab`'s words grouped by length in characters, for correction.
-    by_len: Vec<Vec<String>>,
+    /// `vocab`'s words of three letters or more by first letter and length
+    /// in characters, for correction.
+    by_start: HashMap<(char, usize), Vec<String>>,
     /// Lexicon variants as stem sequences, longest first, with the canonical
     /// term's words and stems.
     lexicon: Vec<(Vec<String>, Vec<String>, Vec<String>)>,
-    patterns: Option<RegexSet>,
+    /// For each first stem of a variant, its entries in `lexicon` (in order).
+    lexicon_by_first: HashMap<String, Vec<u32>>,
+    /// Every pattern of every intent, compiled on its own (ASCII classes).
+    patterns: Vec<Regex>,
     /// For each pattern of `patterns`: (intent, pattern index in the intent).
     pattern_owner: Vec<(usize, usize)>,
+    /// One automaton of the literals some pattern needs: a pattern runs only
+    /// when one of its literals is in the question (see `literal_options`).
+    prefilter: Option<AhoCorasick>,
+    /// For each literal of `prefilter`, the patterns that need it.
+    literal_patterns: Vec<Vec<u32>>,
+    /// Patterns with no literal to prune by: they run on every question.
+    unfiltered: Vec<u32>,
+    /// Keyword term first stem -> intents that may score when it is present:
+    /// intents without a required group under every term, the others under
+    /// the terms of their gate only.
+    keyword_owners: HashMap<String, Vec<u32>>,
+    /// Per intent: the first stems of its most selective required keyword
+    /// group. One of them must be in a question for the intent to score.
+    gates: Vec<Option<Vec<String>>>,
     idf: HashMap<String, f32>,
     /// Stem -> (example, weight).
+    /// Stem -> (example, weight), for the examples of ungated intents.
     postings: HashMap<String, Vec<(u32, f32)>>,
+    /// Each example's (stem, weight), sorted by stem.
+    example_terms: Vec<Vec<(String, f32)>>,
     example_norm: Vec<f32>,
     example_intent: Vec<usize>,
-    intent_count: usize,
+    /// Each intent's examples (they are numbered intent by intent).
+    intent_examples: Vec<std::ops::Range<u32>>,
     /// Stems each intent knows: examples, keywords, title, button, answer.
     intent_vocab: Vec<HashSet<String>>,
     /// Entity names and aliases as stem sequences, longest first.
     entities: Vec<(Vec<String>, Target)>,
+    /// For each first stem of an entity name, its entries in `entities`.
+    entities_by_first: HashMap<String, Vec<u32>>,
     /// Stems that frame a question without carrying its subject.
     frame: HashSet<String>,
 }
@@ -546,11 +613,10 @@ impl Index {
         actors: &[Actor],
         topics: &[Topic],
         events: &[Event],
-    ) -> Result<Index, regex::Error> {
+    ) -> Result<Index, Box<meta::BuildError>> {
         let stemmer = stemmer();
         let stem = |w: &str| stemmer.stem(w).into_owned();
         let mut index = Index {
-            intent_count: intents.len(),
             frame: FRAME_WORDS.iter().map(|w| stem(w)).collect(),
             ..Index::default()
         };
@@ -618,14 +684,15 @@ impl Index {
                 add_words(&mut index, s);
             }
         }
-        let mut words: Vec<&String> = index.vocab.keys().collect();
-        words.sort();
-        for w in words {
+        for w in index.vocab.keys() {
             let len = w.chars().count();
-            if index.by_len.len() <= len {
-                index.by_len.resize(len + 1, Vec::new());
+            if let (Some(first), true) = (w.chars().next(), len >= 3) {
+                index
+                    .by_start
+                    .entry((first, len))
+                    .or_default()
+                    .push(w.clone());
             }
-            index.by_len[len].push(w.clone());
         }
 
         // The lexicon, as stems.
@@ -641,22 +708,66 @@ impl Index {
             })
             .collect();
         lex.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
-        index.lexicon = lex;
-
-        // Patterns, all in one set.
-        let mut all: Vec<String> = Vec::new();
-        for (i, intent) in intents.iter().enumerate() {
-            for (j, p) in intent.patterns.iter().enumerate() {
-                all.push(ascii_boundaries(p));
-                index.pattern_owner.push((i, j));
+        for (k, (variant, _, _)) in lex.iter().enumerate() {
+            if let Some(first) = variant.first() {
+                index
+                    .lexicon_by_first
+                    .entry(first.clone())
+                    .or_default()
+                    .push(k as u32);
             }
         }
-        if !all.is_empty() {
-            index.patterns = Some(
-                RegexSetBuilder::new(&all)
-                    .size_limit(SET_SIZE_LIMIT)
-                    .dfa_size_limit(DFA_CACHE_LIMIT)
-                    .build()?,
+        index.lexicon = lex;
+
+        // Patterns, each compiled on its own, behind one automaton of the
+        // literals they need.
+        let mut literals: Vec<String> = Vec::new();
+        let mut literal_ix: HashMap<String, usize> = HashMap::new();
+        let mut all: Vec<Vec<Vec<String>>> = Vec::new();
+        let mut uses: HashMap<String, u32> = HashMap::new();
+        for (i, intent) in intents.iter().enumerate() {
+            for (j, p) in intent.patterns.iter().enumerate() {
+                let ascii = ascii_boundaries(p);
+                index.patterns.push(compile_pattern(&ascii)?);
+                index.pattern_owner.push((i, j));
+                let options = literal_options(&ascii);
+                let mut mine: Vec<&String> = options.iter().flatten().collect();
+                mine.sort();
+                mine.dedup();
+                for l in mine {
+                    *uses.entry(l.clone()).or_default() += 1;
+                }
+                all.push(options);
+            }
+        }
+        // Each pattern is pruned by its literal set that the fewest other
+        // patterns share ("velmor", not "who was affected by").
+        for (id, options) in all.iter().enumerate() {
+            let id = id as u32;
+            match rarest(options, &uses) {
+                Some(lits) => {
+                    for lit in lits {
+                        let k = *literal_ix.entry(lit.clone()).or_insert_with(|| {
+                            literals.push(lit);
+                            index.literal_patterns.push(Vec::new());
+                            literals.len() - 1
+                        });
+                        if index.literal_patterns[k].last() != Some(&id) {
+                            index.literal_patterns[k].push(id);
+                        }
+                    }
+                }
+                None => index.unfiltered.push(id),
+            }
+        }
+        if !literals.is_empty() {
+            // A contiguous NFA: a DFA of thousands of literals costs more to
+            // build at load than it saves on a question of a few words.
+            index.prefilter = Some(
+                AhoCorasick::builder()
+                    .kind(Some(AhoCorasickKind::ContiguousNFA))
+                    .build(&literals)
+                    .expect("a few thousand short literals always build an automaton"),
             );
         }
 
@@ -680,6 +791,42 @@ impl Index {
             }
             index.intent_vocab.push(known);
         }
+        // Gates: of an intent's required groups, the one whose first stems
+        // the fewest intents use.
+        let first_stems = |g: &KeywordGroup| -> Vec<String> {
+            let mut v: Vec<String> = g.any.iter().filter_map(|t| t.first().cloned()).collect();
+            v.sort();
+            v.dedup();
+            v
+        };
+        let mut usage: HashMap<String, u32> = HashMap::new();
+        for intent in intents {
+            for group in &intent.keywords {
+                for s in first_stems(group) {
+                    *usage.entry(s).or_default() += 1;
+                }
+            }
+        }
+        for (i, intent) in intents.iter().enumerate() {
+            let gate = intent
+                .keywords
+                .iter()
+                .filter(|g| g.required)
+                .map(first_stems)
+                .min_by_key(|stems| stems.iter().map(|s| usage[s]).sum::<u32>());
+            let under: Vec<String> = match &gate {
+                Some(stems) => stems.clone(),
+                None => intent.keywords.iter().flat_map(first_stems).collect(),
+            };
+            for s in under {
+                let owners = index.keyword_owners.entry(s).or_default();
+                if owners.last() != Some(&(i as u32)) {
+                    owners.push(i as u32);
+                }
+            }
+            index.gates.push(gate);
+        }
+
         let n = docs.len().max(1) as f32;
         let mut df: HashMap<&str, u32> = HashMap::new();
         for (_, stems) in &docs {
@@ -692,20 +839,35 @@ impl Index {
             .iter()
             .map(|(s, &d)| ((*s).to_string(), (1.0 + n / d as f32).ln()))
             .collect();
+        index.intent_examples = vec![0..0; intents.len()];
         for (e, (intent, stems)) in docs.iter().enumerate() {
             let distinct: HashSet<&str> = stems.iter().map(String::as_str).collect();
             let mut norm = 0.0;
+            let mut terms: Vec<(String, f32)> = Vec::with_capacity(distinct.len());
             for s in distinct {
                 let w = index.idf[s];
                 norm += w * w;
-                index
-                    .postings
-                    .entry(s.to_string())
-                    .or_default()
-                    .push((e as u32, w));
+                terms.push((s.to_string(), w));
+                // Gated intents are scored only once their gate is found, so
+                // only ungated ones need to be found through their examples.
+                if index.gates[*intent].is_none() {
+                    index
+                        .postings
+                        .entry(s.to_string())
+                        .or_default()
+                        .push((e as u32, w));
+                }
             }
+            terms.sort_by(|a, b| a.0.cmp(&b.0));
+            index.example_terms.push(terms);
             index.example_norm.push(norm.sqrt());
             index.example_intent.push(*intent);
+            let range = &mut index.intent_examples[*intent];
+            if range.start == range.end {
+                *range = e as u32..e as u32 + 1;
+            } else {
+                range.end = e as u32 + 1;
+            }
         }
 
         // Entity names and aliases.
@@ -723,6 +885,13 @@ impl Index {
         entities.retain(|(stems, _)| !stems.is_empty());
         entities.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
         entities.dedup_by(|a, b| a.0 == b.0);
+        for (k, (name, _)) in entities.iter().enumerate() {
+            index
+                .entities_by_first
+                .entry(name[0].clone())
+                .or_default()
+                .push(k as u32);
+        }
         index.entities = entities;
         Ok(index)
     }
@@ -762,8 +931,11 @@ impl Index {
         let mut i = 0;
         while i < words.len() {
             let hit = self
-                .lexicon
-                .iter()
+                .lexicon_by_first
+                .get(&word_stems[i])
+                .into_iter()
+                .flatten()
+                .map(|&k| &self.lexicon[k as usize])
                 .find(|(variant, _, _)| word_stems[i..].starts_with(variant));
             match hit {
                 Some((variant, canon_words, canon_stems)) => {
@@ -809,11 +981,16 @@ impl Index {
             return None;
         }
         let max = if len >= 8 { 2 } else { 1 };
+        // A typo rarely changes the first letter; "visa" is not "cisa".
+        let first = word.chars().next()?;
+        let bag = letter_bag(word);
         let mut best: Option<(usize, u32, &String)> = None;
         for l in len.saturating_sub(max)..=len + max {
-            for cand in self.by_len.get(l).into_iter().flatten() {
-                // A typo rarely changes the first letter; "visa" is not "cisa".
-                if cand.chars().count() < 3 || cand.chars().next() != word.chars().next() {
+            for cand in self.by_start.get(&(first, l)).into_iter().flatten() {
+                // Each edit changes the letter counts by at most two, so a
+                // word whose counts differ by more than `2 * max` is too far
+                // (a cheap bound that skips most of the dictionary).
+                if bag_distance(&bag, &letter_bag(cand)) > 2 * max {
                     continue;
                 }
                 if let Some(d) = text::edit_distance(word, cand, max) {
@@ -833,58 +1010,132 @@ impl Index {
         best.map(|(_, _, w)| w.clone())
     }
 
-    /// Patterns that match the corrected words or the rewritten text, by intent.
+    /// Patterns that match the corrected words or the rewritten text, by
+    /// intent. Only the patterns whose literals occur in either text run
+    /// (and those with no literal to prune by); each pattern is tried on both.
     fn fired_patterns(&self, q: &Prepared) -> HashMap<usize, Vec<usize>> {
         let mut out: HashMap<usize, Vec<usize>> = HashMap::new();
-        let Some(set) = &self.patterns else {
+        if self.patterns.is_empty() {
             return out;
-        };
-        let words = q.words.join(" ");
-        let mut hits: Vec<usize> = set.matches(&words).into_iter().collect();
-        if q.rewritten != words {
-            hits.extend(set.matches(&q.rewritten));
         }
-        hits.sort_unstable();
-        hits.dedup();
-        for h in hits {
-            let (intent, pattern) = self.pattern_owner[h];
-            out.entry(intent).or_default().push(pattern);
+        let words = q.words.join(" ");
+        let two = q.rewritten != words;
+        let mut run: Vec<u32> = self.unfiltered.clone();
+        if let Some(ac) = &self.prefilter {
+            let texts: &[&str] = if two {
+                &[&words, &q.rewritten]
+            } else {
+                &[&words]
+            };
+            for text in texts {
+                for m in ac.find_overlapping_iter(*text) {
+                    run.extend(&self.literal_patterns[m.pattern().as_usize()]);
+                }
+            }
+        }
+        run.sort_unstable();
+        run.dedup();
+        for h in run {
+            let re = &self.patterns[h as usize];
+            if re.is_match(&words) || (two && re.is_match(&q.rewritten)) {
+                let (intent, pattern) = self.pattern_owner[h as usize];
+                out.entry(intent).or_default().push(pattern);
+            }
         }
         out
     }
 
-    /// The best cosine similarity between the question and each intent's
-    /// examples, indexed by intent.
-    fn example_similarity(&self, q: &Prepared) -> Vec<f32> {
-        let mut best = vec![0.0f32; self.intent_count];
-        let distinct: HashSet<&str> = q.compared().collect();
+    /// The question's distinct compared stems with their weights (sorted by
+    /// stem), and its norm.
+    fn query_weights<'q>(&self, q: &'q Prepared) -> (Vec<(&'q str, f32)>, f32) {
+        let mut stems: Vec<&str> = q.compared().collect();
+        stems.sort_unstable();
+        stems.dedup();
         let unknown_idf = (1.0 + self.example_norm.len().max(1) as f32).ln();
-        let mut q_norm = 0.0;
-        let mut dots: HashMap<u32, f32> = HashMap::new();
-        for s in distinct {
-            let w = self.idf.get(s).copied().unwrap_or(unknown_idf);
-            q_norm += w * w;
-            for &(e, ew) in self.postings.get(s).into_iter().flatten() {
-                *dots.entry(e).or_default() += w * ew;
+        let weights: Vec<(&str, f32)> = stems
+            .into_iter()
+            .map(|s| (s, self.idf.get(s).copied().unwrap_or(unknown_idf)))
+            .collect();
+        let norm = weights.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+        (weights, norm)
+    }
+
+    /// The best cosine similarity between the question and one intent's
+    /// examples (0 when none shares a stem).
+    fn intent_similarity(&self, intent: usize, (weights, q_norm): &(Vec<(&str, f32)>, f32)) -> f32 {
+        if *q_norm == 0.0 {
+            return 0.0;
+        }
+        let mut best = 0.0f32;
+        for e in self.intent_examples[intent].clone() {
+            let mut dot = 0.0;
+            for (s, w) in weights {
+                if let Ok(k) =
+                    self.example_terms[e as usize].binary_search_by(|(t, _)| t.as_str().cmp(s))
+                {
+                    dot += w * self.example_terms[e as usize][k].1;
+                }
+            }
+            if dot > 0.0 {
+                best = best.max(dot / (q_norm * self.example_norm[e as usize]));
             }
         }
-        let q_norm = q_norm.sqrt();
-        if q_norm == 0.0 {
-            return best;
-        }
-        for (e, dot) in dots {
-            let cos = dot / (q_norm * self.example_norm[e as usize]);
-            let intent = self.example_intent[e as usize];
-            best[intent] = best[intent].max(cos);
-        }
         best
+    }
+
+    /// The best cosine similarity between the question and each ungated
+    /// intent's examples, for those with an example sharing a stem, by intent.
+    fn example_similarity(&self, (weights, q_norm): &(Vec<(&str, f32)>, f32)) -> Vec<(usize, f32)> {
+        SCRATCH.with_borrow_mut(|scratch| {
+            let Scratch { dots, touched } = scratch;
+            if dots.len() < self.example_norm.len() {
+                dots.resize(self.example_norm.len(), 0.0);
+            }
+            for (s, w) in weights {
+                for &(e, ew) in self.postings.get(*s).into_iter().flatten() {
+                    let dot = &mut dots[e as usize];
+                    if *dot == 0.0 {
+                        touched.push(e);
+                    }
+                    *dot += w * ew;
+                }
+            }
+            // Examples are numbered intent by intent, so sorted examples
+            // give their intents in order.
+            touched.sort_unstable();
+            let mut best: Vec<(usize, f32)> = Vec::new();
+            for &e in touched.iter() {
+                let dot = std::mem::take(&mut dots[e as usize]);
+                if *q_norm == 0.0 {
+                    continue;
+                }
+                let cos = dot / (q_norm * self.example_norm[e as usize]);
+                let intent = self.example_intent[e as usize];
+                match best.last_mut() {
+                    Some((i, b)) if *i == intent => *b = b.max(cos),
+                    _ => best.push((intent, cos.max(0.0))),
+                }
+            }
+            touched.clear();
+            best
+        })
     }
 
     /// Entity mentions, longest first and not overlapping.
     fn find_entities(&self, stems: &[String]) -> Vec<(std::ops::Range<usize>, Target)> {
         let mut taken = vec![false; stems.len()];
         let mut out = Vec::new();
-        for (name, target) in &self.entities {
+        // Only names whose first stem is in the question can match; in the
+        // order of `entities`, so that longer names still win.
+        let mut ids: Vec<u32> = stems
+            .iter()
+            .filter_map(|s| self.entities_by_first.get(s))
+            .flatten()
+            .copied()
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        for (name, target) in ids.iter().map(|&k| &self.entities[k as usize]) {
             if name.len() > stems.len() {
                 continue;
             }
@@ -898,5 +1149,154 @@ impl Index {
         }
         out.sort_by_key(|(span, _)| span.start);
         out
+    }
+}
+
+/// How many of each letter `a`–`z` a word has, every other character
+/// counted together in a 27th bucket.
+fn letter_bag(word: &str) -> [u8; 27] {
+    let mut bag = [0u8; 27];
+    for c in word.chars() {
+        let k = if c.is_ascii_lowercase() {
+            (c as u8 - b'a') as usize
+        } else {
+            26
+        };
+        bag[k] = bag[k].saturating_add(1);
+    }
+    bag
+}
+
+/// The size of the symmetric difference of two letter bags: a lower bound of
+/// twice the edit distance (coarser buckets only lower it further).
+fn bag_distance(a: &[u8; 27], b: &[u8; 27]) -> usize {
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| usize::from(x.abs_diff(*y)))
+        .sum()
+}
+
+/// Per-thread buffers of `example_similarity`, reused across questions.
+#[derive(Default)]
+struct Scratch {
+    /// Dot product per example; zero between questions.
+    dots: Vec<f32>,
+    /// The examples whose dot product is non-zero.
+    touched: Vec<u32>,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// Compiles one pattern (already in its ASCII form) as the matcher runs it:
+/// without the lazy DFA. A pattern runs only on short questions that hold
+/// its literals, where the bounded backtracker or the PikeVM answer in a few
+/// hundred nanoseconds with no warm-up, while a lazy DFA per pattern costs a
+/// cold start on each new question shape and a cache per pattern (thousands
+/// of patterns, each with `.{0,40}`-style gaps, made that most of the time
+/// of validation at 10,000 intents).
+pub(crate) fn compile_pattern(ascii: &str) -> Result<Regex, Box<meta::BuildError>> {
+    Regex::builder()
+        .configure(
+            Regex::config()
+                .hybrid(false)
+                .nfa_size_limit(Some(PATTERN_SIZE_LIMIT)),
+        )
+        .build(ascii)
+        .map_err(Box::new)
+}
+
+/// Sets of literals such that every match of `pattern` contains at least one
+/// literal of each set: any one set can prune the pattern. Empty when there
+/// is nothing to prune by (then the pattern runs on every question).
+/// Conservative: a set is only ever returned when the pattern's syntax tree
+/// implies it. Sets with a literal shorter than `MIN_PREFILTER_LITERAL` are
+/// left out.
+fn literal_options(pattern: &str) -> Vec<Vec<String>> {
+    let Ok(hir) = regex_syntax::Parser::new().parse(pattern) else {
+        return Vec::new();
+    };
+    options(&hir)
+        .into_iter()
+        .filter(|set| set.iter().all(|l| l.len() >= MIN_PREFILTER_LITERAL))
+        .filter_map(|set| {
+            set.into_iter()
+                .map(|l| String::from_utf8(l).ok())
+                .collect::<Option<Vec<String>>>()
+        })
+        .collect()
+}
+
+/// The literal set of `literal_options` that the fewest patterns share,
+/// given how many patterns use each literal.
+fn rarest(options: &[Vec<String>], uses: &HashMap<String, u32>) -> Option<Vec<String>> {
+    options
+        .iter()
+        .min_by_key(|set| {
+            let shared: u32 = set.iter().map(|l| uses.get(l).copied().unwrap_or(0)).sum();
+            let shortest = set.iter().map(String::len).min().unwrap_or(0);
+            (shared, set.len(), std::cmp::Reverse(shortest))
+        })
+        .cloned()
+}
+
+/// For the tests: the literals the pattern would be pruned by on its own.
+#[cfg(test)]
+fn required_literals(pattern: &str) -> Option<Vec<String>> {
+    rarest(&literal_options(pattern), &HashMap::new())
+}
+
+fn options(hir: &Hir) -> Vec<Vec<Vec<u8>>> {
+    match hir.kind() {
+        HirKind::Literal(lit) => vec![vec![lit.0.to_vec()]],
+        HirKind::Capture(cap) => options(&cap.sub),
+        HirKind::Repetition(rep) if rep.min >= 1 => options(&rep.sub),
+        // Any part's requirement is the whole's.
+        HirKind::Concat(parts) => parts.iter().flat_map(options).collect(),
+        // Every branch must give one; each gives its longest.
+        HirKind::Alternation(alts) => {
+            let mut all = Vec::new();
+            for alt in alts {
+                let best = options(alt).into_iter().max_by_key(|set| {
+                    let shortest = set.iter().map(Vec::len).min().unwrap_or(0);
+                    (shortest, std::cmp::Reverse(set.len()))
+                });
+                match best {
+                    Some(set) => all.extend(set),
+                    None => return Vec::new(),
+                }
+            }
+            all.sort();
+            all.dedup();
+            vec![all]
+        }
+        _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lits(p: &str) -> Option<Vec<String>> {
+        required_literals(&ascii_boundaries(p))
+    }
+
+    #[test]
+    fn required_literals_are_implied_by_the_pattern() {
+        let v = |l: &[&str]| Some(l.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        assert_eq!(lits(r"^who\b.{0,40}\bvelmor\b"), v(&["velmor"]));
+        assert_eq!(lits(r"\bhow many groups\b"), v(&["how many groups"]));
+        assert_eq!(lits(r"^attack$"), v(&["attack"]));
+        assert_eq!(
+            lits(r"\b(behind|responsible for|culprit\w*) (the )?velmor trasken\b"),
+            v(&["velmor trasken"])
+        );
+        assert_eq!(lits(r"\b(sanction|penalt)\w*"), v(&["penalt", "sanction"]));
+        // Nothing to prune by: runs on every question.
+        assert_eq!(lits(r"\b(is|it)\b"), None);
+        assert_eq!(lits(r"\w+ (a|b)?"), None);
+        assert_eq!(lits(r"(?i)attack"), None);
     }
 }

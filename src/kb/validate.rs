@@ -231,7 +231,30 @@ impl Validator {
 
         // Checks that need the whole knowledge base: references and examples.
         let located: Vec<&Located> = order.iter().map(|&i| &located[i]).collect();
-        for (intent, loc) in kb.intents.iter().zip(&located) {
+        let jobs: Vec<(&Intent, &Located, &Spanned<String>)> = kb
+            .intents
+            .iter()
+            .zip(&located)
+            .flat_map(|(intent, loc)| loc.examples.iter().map(move |e| (intent, *loc, e)))
+            .collect();
+        for ((intent, loc, example), why) in jobs.iter().zip(check_examples(&kb, &jobs)) {
+            if let Some(why) = why {
+                let at = At {
+                    path: &loc.file.path,
+                    text: &loc.file.text,
+                };
+                self.at(
+                    at,
+                    example.span(),
+                    format!(
+                        "example \"{}\" of intent `{}` {why}",
+                        example.get_ref(),
+                        intent.id
+                    ),
+                );
+            }
+        }
+        for loc in &located {
             let at = At {
                 path: &loc.file.path,
                 text: &loc.file.text,
@@ -245,7 +268,6 @@ impl Validator {
                     );
                 }
             }
-            self.examples(&kb, intent, loc);
         }
         self.suggestions(&kb, &parsed);
         Some(kb)
@@ -649,11 +671,25 @@ impl Validator {
                 );
                 continue;
             }
-            match RegexBuilder::new(src)
-                .size_limit(PATTERN_SIZE_LIMIT)
-                .build()
-                .and_then(|re| RegexBuilder::new(&matcher::ascii_boundaries(src)).size_limit(PATTERN_SIZE_LIMIT).build().map(|_| re))
-            {
+            // The ASCII form is what the matcher runs; the pattern as written
+            // is compiled too when it has Unicode classes (`\w \d \s`, much
+            // larger than their ASCII forms), so that size limits are those of
+            // the pattern the curator wrote. A `\b` alone changes neither the
+            // syntax nor the size.
+            let ascii = matcher::ascii_boundaries(src);
+            let written = if !has_perl_class(src) {
+                Ok(())
+            } else {
+                RegexBuilder::new(src)
+                    .size_limit(PATTERN_SIZE_LIMIT)
+                    .build()
+                    .map(|_| ())
+            };
+            match written.and_then(|()| {
+                RegexBuilder::new(&ascii)
+                    .size_limit(PATTERN_SIZE_LIMIT)
+                    .build()
+            }) {
                 Ok(re) if re.is_match("") => {
                     self.at(at, p.span(), format!("pattern `{src}` of intent `{id}` matches every question"));
                 }
@@ -745,41 +781,64 @@ impl Validator {
             }
         }
     }
+}
 
-    /// Each example must be answered with its own intent.
-    fn examples(&mut self, kb: &Kb, intent: &Intent, loc: &Located<'_>) {
-        let at = At {
-            path: &loc.file.path,
-            text: &loc.file.text,
-        };
-        for example in &loc.examples {
-            let m = matcher::best_match(kb, example.get_ref());
-            let why = match &m.decision {
-                Decision::Answer(Target::Intent(i)) if kb.intents[*i].id == intent.id => continue,
-                Decision::Answer(other) => {
-                    format!("resolves to `{}` (score {:.2})", other.key(kb), m.score())
-                }
-                Decision::Choices(choices) => format!(
-                    "is ambiguous: \"did you mean\" {}",
-                    choices
-                        .iter()
-                        .map(|c| format!("`{}`", c.key(kb)))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-                Decision::Decline => format!("is declined (best score {:.2})", m.score()),
-            };
-            self.at(
-                at,
-                example.span(),
-                format!(
-                    "example \"{}\" of intent `{}` {why}",
-                    example.get_ref(),
-                    intent.id
-                ),
-            );
+/// Each example must be answered with its own intent: for each (intent,
+/// example), why it is not, or `None`. The examples are independent, so they
+/// are asked on every core (the answers do not depend on the split).
+fn check_examples(
+    kb: &Kb,
+    jobs: &[(&Intent, &Located<'_>, &Spanned<String>)],
+) -> Vec<Option<String>> {
+    let check = |jobs: &[(&Intent, &Located<'_>, &Spanned<String>)]| -> Vec<Option<String>> {
+        jobs.iter()
+            .map(|(intent, _, example)| example_problem(kb, intent, example.get_ref()))
+            .collect()
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    if threads < 2 || jobs.len() < 256 {
+        return check(jobs);
+    }
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = jobs
+            .chunks(jobs.len().div_ceil(threads))
+            .map(|chunk| scope.spawn(move || check(chunk)))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
+}
+
+/// Whether a pattern uses `\w`, `\d` or `\s` (not their negations).
+fn has_perl_class(pattern: &str) -> bool {
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' && matches!(chars.next(), Some('w' | 'd' | 's')) {
+            return true;
         }
     }
+    false
+}
+
+fn example_problem(kb: &Kb, intent: &Intent, example: &str) -> Option<String> {
+    let m = matcher::best_match(kb, example);
+    Some(match &m.decision {
+        Decision::Answer(Target::Intent(i)) if kb.intents[*i].id == intent.id => return None,
+        Decision::Answer(other) => {
+            format!("resolves to `{}` (score {:.2})", other.key(kb), m.score())
+        }
+        Decision::Choices(choices) => format!(
+            "is ambiguous: \"did you mean\" {}",
+            choices
+                .iter()
+                .map(|c| format!("`{}`", c.key(kb)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Decision::Decline => format!("is declined (best score {:.2})", m.score()),
+    })
 }
 
 /// Where an intent's cross-checked fields are, for messages after sorting.
