@@ -27,9 +27,14 @@ use crate::text;
 const RESERVED_IDS: &[&str] = &["lookup", "on-date"];
 /// The longest rendered answer `check` accepts, in characters.
 pub const MAX_ANSWER_CHARS: usize = 1000;
-/// The most compiled memory one pattern may take: bounds pathological
-/// repetitions such as `(a{100}){100}` at load time.
-const PATTERN_SIZE_LIMIT: usize = 1 << 20;
+/// The most compiled memory one pattern may take, in the form the matcher
+/// runs (ASCII `\b \w \d \s`): bounds pathological repetitions such as
+/// `(a{100}){100}` or `\w{5000}` at load time, and so the time a question
+/// takes. The largest shipped pattern needs about 90 KiB.
+pub const PATTERN_SIZE_LIMIT: usize = 256 << 10;
+/// The longest pattern `check` accepts, in characters: a longer one is an
+/// enormous alternation no one can review (the longest shipped is 170).
+pub const MAX_PATTERN_CHARS: usize = 500;
 /// The fewest examples an intent must give.
 const MIN_EXAMPLES: usize = 3;
 
@@ -641,6 +646,18 @@ impl Validator {
         let mut out = Vec::new();
         for p in patterns {
             let src = p.get_ref();
+            let chars = src.chars().count();
+            if chars > MAX_PATTERN_CHARS {
+                let start: String = src.chars().take(40).collect();
+                self.at(
+                    at,
+                    p.span(),
+                    format!(
+                        "pattern `{start}…` of intent `{id}` is {chars} characters long (limit {MAX_PATTERN_CHARS}); split it into several shorter patterns"
+                    ),
+                );
+                continue;
+            }
             if src.chars().any(char::is_uppercase) {
                 self.at(
                     at,
@@ -649,10 +666,29 @@ impl Validator {
                 );
                 continue;
             }
-            match RegexBuilder::new(src)
+            // Syntax first, on the pattern as written: parsing comes before
+            // compiling, so a zero size limit reports any syntax error and
+            // compiles nothing (the Unicode form of `\w{50}` alone would take
+            // megabytes, though the matcher never runs it).
+            if let Err(e @ regex::Error::Syntax(_)) = RegexBuilder::new(src).size_limit(0).build() {
+                let detail = e
+                    .to_string()
+                    .lines()
+                    .last()
+                    .unwrap_or_default()
+                    .trim()
+                    .to_string();
+                self.at(
+                    at,
+                    p.span(),
+                    format!("invalid pattern `{src}` of intent `{id}`: {detail}"),
+                );
+                continue;
+            }
+            // Then size, on the form the matcher runs.
+            match RegexBuilder::new(&matcher::ascii_boundaries(src))
                 .size_limit(PATTERN_SIZE_LIMIT)
                 .build()
-                .and_then(|re| RegexBuilder::new(&matcher::ascii_boundaries(src)).size_limit(PATTERN_SIZE_LIMIT).build().map(|_| re))
             {
                 Ok(re) if re.is_match("") => {
                     self.at(at, p.span(), format!("pattern `{src}` of intent `{id}` matches every question"));
@@ -661,7 +697,10 @@ impl Validator {
                 Err(regex::Error::CompiledTooBig(_)) => self.at(
                     at,
                     p.span(),
-                    format!("pattern `{src}` of intent `{id}` is too large (a huge repetition or alternation); simplify it"),
+                    format!(
+                        "pattern `{src}` of intent `{id}` is too large once compiled (limit {} KiB): simplify the repetition (such as `{{1000}}`) or split the alternation",
+                        PATTERN_SIZE_LIMIT >> 10
+                    ),
                 ),
                 Err(e) => {
                     let detail = e.to_string().lines().last().unwrap_or_default().trim().to_string();

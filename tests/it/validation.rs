@@ -131,9 +131,55 @@ fn pathological_patterns_are_refused() {
         .intents("intents/attack.toml", &broken)
         .problems();
     expect![[r#"
-        intents/attack.toml:17:13: pattern `(\w{100}){100}` of intent `attack.who` is too large (a huge repetition or alternation); simplify it
+        intents/attack.toml:17:13: pattern `(\w{100}){100}` of intent `attack.who` is too large once compiled (limit 256 KiB): simplify the repetition (such as `{1000}`) or split the alternation
         intents/attack.toml:17:31: pattern `.*` of intent `attack.who` matches every question"#]]
     .assert_eq(&problems);
+}
+
+/// Huge repetitions and enormous alternations are refused at `check`, each
+/// at its file, line and column, in bounded time; a modest one is fine.
+#[test]
+fn huge_repetitions_and_alternations_are_refused() {
+    let alternation = (0..120)
+        .map(|i| format!("word{i}"))
+        .collect::<Vec<_>>()
+        .join("|");
+    let patterns = format!(
+        "patterns = ['(a{{1000}}){{1000}}', '\\w{{5000}}', '\\bwho\\b.{{0,1000}}\\battack', '(x|y){{1000}}', '{alternation}', '\\bwho\\w{{0,50}}\\b']"
+    );
+    let broken = INTENTS.replace(r"patterns = ['\bwho\b.*\battack']", &patterns);
+    let start = std::time::Instant::now();
+    let problems = TestKb::new()
+        .intents("intents/attack.toml", &broken)
+        .problems();
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(10),
+        "{:?}",
+        start.elapsed()
+    );
+    expect![[r#"
+        intents/attack.toml:17:13: pattern `(a{1000}){1000}` of intent `attack.who` is too large once compiled (limit 256 KiB): simplify the repetition (such as `{1000}`) or split the alternation
+        intents/attack.toml:17:32: pattern `\w{5000}` of intent `attack.who` is too large once compiled (limit 256 KiB): simplify the repetition (such as `{1000}`) or split the alternation
+        intents/attack.toml:17:44: pattern `\bwho\b.{0,1000}\battack` of intent `attack.who` is too large once compiled (limit 256 KiB): simplify the repetition (such as `{1000}`) or split the alternation
+        intents/attack.toml:17:87: pattern `word0|word1|word2|word3|word4|word5|word…` of intent `attack.who` is 849 characters long (limit 500); split it into several shorter patterns"#]]
+    .assert_eq(&problems);
+}
+
+#[test]
+fn invalid_patterns_keep_their_syntax_message() {
+    let nested = format!("{}a{}", "(".repeat(300), ")".repeat(300));
+    let broken = INTENTS.replace(
+        r"patterns = ['\bwho\b.*\battack']",
+        &format!(r"patterns = ['a{{2,1}}', '(?<x>a)(?<x>b)', 'a\', '{nested}']"),
+    );
+    let problems = TestKb::new()
+        .intents("intents/attack.toml", &broken)
+        .problems();
+    expect![[r#"
+        intents/attack.toml:17:13: invalid pattern `a{2,1}` of intent `attack.who`: error: invalid repetition count range, the start must be <= the end
+        intents/attack.toml:17:23: invalid pattern `(?<x>a)(?<x>b)` of intent `attack.who`: error: duplicate capture group name
+        intents/attack.toml:17:41: invalid pattern `a\` of intent `attack.who`: error: incomplete escape sequence, reached end of pattern prematurely
+        intents/attack.toml:17:47: pattern `((((((((((((((((((((((((((((((((((((((((…` of intent `attack.who` is 601 characters long (limit 500); split it into several shorter patterns"#]].assert_eq(&problems);
 }
 
 #[test]
