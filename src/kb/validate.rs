@@ -35,6 +35,9 @@ pub const PATTERN_SIZE_LIMIT: usize = 256 << 10;
 /// The longest pattern `check` accepts, in characters: a longer one is an
 /// enormous alternation no one can review (the longest shipped is 170).
 pub const MAX_PATTERN_CHARS: usize = 500;
+/// The longest source URL `check` accepts, in characters (a longer one
+/// would not be made a link on Telegram; see `telegram::format`).
+pub const MAX_URL_CHARS: usize = 1000;
 /// The fewest examples an intent must give.
 const MIN_EXAMPLES: usize = 3;
 
@@ -275,14 +278,38 @@ impl Validator {
                     title: self.text(at, &s.title, "title"),
                     publisher: self.text(at, &s.publisher, "publisher"),
                     date: s.date.as_ref().and_then(|d| self.date(at, d)),
-                    url: s
-                        .url
-                        .as_ref()
-                        .map(|u| u.get_ref().trim().to_string())
-                        .filter(|u| !u.is_empty()),
+                    url: s.url.as_ref().and_then(|u| self.url(at, u)),
                 }
             })
             .collect()
+    }
+
+    /// A source's URL: absolute `http` or `https`, short enough to be a
+    /// Telegram link. A blank one is no URL.
+    fn url(&mut self, at: At<'_>, field: &Spanned<String>) -> Option<String> {
+        let value = field.get_ref().trim();
+        if value.is_empty() {
+            return None;
+        }
+        let chars = value.chars().count();
+        let problem = match url::Url::parse(value) {
+            _ if chars > MAX_URL_CHARS => {
+                format!("url is {chars} characters long (limit {MAX_URL_CHARS})")
+            }
+            Ok(u)
+                if matches!(u.scheme(), "http" | "https")
+                    && !value.contains(char::is_whitespace) =>
+            {
+                return Some(value.to_string());
+            }
+            Ok(u) => format!(
+                "url `{value}` is not a web address (http or https, not `{}`, no spaces)",
+                u.scheme()
+            ),
+            Err(e) => format!("url `{value}` is not a web address: {e}"),
+        };
+        self.at(at, field.span(), problem);
+        None
     }
 
     fn cited(

@@ -207,3 +207,46 @@ fn suggestions_must_name_known_targets() {
     let problems = TestKb::new().intents("intents/bot.toml", &bot).problems();
     expect!["intents/bot.toml:6:31: unknown suggested intent `nope`"].assert_eq(&problems);
 }
+
+/// Deeply nested TOML and templates are refused with a message, not a stack
+/// overflow.
+#[test]
+fn deep_nesting_is_an_error_not_a_crash() {
+    for depth in [100, 10_000, 100_000] {
+        let arrays = format!("[[intent]]\nid = \"x\"\nexamples = {}", "[".repeat(depth));
+        let tables = format!("a = {}", "{ b = ".repeat(depth));
+        let template = format!(
+            "[[intent]]\nid = \"x\"\ntitle = \"X\"\nexamples = [\"a\", \"b\", \"c\"]\nsources = [\"article\"]\nanswer = \"{{{{ {}1 }}}}\"\n",
+            "(".repeat(depth)
+        );
+        for (text, message) in [
+            (arrays, "cannot recurse further; max recursion depth met"),
+            (tables, "cannot recurse further; max recursion depth met"),
+            (
+                template,
+                "template: template exceeds maximum recursion limits",
+            ),
+        ] {
+            let problems = TestKb::new().intents("intents/deep.toml", &text).problems();
+            assert!(
+                problems.starts_with("intents/deep.toml:"),
+                "{depth}: {problems}"
+            );
+            assert!(problems.contains(message), "{depth}: {problems}");
+        }
+    }
+}
+
+#[test]
+fn source_urls_must_be_web_addresses() {
+    let sources = format!(
+        "{}url = \"javascript:alert(1)\"\n\n[[source]]\nid = \"b\"\ntitle = \"B\"\npublisher = \"P\"\nurl = \"not a url\"\n\n[[source]]\nid = \"c\"\ntitle = \"C\"\npublisher = \"P\"\nurl = \"https://e.x/{}\"\n\n[[source]]\nid = \"d\"\ntitle = \"D\"\npublisher = \"P\"\nurl = \"https://e.x/?a=1&b=2\"\n",
+        crate::support::SOURCES,
+        "a".repeat(1000)
+    );
+    let problems = TestKb::new().sources(&sources).problems();
+    expect![[r#"
+        data/sources.toml:7:7: url `javascript:alert(1)` is not a web address (http or https, not `javascript`, no spaces)
+        data/sources.toml:13:7: url `not a url` is not a web address: relative URL without a base
+        data/sources.toml:19:7: url is 1012 characters long (limit 1000)"#]].assert_eq(&problems);
+}
