@@ -201,16 +201,7 @@ impl Validator {
         let index = match Index::build(&intents, &lexicon, &actors, &topics, &events) {
             Ok(index) => index,
             Err(e) => {
-                let path = files
-                    .intents
-                    .first()
-                    .map_or_else(|| Path::new("intents"), |f| &f.path);
-                self.problems.push(Problem {
-                    path: path.to_path_buf(),
-                    line: 0,
-                    col: 0,
-                    message: format!("the patterns together are too large to compile: {e}"),
-                });
+                self.set_too_large(&parsed, &e);
                 return None;
             }
         };
@@ -257,6 +248,53 @@ impl Validator {
         }
         self.suggestions(&kb, &parsed);
         Some(kb)
+    }
+
+    /// Every pattern fits its own limit but the matcher's set of all of
+    /// them does not: point at the first pattern of the file with the most.
+    fn set_too_large(&mut self, files: &[(&SourceFile, raw::IntentFile)], e: &regex::Error) {
+        let total: usize = files
+            .iter()
+            .flat_map(|(_, raw)| &raw.intent)
+            .map(|i| i.get_ref().patterns.len())
+            .sum();
+        let most = files
+            .iter()
+            .map(|(file, raw)| {
+                let patterns: Vec<&Spanned<String>> = raw
+                    .intent
+                    .iter()
+                    .flat_map(|i| &i.get_ref().patterns)
+                    .collect();
+                (patterns.len(), *file, patterns.first().map(|p| p.span()))
+            })
+            .max_by_key(|(n, _, _)| *n);
+        let detail = e
+            .to_string()
+            .lines()
+            .last()
+            .unwrap_or_default()
+            .trim()
+            .to_string();
+        match most {
+            Some((n, file, Some(span))) => {
+                let at = At {
+                    path: &file.path,
+                    text: &file.text,
+                };
+                self.at(
+                    at,
+                    span,
+                    format!("the {total} patterns together are too large to compile ({detail}); this file has {n} of them: simplify or remove some"),
+                );
+            }
+            _ => self.problems.push(Problem {
+                path: Path::new("intents").to_path_buf(),
+                line: 0,
+                col: 0,
+                message: format!("the patterns together are too large to compile: {detail}"),
+            }),
+        }
     }
 
     fn sources(&mut self, file: Option<&SourceFile>) -> Vec<Source> {

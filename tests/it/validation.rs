@@ -250,3 +250,26 @@ fn source_urls_must_be_web_addresses() {
         data/sources.toml:13:7: url `not a url` is not a web address: relative URL without a base
         data/sources.toml:19:7: url is 1012 characters long (limit 1000)"#]].assert_eq(&problems);
 }
+
+/// Each pattern under the limit, but together too large for the matcher's
+/// set: refused, in bounded time, rather than compiled without end.
+#[test]
+fn patterns_together_too_large_are_refused() {
+    let heavy: Vec<String> = (0..400)
+        .map(|i| format!("'\\bwho{i}\\b.{{0,200}}\\battack'"))
+        .collect();
+    let broken = INTENTS.replace(
+        r"patterns = ['\bwho\b.*\battack']",
+        &format!("patterns = [{}]", heavy.join(", ")),
+    );
+    let start = std::time::Instant::now();
+    let problems = TestKb::new()
+        .intents("intents/attack.toml", &broken)
+        .problems();
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(30),
+        "{:?}",
+        start.elapsed()
+    );
+    expect!["intents/attack.toml:17:13: the 401 patterns together are too large to compile (Compiled regex exceeds size limit of 67108864 bytes.); this file has 401 of them: simplify or remove some"].assert_eq(&problems);
+}
