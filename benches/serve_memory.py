@@ -28,7 +28,7 @@ QUESTIONS = [
     "who is xhacka",
     "/timeline",
 ]
-TOTAL = 10_000
+TOTAL = int(os.environ.get("QUESTIONS", "10000"))
 CHATS = 1_000
 
 lock = threading.Lock()

@@ -27,9 +27,17 @@ use crate::text;
 const RESERVED_IDS: &[&str] = &["lookup", "on-date"];
 /// The longest rendered answer `check` accepts, in characters.
 pub const MAX_ANSWER_CHARS: usize = 1000;
-/// The most compiled memory one pattern may take: bounds pathological
-/// repetitions such as `(a{100}){100}` at load time.
-const PATTERN_SIZE_LIMIT: usize = 1 << 20;
+/// The most compiled memory one pattern may take, in the form the matcher
+/// runs (ASCII `\b \w \d \s`): bounds pathological repetitions such as
+/// `(a{100}){100}` or `\w{5000}` at load time, and so the time a question
+/// takes. The largest shipped pattern needs about 90 KiB.
+pub const PATTERN_SIZE_LIMIT: usize = 256 << 10;
+/// The longest pattern `check` accepts, in characters: a longer one is an
+/// enormous alternation no one can review (the longest shipped is 170).
+pub const MAX_PATTERN_CHARS: usize = 500;
+/// The longest source URL `check` accepts, in characters (a longer one
+/// would not be made a link on Telegram; see `telegram::format`).
+pub const MAX_URL_CHARS: usize = 1000;
 /// The fewest examples an intent must give.
 const MIN_EXAMPLES: usize = 3;
 
@@ -193,16 +201,7 @@ impl Validator {
         let index = match Index::build(&intents, &lexicon, &actors, &topics, &events) {
             Ok(index) => index,
             Err(e) => {
-                let path = files
-                    .intents
-                    .first()
-                    .map_or_else(|| Path::new("intents"), |f| &f.path);
-                self.problems.push(Problem {
-                    path: path.to_path_buf(),
-                    line: 0,
-                    col: 0,
-                    message: format!("the patterns together are too large to compile: {e}"),
-                });
+                self.set_too_large(&parsed, &*e);
                 return None;
             }
         };
@@ -273,6 +272,57 @@ impl Validator {
         Some(kb)
     }
 
+    /// Every pattern fits its own limit but the matcher's set of all of
+    /// them does not: point at the first pattern of the file with the most.
+    fn set_too_large(
+        &mut self,
+        files: &[(&SourceFile, raw::IntentFile)],
+        e: &dyn std::fmt::Display,
+    ) {
+        let total: usize = files
+            .iter()
+            .flat_map(|(_, raw)| &raw.intent)
+            .map(|i| i.get_ref().patterns.len())
+            .sum();
+        let most = files
+            .iter()
+            .map(|(file, raw)| {
+                let patterns: Vec<&Spanned<String>> = raw
+                    .intent
+                    .iter()
+                    .flat_map(|i| &i.get_ref().patterns)
+                    .collect();
+                (patterns.len(), *file, patterns.first().map(|p| p.span()))
+            })
+            .max_by_key(|(n, _, _)| *n);
+        let detail = e
+            .to_string()
+            .lines()
+            .last()
+            .unwrap_or_default()
+            .trim()
+            .to_string();
+        match most {
+            Some((n, file, Some(span))) => {
+                let at = At {
+                    path: &file.path,
+                    text: &file.text,
+                };
+                self.at(
+                    at,
+                    span,
+                    format!("the {total} patterns together are too large to compile ({detail}); this file has {n} of them: simplify or remove some"),
+                );
+            }
+            _ => self.problems.push(Problem {
+                path: Path::new("intents").to_path_buf(),
+                line: 0,
+                col: 0,
+                message: format!("the patterns together are too large to compile: {detail}"),
+            }),
+        }
+    }
+
     fn sources(&mut self, file: Option<&SourceFile>) -> Vec<Source> {
         let Some(file) = file else { return Vec::new() };
         let Some(raw) = self.parse::<raw::SourceFile>(file) else {
@@ -292,14 +342,38 @@ impl Validator {
                     title: self.text(at, &s.title, "title"),
                     publisher: self.text(at, &s.publisher, "publisher"),
                     date: s.date.as_ref().and_then(|d| self.date(at, d)),
-                    url: s
-                        .url
-                        .as_ref()
-                        .map(|u| u.get_ref().trim().to_string())
-                        .filter(|u| !u.is_empty()),
+                    url: s.url.as_ref().and_then(|u| self.url(at, u)),
                 }
             })
             .collect()
+    }
+
+    /// A source's URL: absolute `http` or `https`, short enough to be a
+    /// Telegram link. A blank one is no URL.
+    fn url(&mut self, at: At<'_>, field: &Spanned<String>) -> Option<String> {
+        let value = field.get_ref().trim();
+        if value.is_empty() {
+            return None;
+        }
+        let chars = value.chars().count();
+        let problem = match url::Url::parse(value) {
+            _ if chars > MAX_URL_CHARS => {
+                format!("url is {chars} characters long (limit {MAX_URL_CHARS})")
+            }
+            Ok(u)
+                if matches!(u.scheme(), "http" | "https")
+                    && !value.contains(char::is_whitespace) =>
+            {
+                return Some(value.to_string());
+            }
+            Ok(u) => format!(
+                "url `{value}` is not a web address (http or https, not `{}`, no spaces)",
+                u.scheme()
+            ),
+            Err(e) => format!("url `{value}` is not a web address: {e}"),
+        };
+        self.at(at, field.span(), problem);
+        None
     }
 
     fn cited(
@@ -663,6 +737,18 @@ impl Validator {
         let mut out = Vec::new();
         for p in patterns {
             let src = p.get_ref();
+            let chars = src.chars().count();
+            if chars > MAX_PATTERN_CHARS {
+                let start: String = src.chars().take(40).collect();
+                self.at(
+                    at,
+                    p.span(),
+                    format!(
+                        "pattern `{start}…` of intent `{id}` is {chars} characters long (limit {MAX_PATTERN_CHARS}); split it into several shorter patterns"
+                    ),
+                );
+                continue;
+            }
             if src.chars().any(char::is_uppercase) {
                 self.at(
                     at,
@@ -671,25 +757,30 @@ impl Validator {
                 );
                 continue;
             }
-            // The ASCII form is what the matcher runs; the pattern as written
-            // is compiled too when it has Unicode classes (`\w \d \s`, much
-            // larger than their ASCII forms), so that size limits are those of
-            // the pattern the curator wrote. A `\b` alone changes neither the
-            // syntax nor the size.
-            let ascii = matcher::ascii_boundaries(src);
-            let written = if !has_perl_class(src) {
-                Ok(())
-            } else {
-                RegexBuilder::new(src)
-                    .size_limit(PATTERN_SIZE_LIMIT)
-                    .build()
-                    .map(|_| ())
-            };
-            match written.and_then(|()| {
-                RegexBuilder::new(&ascii)
-                    .size_limit(PATTERN_SIZE_LIMIT)
-                    .build()
-            }) {
+            // Syntax first, on the pattern as written: parsing comes before
+            // compiling, so a zero size limit reports any syntax error and
+            // compiles nothing (the Unicode form of `\w{50}` alone would take
+            // megabytes, though the matcher never runs it).
+            if let Err(e @ regex::Error::Syntax(_)) = RegexBuilder::new(src).size_limit(0).build() {
+                let detail = e
+                    .to_string()
+                    .lines()
+                    .last()
+                    .unwrap_or_default()
+                    .trim()
+                    .to_string();
+                self.at(
+                    at,
+                    p.span(),
+                    format!("invalid pattern `{src}` of intent `{id}`: {detail}"),
+                );
+                continue;
+            }
+            // Then size, on the form the matcher runs.
+            match RegexBuilder::new(&matcher::ascii_boundaries(src))
+                .size_limit(PATTERN_SIZE_LIMIT)
+                .build()
+            {
                 Ok(re) if re.is_match("") => {
                     self.at(at, p.span(), format!("pattern `{src}` of intent `{id}` matches every question"));
                 }
@@ -697,7 +788,10 @@ impl Validator {
                 Err(regex::Error::CompiledTooBig(_)) => self.at(
                     at,
                     p.span(),
-                    format!("pattern `{src}` of intent `{id}` is too large (a huge repetition or alternation); simplify it"),
+                    format!(
+                        "pattern `{src}` of intent `{id}` is too large once compiled (limit {} KiB): simplify the repetition (such as `{{1000}}`) or split the alternation",
+                        PATTERN_SIZE_LIMIT >> 10
+                    ),
                 ),
                 Err(e) => {
                     let detail = e.to_string().lines().last().unwrap_or_default().trim().to_string();
@@ -809,17 +903,6 @@ fn check_examples(
             .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
             .collect()
     })
-}
-
-/// Whether a pattern uses `\w`, `\d` or `\s` (not their negations).
-fn has_perl_class(pattern: &str) -> bool {
-    let mut chars = pattern.chars();
-    while let Some(c) = chars.next() {
-        if c == '\\' && matches!(chars.next(), Some('w' | 'd' | 's')) {
-            return true;
-        }
-    }
-    false
 }
 
 fn example_problem(kb: &Kb, intent: &Intent, example: &str) -> Option<String> {

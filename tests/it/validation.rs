@@ -131,9 +131,49 @@ fn pathological_patterns_are_refused() {
         .intents("intents/attack.toml", &broken)
         .problems();
     expect![[r#"
-        intents/attack.toml:17:13: pattern `(\w{100}){100}` of intent `attack.who` is too large (a huge repetition or alternation); simplify it
+        intents/attack.toml:17:13: pattern `(\w{100}){100}` of intent `attack.who` is too large once compiled (limit 256 KiB): simplify the repetition (such as `{1000}`) or split the alternation
         intents/attack.toml:17:31: pattern `.*` of intent `attack.who` matches every question"#]]
     .assert_eq(&problems);
+}
+
+/// Huge repetitions and enormous alternations are refused at `check`, each
+/// at its file, line and column, in bounded time; a modest one is fine.
+#[test]
+fn huge_repetitions_and_alternations_are_refused() {
+    let alternation = (0..120)
+        .map(|i| format!("word{i}"))
+        .collect::<Vec<_>>()
+        .join("|");
+    let patterns = format!(
+        "patterns = ['(a{{1000}}){{1000}}', '\\w{{5000}}', '\\bwho\\b.{{0,1000}}\\battack', '(x|y){{1000}}', '{alternation}', '\\bwho\\w{{0,50}}\\b']"
+    );
+    let broken = INTENTS.replace(r"patterns = ['\bwho\b.*\battack']", &patterns);
+    let problems = TestKb::new()
+        .intents("intents/attack.toml", &broken)
+        .problems();
+    expect![[r#"
+        intents/attack.toml:17:13: pattern `(a{1000}){1000}` of intent `attack.who` is too large once compiled (limit 256 KiB): simplify the repetition (such as `{1000}`) or split the alternation
+        intents/attack.toml:17:32: pattern `\w{5000}` of intent `attack.who` is too large once compiled (limit 256 KiB): simplify the repetition (such as `{1000}`) or split the alternation
+        intents/attack.toml:17:44: pattern `\bwho\b.{0,1000}\battack` of intent `attack.who` is too large once compiled (limit 256 KiB): simplify the repetition (such as `{1000}`) or split the alternation
+        intents/attack.toml:17:87: pattern `word0|word1|word2|word3|word4|word5|word…` of intent `attack.who` is 849 characters long (limit 500); split it into several shorter patterns"#]]
+    .assert_eq(&problems);
+}
+
+#[test]
+fn invalid_patterns_keep_their_syntax_message() {
+    let nested = format!("{}a{}", "(".repeat(300), ")".repeat(300));
+    let broken = INTENTS.replace(
+        r"patterns = ['\bwho\b.*\battack']",
+        &format!(r"patterns = ['a{{2,1}}', '(?<x>a)(?<x>b)', 'a\', '{nested}']"),
+    );
+    let problems = TestKb::new()
+        .intents("intents/attack.toml", &broken)
+        .problems();
+    expect![[r#"
+        intents/attack.toml:17:13: invalid pattern `a{2,1}` of intent `attack.who`: error: invalid repetition count range, the start must be <= the end
+        intents/attack.toml:17:23: invalid pattern `(?<x>a)(?<x>b)` of intent `attack.who`: error: duplicate capture group name
+        intents/attack.toml:17:41: invalid pattern `a\` of intent `attack.who`: error: incomplete escape sequence, reached end of pattern prematurely
+        intents/attack.toml:17:47: pattern `((((((((((((((((((((((((((((((((((((((((…` of intent `attack.who` is 601 characters long (limit 500); split it into several shorter patterns"#]].assert_eq(&problems);
 }
 
 #[test]
@@ -160,4 +200,65 @@ fn suggestions_must_name_known_targets() {
     );
     let problems = TestKb::new().intents("intents/bot.toml", &bot).problems();
     expect!["intents/bot.toml:6:31: unknown suggested intent `nope`"].assert_eq(&problems);
+}
+
+/// Deeply nested TOML and templates are refused with a message, not a stack
+/// overflow.
+#[test]
+fn deep_nesting_is_an_error_not_a_crash() {
+    for depth in [100, 10_000, 100_000] {
+        let arrays = format!("[[intent]]\nid = \"x\"\nexamples = {}", "[".repeat(depth));
+        let tables = format!("a = {}", "{ b = ".repeat(depth));
+        let template = format!(
+            "[[intent]]\nid = \"x\"\ntitle = \"X\"\nexamples = [\"a\", \"b\", \"c\"]\nsources = [\"article\"]\nanswer = \"{{{{ {}1 }}}}\"\n",
+            "(".repeat(depth)
+        );
+        for (text, message) in [
+            (arrays, "cannot recurse further; max recursion depth met"),
+            (tables, "cannot recurse further; max recursion depth met"),
+            (
+                template,
+                "template: template exceeds maximum recursion limits",
+            ),
+        ] {
+            let problems = TestKb::new().intents("intents/deep.toml", &text).problems();
+            assert!(
+                problems.starts_with("intents/deep.toml:"),
+                "{depth}: {problems}"
+            );
+            assert!(problems.contains(message), "{depth}: {problems}");
+        }
+    }
+}
+
+#[test]
+fn source_urls_must_be_web_addresses() {
+    let sources = format!(
+        "{}url = \"javascript:alert(1)\"\n\n[[source]]\nid = \"b\"\ntitle = \"B\"\npublisher = \"P\"\nurl = \"not a url\"\n\n[[source]]\nid = \"c\"\ntitle = \"C\"\npublisher = \"P\"\nurl = \"https://e.x/{}\"\n\n[[source]]\nid = \"d\"\ntitle = \"D\"\npublisher = \"P\"\nurl = \"https://e.x/?a=1&b=2\"\n",
+        crate::support::SOURCES,
+        "a".repeat(1000)
+    );
+    let problems = TestKb::new().sources(&sources).problems();
+    expect![[r#"
+        data/sources.toml:7:7: url `javascript:alert(1)` is not a web address (http or https, not `javascript`, no spaces)
+        data/sources.toml:13:7: url `not a url` is not a web address: relative URL without a base
+        data/sources.toml:19:7: url is 1012 characters long (limit 1000)"#]].assert_eq(&problems);
+}
+
+/// Many large patterns: each is checked on its own limit.
+#[test]
+fn many_heavy_patterns_are_each_bounded_and_load_together() {
+    // Each pattern is compiled and size-checked on its own (there is no one
+    // combined automaton to outgrow), so four hundred heavy ones load.
+    let heavy: Vec<String> = (0..400)
+        .map(|i| format!("'\\bwho{i}\\b.{{0,200}}\\battack'"))
+        .collect();
+    let many = INTENTS.replace(
+        r"patterns = ['\bwho\b.*\battack']",
+        &format!("patterns = [{}]", heavy.join(", ")),
+    );
+    let problems = TestKb::new()
+        .intents("intents/attack.toml", &many)
+        .problems();
+    expect!["no problems"].assert_eq(&problems);
 }
