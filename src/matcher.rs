@@ -446,14 +446,42 @@ fn builtin_candidates(kb: &Kb, q: &Prepared) -> Vec<Candidate> {
 /// of an answer before this change).
 pub(crate) fn ascii_boundaries(pattern: &str) -> String {
     let mut out = String::with_capacity(pattern.len() + 16);
-    let mut chars = pattern.chars();
+    let mut chars = pattern.chars().peekable();
+    // Depth of `[...]` classes: inside one, `\w` `\d` `\s` become their
+    // ASCII ranges (a group such as `(?-u:\w)` is not allowed there).
+    let mut class = 0usize;
     while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
+        match c {
+            '\\' => {}
+            '[' => {
+                class += 1;
+                out.push('[');
+                // `[]…]` and `[^]…]`: a `]` first in a class is a literal.
+                if chars.peek() == Some(&'^') {
+                    out.push('^');
+                    chars.next();
+                }
+                if chars.peek() == Some(&']') {
+                    out.push(']');
+                    chars.next();
+                }
+                continue;
+            }
+            ']' if class > 0 => {
+                class -= 1;
+                out.push(']');
+                continue;
+            }
+            _ => {
+                out.push(c);
+                continue;
+            }
         }
         match chars.next() {
-            Some(c @ ('b' | 'w' | 'd' | 's')) => {
+            Some('w') if class > 0 => out.push_str("0-9A-Za-z_"),
+            Some('d') if class > 0 => out.push_str("0-9"),
+            Some('s') if class > 0 => out.push_str(r"\t\n\x0B\x0C\r "),
+            Some(c @ ('b' | 'w' | 'd' | 's')) if class == 0 => {
                 out.push_str(r"(?-u:\");
                 out.push(c);
                 out.push(')');
@@ -841,7 +869,10 @@ impl Index {
             .collect();
         index.intent_examples = vec![0..0; intents.len()];
         for (e, (intent, stems)) in docs.iter().enumerate() {
-            let distinct: HashSet<&str> = stems.iter().map(String::as_str).collect();
+            // In stem order, so that the norm's floating-point sum is the
+            // same in every process (a HashSet's order is not).
+            let distinct: std::collections::BTreeSet<&str> =
+                stems.iter().map(String::as_str).collect();
             let mut norm = 0.0;
             let mut terms: Vec<(String, f32)> = Vec::with_capacity(distinct.len());
             for s in distinct {
@@ -1278,6 +1309,24 @@ fn options(hir: &Hir) -> Vec<Vec<Vec<u8>>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ascii_classes_inside_and_outside_brackets() {
+        let cases = [
+            (r"\bwho\b", r"(?-u:\b)who(?-u:\b)"),
+            (r"[^\s]+", "[^\\t\\n\\x0B\\x0C\\r ]+"),
+            (r"[\w-]+", "[0-9A-Za-z_-]+"),
+            (r"[]\d]", "[]0-9]"),
+            (r"\[\w\]", r"\[(?-u:\w)\]"),
+        ];
+        for (pattern, ascii) in cases {
+            assert_eq!(ascii_boundaries(pattern), ascii, "{pattern}");
+        }
+        let non_space = regex::Regex::new(&ascii_boundaries(r"^[^\s]+$")).unwrap();
+        assert!(non_space.is_match("hello") && !non_space.is_match("he llo"));
+        let word = regex::Regex::new(&ascii_boundaries(r"^[\w-]+$")).unwrap();
+        assert!(word.is_match("al-qaeda_2") && !word.is_match("a:b"));
+    }
 
     fn lits(p: &str) -> Option<Vec<String>> {
         required_literals(&ascii_boundaries(p))

@@ -619,10 +619,12 @@ async fn on_inline(bot: TgBot, upd: Update, q: InlineQuery, app: Arc<App>) -> Re
         answer::best_answers(&app.kb(), &q.query, MAX_INLINE_RESULTS)
             .into_iter()
             .map(|(key, reply)| {
-                let html: String = format::html(&reply)
-                    .chars()
-                    .take(MAX_MESSAGE_CHARS)
-                    .collect();
+                // The first piece only: cut like any reply, never inside a
+                // tag or an entity.
+                let html = format::split(&format::html(&reply), MAX_MESSAGE_CHARS)
+                    .into_iter()
+                    .next()
+                    .unwrap_or_default();
                 let content = InputMessageContent::Text(
                     InputMessageContentText::new(html).parse_mode(ParseMode::Html),
                 );
@@ -651,7 +653,10 @@ pub(super) async fn send(
     reply_to: Option<MessageId>,
 ) -> Result<(), RequestError> {
     let pieces = format::split(&format::html(reply), MAX_MESSAGE_CHARS);
-    let last = pieces.len() - 1;
+    // A reply that shows nothing is not sent (Telegram refuses empty text).
+    let Some(last) = pieces.len().checked_sub(1) else {
+        return Ok(());
+    };
     for (i, piece) in pieces.into_iter().enumerate() {
         let first = if i == 0 { reply_to } else { None };
         let markup = (i == last && !reply.related.is_empty()).then(|| keyboard(reply));
