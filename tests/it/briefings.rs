@@ -404,3 +404,82 @@ async fn configured_channels_are_subscribed_only_where_the_bot_is_admin() {
         Some("the bot is not an administrator of this channel")
     );
 }
+
+/// The real binary: SIGHUP reloads (a broken file is reported in the log
+/// and the old knowledge keeps answering), SIGTERM stops it cleanly.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_reloads_on_sighup_and_stops_on_sigterm() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    let (intents, data) = (dir.path().join("intents"), dir.path().join("data"));
+    copy_dir(&root.join("intents"), &intents);
+    copy_dir(&root.join("data"), &data);
+    let fake = Arc::new(Fake::default());
+    let (config, addr) = fake_api(&[], fake.clone()).await;
+    let log = dir.path().join("serve.log");
+    let mut serve = Command::new(env!("CARGO_BIN_EXE_briefbot"))
+        .arg("serve")
+        .env("TELOXIDE_TOKEN", TOKEN)
+        .env("TELOXIDE_API_URL", format!("http://{addr}"))
+        .env("BRIEFBOT_STATE", &config.state_path)
+        .env("BRIEFBOT_INTENTS", &intents)
+        .env("BRIEFBOT_DATA", &data)
+        .env("RUST_LOG", "info")
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let signal = |name: &str| {
+        let status = Command::new("kill")
+            .args([name, &serve.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    };
+    let logged = |what: &str| std::fs::read_to_string(&log).unwrap().contains(what);
+    for _ in 0..400 {
+        if !fake.calls("setMyCommands").is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(!fake.calls("setMyCommands").is_empty(), "serve started");
+
+    std::fs::write(
+        intents.join("mek.toml"),
+        "[[intent]]\nid = \"mek.x\"\ntitle = \n",
+    )
+    .unwrap();
+    signal("-HUP");
+    for _ in 0..200 {
+        if logged("reload failed") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        text.contains("reload failed, keeping the old knowledge") && text.contains("mek.toml:3:"),
+        "{text}"
+    );
+    fake.push(message(1, private(120), Some("what is the mek"), json!({})));
+    for _ in 0..200 {
+        if !fake.sent_to(120).is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(text_of_first(&fake, 120).contains("MEK"));
+
+    signal("-TERM");
+    let status = tokio::task::spawn_blocking(move || serve.wait())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(status.success(), "{status:?}");
+    assert!(logged("SIGTERM: shutting down"));
+}
+
+fn text_of_first(fake: &Fake, chat: i64) -> String {
+    fake.sent_to(chat).first().map(text).unwrap_or_default()
+}
