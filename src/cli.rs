@@ -15,7 +15,7 @@ use crate::config::Config;
 use crate::eval;
 use crate::kb::{self, Kb, KbError};
 use crate::matcher::{self, Decision};
-use crate::store::Store;
+use crate::store;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -117,14 +117,7 @@ pub fn run(config: Config) -> ExitCode {
     };
     let result = match command {
         Cmd::Check => {
-            println!(
-                "ok: {} intents, {} events, {} actors, {} topics, {} sources",
-                kb.intents.len(),
-                kb.events.len(),
-                kb.actors.len(),
-                kb.topics.len(),
-                kb.sources.len()
-            );
+            println!("ok: {}", kb.summary());
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Chat => chat(&kb),
@@ -161,15 +154,6 @@ fn report(result: Result<ExitCode>) -> ExitCode {
     })
 }
 
-fn open_store(config: &Config) -> Result<Store> {
-    Store::open(&config.state_path).with_context(|| {
-        format!(
-            "BRIEFBOT_STATE: cannot use the state file {}",
-            config.state_path.display()
-        )
-    })
-}
-
 fn send_briefings(config: &Config, kb: Kb, force: bool) -> Result<ExitCode> {
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     let report = runtime.block_on(crate::telegram::send_now(
@@ -187,7 +171,7 @@ fn send_briefings(config: &Config, kb: Kb, force: bool) -> Result<ExitCode> {
 
 /// `briefbot subscribers`: one line a chat.
 fn subscribers(config: &Config) -> Result<ExitCode> {
-    let subs = open_store(config)?.subscribers()?;
+    let subs = store::open_configured(config)?.subscribers()?;
     if subs.is_empty() {
         println!("no subscribers yet");
         return Ok(ExitCode::SUCCESS);
@@ -216,7 +200,7 @@ fn unanswered(config: &Config, days: Option<u32>) -> Result<ExitCode> {
     let since = days.map_or(0, |d| {
         jiff::Timestamp::now().as_second() - i64::from(d) * 86_400
     });
-    let asked: Vec<(String, i64)> = open_store(config)?
+    let asked: Vec<(String, i64)> = store::open_configured(config)?
         .unanswered(since)?
         .into_iter()
         .map(|(text, at, _)| (text, at))

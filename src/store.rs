@@ -204,6 +204,19 @@ fn subscriber_from_row(row: &Row<'_>) -> rusqlite::Result<Subscriber> {
     })
 }
 
+/// Opens the state file `BRIEFBOT_STATE` names, the error naming the
+/// variable: what `serve`, `brief --send`, `subscribers` and `unanswered`
+/// share.
+pub fn open_configured(config: &crate::config::Config) -> anyhow::Result<Store> {
+    use anyhow::Context;
+    Store::open(&config.state_path).with_context(|| {
+        format!(
+            "BRIEFBOT_STATE: cannot use the state file {}",
+            config.state_path.display()
+        )
+    })
+}
+
 impl Store {
     /// Opens (creating the file and its parent directories) and migrates.
     ///

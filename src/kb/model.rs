@@ -138,6 +138,19 @@ pub struct KeywordGroup {
 }
 
 impl Kb {
+    /// `89 intents, 45 events, 52 actors, 20 topics, 66 sources`: what
+    /// `check` and a reload report.
+    pub fn summary(&self) -> String {
+        format!(
+            "{} intents, {} events, {} actors, {} topics, {} sources",
+            self.intents.len(),
+            self.events.len(),
+            self.actors.len(),
+            self.topics.len(),
+            self.sources.len()
+        )
+    }
+
     pub fn source(&self, id: &str) -> Option<&Source> {
         self.source_ix.get(id).map(|&i| &self.sources[i])
     }

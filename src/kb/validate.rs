@@ -295,13 +295,7 @@ impl Validator {
                 (patterns.len(), *file, patterns.first().map(|p| p.span()))
             })
             .max_by_key(|(n, _, _)| *n);
-        let detail = e
-            .to_string()
-            .lines()
-            .last()
-            .unwrap_or_default()
-            .trim()
-            .to_string();
+        let detail = last_line(e);
         match most {
             Some((n, file, Some(span))) => {
                 let at = At {
@@ -762,18 +756,7 @@ impl Validator {
             // compiles nothing (the Unicode form of `\w{50}` alone would take
             // megabytes, though the matcher never runs it).
             if let Err(e @ regex::Error::Syntax(_)) = RegexBuilder::new(src).size_limit(0).build() {
-                let detail = e
-                    .to_string()
-                    .lines()
-                    .last()
-                    .unwrap_or_default()
-                    .trim()
-                    .to_string();
-                self.at(
-                    at,
-                    p.span(),
-                    format!("invalid pattern `{src}` of intent `{id}`: {detail}"),
-                );
+                self.at(at, p.span(), invalid_pattern(src, id, &e));
                 continue;
             }
             // Then size, on the form the matcher runs.
@@ -793,10 +776,7 @@ impl Validator {
                         PATTERN_SIZE_LIMIT >> 10
                     ),
                 ),
-                Err(e) => {
-                    let detail = e.to_string().lines().last().unwrap_or_default().trim().to_string();
-                    self.at(at, p.span(), format!("invalid pattern `{src}` of intent `{id}`: {detail}"));
-                }
+                Err(e) => self.at(at, p.span(), invalid_pattern(src, id, &e)),
             }
         }
         out
@@ -903,6 +883,21 @@ fn check_examples(
             .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
             .collect()
     })
+}
+
+/// The last line of an error's message: regex and regex-automata put the
+/// pattern and a caret above it, which the located message already gives.
+fn last_line(e: &dyn std::fmt::Display) -> String {
+    e.to_string()
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .trim()
+        .to_string()
+}
+
+fn invalid_pattern(src: &str, id: &str, e: &regex::Error) -> String {
+    format!("invalid pattern `{src}` of intent `{id}`: {}", last_line(e))
 }
 
 fn example_problem(kb: &Kb, intent: &Intent, example: &str) -> Option<String> {

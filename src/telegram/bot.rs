@@ -4,7 +4,7 @@
 //! limits hold under load.
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 use std::time::Duration;
 
 use anyhow::{Context, Result};
@@ -34,7 +34,7 @@ use crate::kb;
 use crate::kb::Kb;
 use crate::render::Reply;
 use crate::schedule::Schedule;
-use crate::store::{Question, Store};
+use crate::store::{self, Question, Store};
 
 /// The bot that talks to chats: through teloxide's `Throttle` (Telegram's
 /// rate limits) or, with `BRIEFBOT_THROTTLE=off`, directly — `Throttle`'s
@@ -159,12 +159,7 @@ pub struct App {
 impl App {
     /// Opens the state store named by `BRIEFBOT_STATE`.
     pub fn new(config: &Config, kb: Arc<Kb>) -> Result<App> {
-        let store = Store::open(&config.state_path).with_context(|| {
-            format!(
-                "BRIEFBOT_STATE: cannot use the state file {}",
-                config.state_path.display()
-            )
-        })?;
+        let store = store::open_configured(config)?;
         Ok(App {
             kb: RwLock::new(kb),
             group_mode: config.group_mode,
@@ -187,6 +182,11 @@ impl App {
             .check(chat.0, std::time::Instant::now())
     }
 
+    /// The state store, for one short call; never held across an await.
+    pub fn store(&self) -> MutexGuard<'_, Store> {
+        self.store.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
     /// The knowledge in service now.
     pub fn kb(&self) -> Arc<Kb> {
         self.kb
@@ -203,14 +203,7 @@ impl App {
         let loaded = tokio::task::spawn_blocking(move || kb::load(&intents, &data)).await;
         match loaded {
             Ok(Ok(kb)) => {
-                let summary = format!(
-                    "{} intents, {} events, {} actors, {} topics, {} sources",
-                    kb.intents.len(),
-                    kb.events.len(),
-                    kb.actors.len(),
-                    kb.topics.len(),
-                    kb.sources.len()
-                );
+                let summary = kb.summary();
                 *self.kb.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(kb);
                 tracing::info!(%summary, "knowledge reloaded");
                 Ok(summary)
@@ -258,11 +251,7 @@ impl App {
         if batch.is_empty() {
             return;
         }
-        let result = self
-            .store
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .record_questions(&batch);
+        let result = self.store().record_questions(&batch);
         if let Err(e) = result {
             tracing::error!("could not record {} questions: {e}", batch.len());
         }

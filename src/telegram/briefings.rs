@@ -99,7 +99,7 @@ pub async fn subscription(
             "Only this group's administrators can change its briefings.",
         ));
     }
-    let mut store = app.store.lock().unwrap_or_else(|e| e.into_inner());
+    let mut store = app.store();
     let text = if subscribe {
         let (kind, title) = match chat {
             ChatKind::Private => ("private", "private chat".to_string()),
@@ -181,11 +181,7 @@ fn stats(app: &App, period: &str) -> Result<Reply> {
     };
     let since = seconds.map_or(0, |s| now() - s);
     app.flush_questions();
-    let s = app
-        .store
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .stats(since)?;
+    let s = app.store().stats(since)?;
     let total = s.answered + s.declined;
     let mut body = format!(
         "{total} questions in {label}: {} answered, {} declined.",
@@ -231,7 +227,7 @@ pub async fn sync_channels(app: &App, bot: &TgBot, me: &Me, channels: &[String])
             .get_chat_member(chat.id, me.id)
             .await
             .is_ok_and(|m| m.is_privileged());
-        let mut store = app.store.lock().unwrap_or_else(|e| e.into_inner());
+        let mut store = app.store();
         let result = store
             .subscribe(chat.id.0, "channel", &title, now())
             .and_then(|_| {
@@ -255,9 +251,7 @@ pub async fn sync_channels(app: &App, bot: &TgBot, me: &Me, channels: &[String])
 /// (at start-up too) every few minutes, until the process ends.
 pub async fn scheduler(app: Arc<App>, bot: TgBot, schedule: Option<Schedule>) {
     let pending = |app: &App| {
-        app.store
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
+        app.store()
             .pending()
             .map(|p| !p.is_empty())
             .unwrap_or(false)
