@@ -137,13 +137,20 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_broken_reload_keeps_the_old_knowledge_and_a_good_one_briefs_new_events() {
+/// A copy of the shipped `intents/` and `data/` a test may break.
+fn copied_knowledge() -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = tempfile::tempdir().unwrap();
     let (intents, data) = (dir.path().join("intents"), dir.path().join("data"));
     copy_dir(&root.join("intents"), &intents);
     copy_dir(&root.join("data"), &data);
+    (dir, intents, data)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_broken_reload_keeps_the_old_knowledge_and_a_good_one_briefs_new_events() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (_dir, intents, data) = copied_knowledge();
     let fake = Arc::new(Fake::default());
     let bot = start_with(
         &[
@@ -410,11 +417,7 @@ async fn configured_channels_are_subscribed_only_where_the_bot_is_admin() {
 #[cfg(unix)]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn serve_reloads_on_sighup_and_stops_on_sigterm() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let dir = tempfile::tempdir().unwrap();
-    let (intents, data) = (dir.path().join("intents"), dir.path().join("data"));
-    copy_dir(&root.join("intents"), &intents);
-    copy_dir(&root.join("data"), &data);
+    let (dir, intents, data) = copied_knowledge();
     let fake = Arc::new(Fake::default());
     let (config, addr) = fake_api(&[], fake.clone()).await;
     let log = dir.path().join("serve.log");
@@ -472,10 +475,21 @@ async fn serve_reloads_on_sighup_and_stops_on_sigterm() {
     assert!(text_of_first(&fake, 120).contains("MEK"));
 
     signal("-TERM");
-    let status = tokio::task::spawn_blocking(move || serve.wait())
-        .await
-        .unwrap()
-        .unwrap();
+    let mut status = None;
+    for _ in 0..400 {
+        status = serve.try_wait().unwrap();
+        if status.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let Some(status) = status else {
+        serve.kill().unwrap();
+        panic!(
+            "serve did not stop on SIGTERM: {}",
+            std::fs::read_to_string(&log).unwrap()
+        );
+    };
     assert!(status.success(), "{status:?}");
     assert!(logged("SIGTERM: shutting down"));
 }

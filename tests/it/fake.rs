@@ -277,16 +277,23 @@ impl Running {
     }
 
     pub(crate) async fn stop(self) {
-        loop {
-            match self.token.shutdown() {
-                Ok(f) => {
-                    f.await;
-                    break;
-                }
-                Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
+        // The dispatcher refuses a shutdown until it runs; a server that
+        // already ended (an error) is reported instead of waited for.
+        for _ in 0..500 {
+            if self.task.is_finished() {
+                break;
             }
+            if let Ok(f) = self.token.shutdown() {
+                f.await;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
         }
-        self.task.await.unwrap().unwrap();
+        let ended = tokio::time::timeout(Duration::from_secs(30), self.task).await;
+        ended
+            .expect("the server did not stop within 30 s")
+            .unwrap()
+            .unwrap();
     }
 }
 
