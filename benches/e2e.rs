@@ -88,8 +88,8 @@ fn bench(c: &mut Criterion) {
     })
     .unwrap();
     let kb = Arc::new(briefbot::kb::load(&root.join("intents"), &root.join("data")).unwrap());
-    let server = runtime.block_on(async { Server::new(&config, kb).unwrap() });
-    let token = server.shutdown_token();
+    let token = briefbot::shutdown::CancellationToken::new();
+    let server = runtime.block_on(async { Server::new(&config, kb, token.clone()).unwrap() });
     let task = runtime.spawn(server.serve(Listen::Polling));
 
     let questions = [
@@ -136,7 +136,7 @@ fn bench(c: &mut Criterion) {
     });
     group.finish();
     runtime.block_on(async {
-        token.shutdown().unwrap().await;
+        token.cancel();
         task.await.unwrap().unwrap();
     });
 }

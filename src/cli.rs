@@ -156,11 +156,12 @@ fn report(result: Result<ExitCode>) -> ExitCode {
 
 fn send_briefings(config: &Config, kb: Kb, force: bool) -> Result<ExitCode> {
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
-    let report = runtime.block_on(crate::telegram::send_now(
-        config,
-        std::sync::Arc::new(kb),
-        force,
-    ))?;
+    let report = runtime.block_on(async {
+        let stop = crate::shutdown::on_signals();
+        crate::telegram::send_now(config, std::sync::Arc::new(kb), force, stop).await
+    })?;
+    // A send given up on at a stop must not keep the process alive.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(1));
     println!("briefings: {report}");
     Ok(if report.failed > 0 {
         ExitCode::from(1)
@@ -236,7 +237,11 @@ fn time(seconds: i64) -> String {
 
 fn serve(config: &Config, kb: Kb) -> Result<ExitCode> {
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
-    runtime.block_on(crate::telegram::run(config, std::sync::Arc::new(kb)))?;
+    let served = runtime.block_on(crate::telegram::run(config, std::sync::Arc::new(kb)));
+    // Tasks still running after the stop (a handler past its grace) are
+    // dropped, not waited for.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(1));
+    served?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -5,6 +5,7 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use url::Url;
 
@@ -39,6 +40,13 @@ pub struct Config {
     /// Channels that get briefings (`BRIEFBOT_CHANNELS`): `@username` or
     /// numeric ids such as `-1001234567890`.
     pub channels: Vec<String>,
+    /// How long a sender owns a claimed briefing delivery
+    /// (`BRIEFBOT_DELIVERY_LEASE`, seconds, default 300): a sender killed
+    /// mid-send leaves the chat to the others after that.
+    pub delivery_lease: Duration,
+    /// Where `serve` answers `/healthz` and `/metrics`
+    /// (`BRIEFBOT_METRICS_LISTEN`); no listener when unset.
+    pub metrics_listen: Option<SocketAddr>,
 }
 
 /// What a scheduled briefing with nothing new for a chat does.
@@ -109,6 +117,8 @@ impl std::fmt::Debug for Config {
             .field("schedule", &self.schedule.as_ref().map(Schedule::describe))
             .field("empty_briefings", &self.empty_briefings)
             .field("channels", &self.channels)
+            .field("delivery_lease", &self.delivery_lease)
+            .field("metrics_listen", &self.metrics_listen)
             .finish()
     }
 }
@@ -199,6 +209,28 @@ impl Config {
             .map(|v| channels(&v))
             .transpose()?
             .unwrap_or_default();
+        let delivery_lease = match get("BRIEFBOT_DELIVERY_LEASE") {
+            None => Duration::from_secs(crate::deliver::DEFAULT_LEASE_SECONDS as u64),
+            Some(v) => match v.parse::<u64>() {
+                Ok(secs @ 1..=86_400) => Duration::from_secs(secs),
+                _ => {
+                    return Err(invalid(
+                        "BRIEFBOT_DELIVERY_LEASE",
+                        format!("`{v}` is not a number of seconds from 1 to 86400"),
+                    ));
+                }
+            },
+        };
+        let metrics_listen = get("BRIEFBOT_METRICS_LISTEN")
+            .map(|v| {
+                v.parse::<SocketAddr>().map_err(|_| {
+                    invalid(
+                        "BRIEFBOT_METRICS_LISTEN",
+                        format!("`{v}` is not an address and port such as 127.0.0.1:9898"),
+                    )
+                })
+            })
+            .transpose()?;
         Ok(Config {
             token,
             api_url,
@@ -213,6 +245,8 @@ impl Config {
             schedule,
             empty_briefings,
             channels,
+            delivery_lease,
+            metrics_listen,
         })
     }
 

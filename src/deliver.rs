@@ -1,22 +1,33 @@
 //! Fan-out: delivering the current briefing to every subscriber. The one
 //! path the scheduler, `/brief_now` and `briefbot brief --send` share.
 //!
-//! The store makes it crash-safe: `plan` queues a delivery row per
-//! subscriber in one transaction, and each send is followed by its own
-//! transaction marking it delivered. A process killed mid-way resumes from
-//! the rows still pending; only the chat whose send was in flight can get
-//! the briefing twice. Failures other than "gone" stay pending and are
-//! retried by the next run; nothing is dropped silently.
+//! The store makes it crash-safe and safe to run twice at once: `plan`
+//! queues a delivery row per subscriber in one transaction; then each
+//! delivery is claimed (`claim_next`, one transaction), sent, and marked
+//! delivered in its own transaction. Two senders never claim the same
+//! row, so any number of them deliver each (chat, edition) once. A sender
+//! killed mid-way leaves one claim, which another takes over when its lease
+//! ends; only the chat whose send was in flight can get the briefing twice.
+//! Failures other than "gone" stay pending and are retried by the next
+//! run; nothing is dropped silently. A stop (`CancellationToken`) ends the
+//! run between two sends, or gives up on a send still in flight `GRACE`
+//! after it; what is left stays queued.
 
-use std::collections::HashMap;
 use std::future::Future;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::briefing;
 use crate::config::EmptyBriefings;
 use crate::kb::Kb;
 use crate::render::Reply;
-use crate::store::{Store, StoreError};
+use crate::shutdown::{self, CancellationToken};
+use crate::store::{Pending, Store, StoreError};
+
+/// How long a sender owns a claimed delivery by default, in seconds: far
+/// longer than one send with all its retries (about three minutes at
+/// worst), short enough that a killed sender's chat is briefed soon after.
+pub const DEFAULT_LEASE_SECONDS: i64 = 300;
 
 /// What became of one send.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,6 +38,8 @@ pub enum Sent {
     Gone(String),
     /// Try again later (network, Telegram's side).
     Retry(String),
+    /// The group became a supergroup with this id: send there instead.
+    Moved(i64),
 }
 
 /// Where briefings go: Telegram, or a fake in tests.
@@ -35,7 +48,7 @@ pub trait Sender {
 }
 
 /// How to run a fan-out.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct Options {
     /// Queue every active subscriber, even one that has this edition, and
     /// send the full briefing.
@@ -44,6 +57,19 @@ pub struct Options {
     pub empty: EmptyBriefings,
     /// Only resume deliveries already queued (at start-up, retries).
     pub resume_only: bool,
+    /// How long, in seconds, a claimed delivery stays this run's.
+    pub lease_seconds: i64,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            force: false,
+            empty: EmptyBriefings::default(),
+            resume_only: false,
+            lease_seconds: DEFAULT_LEASE_SECONDS,
+        }
+    }
 }
 
 /// What a fan-out did.
@@ -56,6 +82,10 @@ pub struct Report {
     pub gone: usize,
     /// Left pending for the next run.
     pub failed: usize,
+    /// Pending deliveries another sender was holding when this run ended.
+    pub claimed_elsewhere: usize,
+    /// Stopped before the queue was empty; the rest stays queued.
+    pub stopped: bool,
 }
 
 impl std::fmt::Display for Report {
@@ -64,39 +94,59 @@ impl std::fmt::Display for Report {
             f,
             "{} queued, {} delivered, {} with nothing new skipped, {} gone (deactivated), {} to retry",
             self.queued, self.delivered, self.skipped, self.gone, self.failed
-        )
+        )?;
+        if self.claimed_elsewhere > 0 {
+            write!(
+                f,
+                ", {} being sent by another sender",
+                self.claimed_elsewhere
+            )?;
+        }
+        if self.stopped {
+            write!(f, "; stopped early, the rest stays queued")?;
+        }
+        Ok(())
     }
 }
 
+/// A name for one fan-out run, unique across processes and runs: what a
+/// claim records as its owner.
+fn run_owner() -> String {
+    static RUNS: AtomicU64 = AtomicU64::new(0);
+    use std::hash::{BuildHasher, RandomState};
+    // Random per process (the hasher's keys), so two hosts' pids never meet.
+    let salt = RandomState::new().hash_one(std::process::id());
+    let run = RUNS.fetch_add(1, Ordering::Relaxed);
+    format!("{}-{salt:016x}-{run}", std::process::id())
+}
+
 /// Delivers the current briefing of `kb` to every subscriber that has not
-/// had it, and resumes deliveries an earlier run left pending. `now` gives
-/// unix seconds. The store lock is never held across a send.
+/// had it, and resumes deliveries an earlier run left pending, claiming
+/// each before it is sent. `now` gives unix seconds. The store lock is
+/// never held across a send. `stop` ends the run early (see the module).
 pub async fn fan_out(
     kb: &Kb,
     store: &Mutex<Store>,
     sender: &impl Sender,
     options: Options,
     now: impl Fn() -> i64,
+    stop: &CancellationToken,
 ) -> Result<Report, StoreError> {
     let lock = || store.lock().unwrap_or_else(|e| e.into_inner());
+    let owner = run_owner();
     let mut report = Report::default();
     if !options.resume_only {
         let edition = briefing::edition(kb);
         report.queued = lock().plan(&edition, options.force, now())?;
     }
-    let pending = lock().pending()?;
-    // A chat queued twice (an old run left a row, a new edition came) gets
-    // one briefing: the last row; the earlier ones are superseded.
-    let last: HashMap<i64, usize> = pending
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.chat_id, i))
-        .collect();
-    for (i, p) in pending.iter().enumerate() {
-        if last[&p.chat_id] != i {
-            lock().delivered(&p.edition, p.chat_id, &[], now())?;
-            continue;
+    loop {
+        if stop.is_cancelled() {
+            report.stopped = true;
+            break;
         }
+        let Some(p) = lock().claim_next(&owner, now(), options.lease_seconds)? else {
+            break;
+        };
         let seen = lock().seen_events(p.chat_id)?;
         let first = seen.is_empty() || options.force;
         let brief = briefing::compose(kb, (!first).then_some(&seen));
@@ -105,22 +155,64 @@ pub async fn fan_out(
             report.skipped += 1;
             continue;
         }
-        match sender.send(p.chat_id, &brief.reply).await {
-            Sent::Delivered => {
-                lock().delivered(&p.edition, p.chat_id, &brief.event_keys, now())?;
+        let sent = tokio::select! {
+            sent = send_following(store, sender, &p, &brief.reply) => sent,
+            // Given up on: the claim stays until its lease ends, as if this
+            // sender had died, so a send that did arrive is not repeated
+            // at once.
+            () = shutdown::grace_over(stop) => {
+                tracing::warn!(chat_id = p.chat_id, "stopping with a briefing in flight");
+                report.stopped = true;
+                break;
+            }
+        };
+        match sent? {
+            (chat_id, Sent::Moved(again)) => {
+                let error = format!("the chat moved twice in one send (to {again})");
+                lock().failed(&p.edition, chat_id, &error, now())?;
+                report.failed += 1;
+            }
+            (chat_id, Sent::Delivered) => {
+                lock().delivered(&p.edition, chat_id, &brief.event_keys, now())?;
                 report.delivered += 1;
             }
-            Sent::Gone(reason) => {
-                tracing::warn!(chat_id = p.chat_id, %reason, "subscription deactivated");
-                lock().gone(&p.edition, p.chat_id, &reason, now())?;
+            (chat_id, Sent::Gone(reason)) => {
+                tracing::warn!(chat_id, %reason, "subscription deactivated");
+                lock().gone(&p.edition, chat_id, &reason, now())?;
                 report.gone += 1;
             }
-            Sent::Retry(error) => {
-                tracing::warn!(chat_id = p.chat_id, %error, "briefing not delivered; will retry");
-                lock().failed(&p.edition, p.chat_id, &error, now())?;
+            (chat_id, Sent::Retry(error)) => {
+                tracing::warn!(chat_id, %error, "briefing not delivered; will retry");
+                lock().failed(&p.edition, chat_id, &error, now())?;
                 report.failed += 1;
             }
         }
     }
+    report.claimed_elsewhere = lock().claimed_elsewhere(&owner, now())?;
     Ok(report)
+}
+
+/// Sends `reply` for the claimed delivery `p`; a group that became a
+/// supergroup is moved in the store (subscription, log, claim) and sent to
+/// at its new id. Returns the chat id the outcome is for.
+async fn send_following(
+    store: &Mutex<Store>,
+    sender: &impl Sender,
+    p: &Pending,
+    reply: &Reply,
+) -> Result<(i64, Sent), StoreError> {
+    let sent = sender.send(p.chat_id, reply).await;
+    let Sent::Moved(to) = sent else {
+        return Ok((p.chat_id, sent));
+    };
+    tracing::info!(
+        from = p.chat_id,
+        to,
+        "the group became a supergroup; briefing it there"
+    );
+    store
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .move_chat(p.chat_id, to)?;
+    Ok((to, sender.send(to, reply).await))
 }

@@ -14,6 +14,8 @@
 //! - `unanswered`: declined questions grouped by similarity (pure);
 //! - `eval`: scores question sets;
 //! - `telegram::format`: a `Reply` as Telegram HTML, split to 4,096 characters;
+//! - `deliver`: fan-outs of briefings, claimed delivery by delivery;
+//! - `shutdown`: the one stop signal every loop selects on;
 //! - `config`, `cli`: the edges (environment, terminal).
 
 pub mod answer;
@@ -28,6 +30,7 @@ pub mod kb;
 pub mod matcher;
 pub mod render;
 pub mod schedule;
+pub mod shutdown;
 pub mod store;
 pub mod telegram;
 pub mod text;

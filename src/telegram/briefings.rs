@@ -12,13 +12,15 @@ use teloxide::RequestError;
 use teloxide::prelude::*;
 use teloxide::types::{Me, Recipient};
 
-use super::bot::{App, TgBot, send};
+use super::app::App;
+use super::bot::{TgBot, send};
 use super::route::ChatKind;
 use crate::command::AdminCommand;
 use crate::config::Config;
 use crate::deliver::{self, Options, Report, Sent};
 use crate::render::Reply;
 use crate::schedule::Schedule;
+use crate::shutdown::{self, CancellationToken};
 
 /// How often the scheduler looks for deliveries left to retry.
 const RETRY_EVERY: Duration = Duration::from_secs(10 * 60);
@@ -33,6 +35,7 @@ impl deliver::Sender for TgSender {
     async fn send(&self, chat_id: i64, reply: &Reply) -> Sent {
         match send(&self.bot, ChatId(chat_id), reply, None).await {
             Ok(()) => Sent::Delivered,
+            Err(RequestError::MigrateToChatId(to)) => Sent::Moved(to.0),
             Err(e) if gone(&e) => Sent::Gone(e.to_string()),
             Err(e) => Sent::Retry(e.to_string()),
         }
@@ -58,9 +61,8 @@ pub fn gone(e: &RequestError) -> bool {
                     | ApiError::NotEnoughRightsToPostMessages
             ) || matches!(api, ApiError::Unknown(text) if text.starts_with("Forbidden"))
         }
-        // A group that became a supergroup has a new id; it must subscribe
-        // again there.
-        RequestError::MigrateToChatId(_) => true,
+        // A group that became a supergroup is not gone: `TgSender` follows
+        // it to its new id.
         _ => false,
     }
 }
@@ -79,8 +81,9 @@ pub async fn fan_out(app: &App, bot: &TgBot, force: bool, resume_only: bool) -> 
         force,
         empty: app.empty_briefings,
         resume_only,
+        lease_seconds: app.delivery_lease.as_secs() as i64,
     };
-    let report = deliver::fan_out(&kb, &app.store, &sender, options, now).await?;
+    let report = deliver::fan_out(&kb, &app.store, &sender, options, now, bot.stop()).await?;
     tracing::info!(%report, "briefings");
     Ok(report)
 }
@@ -208,6 +211,8 @@ fn stats(app: &App, period: &str) -> Result<Reply> {
 /// Subscribes the channels in `BRIEFBOT_CHANNELS` where the bot is an
 /// administrator; says clearly, in the log, where it is not.
 pub async fn sync_channels(app: &App, bot: &TgBot, me: &Me, channels: &[String]) {
+    let mut configured = Vec::new();
+    let mut unresolved = 0;
     for name in channels {
         let recipient = match name.parse::<i64>() {
             Ok(id) => Recipient::Id(ChatId(id)),
@@ -219,9 +224,11 @@ pub async fn sync_channels(app: &App, bot: &TgBot, me: &Me, channels: &[String])
                 tracing::error!(
                     "BRIEFBOT_CHANNELS: {name}: Telegram does not know this channel or the bot is not in it ({e})"
                 );
+                unresolved += 1;
                 continue;
             }
         };
+        configured.push(chat.id.0);
         let title = chat.title().unwrap_or(name).to_string();
         let admin = bot
             .get_chat_member(chat.id, me.id)
@@ -245,11 +252,32 @@ pub async fn sync_channels(app: &App, bot: &TgBot, me: &Me, channels: &[String])
             );
         }
     }
+    // A channel subscribed by an earlier configuration, no longer listed.
+    // Only when every listed channel was found: one Telegram could not look
+    // up now may be among the subscribed ones.
+    if unresolved > 0 {
+        tracing::warn!(
+            "BRIEFBOT_CHANNELS: {unresolved} listed channel(s) not found, so channels no longer listed are left as they are"
+        );
+        return;
+    }
+    let reason = "removed from BRIEFBOT_CHANNELS";
+    match app.store().deactivate_channels_except(&configured, reason) {
+        Ok(removed) => {
+            for (id, title) in removed {
+                tracing::warn!(
+                    "BRIEFBOT_CHANNELS: channel {id} ({title}) is no longer listed, so it gets no more briefings"
+                );
+            }
+        }
+        Err(e) => tracing::error!("BRIEFBOT_CHANNELS: {e}"),
+    }
 }
 
 /// Sends briefings on the schedule, and retries deliveries left pending
-/// (at start-up too) every few minutes, until the process ends.
+/// (at start-up too) every few minutes, until the bot's stop is cancelled.
 pub async fn scheduler(app: Arc<App>, bot: TgBot, schedule: Option<Schedule>) {
+    let stop = bot.stop().clone();
     let pending = |app: &App| {
         app.store()
             .pending()
@@ -267,19 +295,21 @@ pub async fn scheduler(app: Arc<App>, bot: TgBot, schedule: Option<Schedule>) {
     if let (Some(s), Some(at)) = (&schedule, next) {
         tracing::info!(schedule = %s.describe(), next = %at, "briefings scheduled");
     }
-    loop {
+    while !stop.is_cancelled() {
         let now = jiff::Timestamp::now();
         let wait = next.map_or(RETRY_EVERY, |at| {
             let ms = (at.as_millisecond() - now.as_millisecond()).max(0) as u64;
             Duration::from_millis(ms).min(RETRY_EVERY)
         });
-        tokio::time::sleep(wait).await;
+        if !shutdown::sleep(&stop, wait).await {
+            break;
+        }
         let now = jiff::Timestamp::now();
         let due = next.is_some_and(|at| at <= now);
-        if due || pending(&app) {
-            if let Err(e) = fan_out(&app, &bot, false, !due).await {
-                tracing::error!("briefings failed: {e:#}");
-            }
+        if (due || pending(&app))
+            && let Err(e) = fan_out(&app, &bot, false, !due).await
+        {
+            tracing::error!("briefings failed: {e:#}");
         }
         if due {
             next = schedule.as_ref().map(|s| s.next_after(now));
@@ -287,9 +317,32 @@ pub async fn scheduler(app: Arc<App>, bot: TgBot, schedule: Option<Schedule>) {
     }
 }
 
+/// A group became a supergroup (`from` → `to`): its subscription and
+/// delivery log follow it.
+pub fn chat_moved(app: &App, from: ChatId, to: ChatId) {
+    match app.store().move_chat(from.0, to.0) {
+        Ok(true) => tracing::info!(
+            from = from.0,
+            to = to.0,
+            "the group became a supergroup; its subscription moved"
+        ),
+        Ok(false) => {}
+        Err(e) => tracing::error!(
+            from = from.0,
+            to = to.0,
+            "could not move the subscription: {e}"
+        ),
+    }
+}
+
 /// `briefbot brief --send`: one fan-out through the same path, then exit.
-pub async fn send_now(config: &Config, kb: Arc<crate::kb::Kb>, force: bool) -> Result<Report> {
+pub async fn send_now(
+    config: &Config,
+    kb: Arc<crate::kb::Kb>,
+    force: bool,
+    stop: CancellationToken,
+) -> Result<Report> {
     let app = App::new(config, kb)?;
-    let bot = super::throttled_bot(config)?;
+    let bot = super::throttled_bot(config, stop)?;
     fan_out(&app, &bot, force, false).await
 }

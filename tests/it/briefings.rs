@@ -211,6 +211,46 @@ async fn a_broken_reload_keeps_the_old_knowledge_and_a_good_one_briefs_new_event
     bot.stop().await;
 }
 
+/// `brief --send` through the real binary against the fake, on `state`,
+/// with claims that a dead sender loses after `LEASE` seconds.
+fn brief_send(addr: std::net::SocketAddr, state: &Path) -> std::process::Child {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    Command::new(env!("CARGO_BIN_EXE_briefbot"))
+        .args(["brief", "--send"])
+        .env("TELOXIDE_TOKEN", TOKEN)
+        .env("TELOXIDE_API_URL", format!("http://{addr}"))
+        .env("BRIEFBOT_STATE", state)
+        .env("BRIEFBOT_THROTTLE", "off")
+        .env("BRIEFBOT_DELIVERY_LEASE", LEASE.to_string())
+        .env("BRIEFBOT_INTENTS", root.join("intents"))
+        .env("BRIEFBOT_DATA", root.join("data"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// The lease on claimed deliveries in the tests that kill a sender.
+const LEASE: u64 = 5;
+
+/// Waits for a child process, at most `within`; kills it and fails with
+/// its output when it takes longer.
+async fn finished(mut child: std::process::Child, within: Duration) -> std::process::Output {
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > within {
+            child.kill().ok();
+            let out = child.wait_with_output().unwrap();
+            panic!(
+                "brief --send still running after {within:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    child.wait_with_output().unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_fan_out_killed_mid_way_resumes_without_duplicates() {
     let fake = Arc::new(Fake::default());
@@ -225,24 +265,9 @@ async fn a_fan_out_killed_mid_way_resumes_without_duplicates() {
         }
     }
     // The fifth chat's send never completes: the process is killed with it
-    // in flight.
+    // in flight, holding its claim.
     *fake.hang_chat.lock().unwrap() = Some(5);
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let send = || {
-        Command::new(env!("CARGO_BIN_EXE_briefbot"))
-            .args(["brief", "--send"])
-            .env("TELOXIDE_TOKEN", TOKEN)
-            .env("TELOXIDE_API_URL", format!("http://{addr}"))
-            .env("BRIEFBOT_STATE", &state)
-            .env("BRIEFBOT_THROTTLE", "off")
-            .env("BRIEFBOT_INTENTS", root.join("intents"))
-            .env("BRIEFBOT_DATA", root.join("data"))
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap()
-    };
-    let mut first = send();
+    let mut first = brief_send(addr, &state);
     for _ in 0..400 {
         if !fake.sent_to(5).is_empty() {
             break;
@@ -252,27 +277,81 @@ async fn a_fan_out_killed_mid_way_resumes_without_duplicates() {
     assert_eq!(fake.sent_to(5).len(), 1, "the fifth send is in flight");
     first.kill().unwrap(); // SIGKILL
     first.wait().unwrap();
+    let killed = std::time::Instant::now();
     let delivered_before: Vec<i64> = (1..=10).filter(|c| !fake.sent_to(*c).is_empty()).collect();
     assert_eq!(delivered_before, [1, 2, 3, 4, 5]);
 
+    // At once, the dead sender's claim still holds: the others are sent.
     *fake.hang_chat.lock().unwrap() = None;
-    let second = send().wait_with_output().unwrap();
+    let second = finished(brief_send(addr, &state), Duration::from_secs(60)).await;
     assert!(
         second.status.success(),
         "{}",
         String::from_utf8_lossy(&second.stderr)
     );
     let out = String::from_utf8_lossy(&second.stdout);
-    assert!(out.contains("0 queued, 6 delivered"), "{out}");
+    assert!(
+        out.contains("0 queued, 5 delivered") && out.contains("1 being sent by another sender"),
+        "{out}"
+    );
+    assert!(
+        killed.elapsed() < Duration::from_secs(LEASE - 1),
+        "the second run came before the lease ended, or this test proves nothing"
+    );
+    assert_eq!(fake.sent_to(5).len(), 1);
+    // Once the lease is over, the claim is taken over.
+    tokio::time::sleep(Duration::from_secs(LEASE + 1).saturating_sub(killed.elapsed())).await;
+    let third = finished(brief_send(addr, &state), Duration::from_secs(60)).await;
+    let out = String::from_utf8_lossy(&third.stdout);
+    assert!(out.contains("0 queued, 1 delivered"), "{out}");
     for chat in 1..=10 {
         let n = fake.sent_to(chat).len();
         let expected = if chat == 5 { 2 } else { 1 };
         assert_eq!(n, expected, "chat {chat} got {n} briefings");
     }
-    // A third run sends nothing.
-    let third = send().wait_with_output().unwrap();
-    assert!(String::from_utf8_lossy(&third.stdout).contains("0 queued, 0 delivered"));
+    // A fourth run sends nothing.
+    let fourth = finished(brief_send(addr, &state), Duration::from_secs(60)).await;
+    assert!(String::from_utf8_lossy(&fourth.stdout).contains("0 queued, 0 delivered"));
     assert_eq!(fake.calls("sendMessage").len(), 11);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_senders_deliver_each_briefing_once() {
+    let fake = Arc::new(Fake::default());
+    // Slow sends widen the window in which two senders would both send.
+    *fake.send_delay.lock().unwrap() = Some(Duration::from_millis(30));
+    let (config, addr) = fake_api(&[], fake.clone()).await;
+    let state = config.state_path.clone();
+    {
+        let mut store = Store::open(&state).unwrap();
+        for chat in 1..=30 {
+            store.subscribe(chat, "private", "p", chat).unwrap();
+        }
+    }
+    let senders: Vec<_> = (0..3).map(|_| brief_send(addr, &state)).collect();
+    let mut delivered = 0;
+    for sender in senders {
+        let out = finished(sender, Duration::from_secs(60)).await;
+        let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+        assert!(
+            out.status.success(),
+            "{stdout}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let n: usize = stdout
+            .split(" delivered")
+            .next()
+            .and_then(|s| s.rsplit(' ').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no count in {stdout}"));
+        delivered += n;
+    }
+    for chat in 1..=30 {
+        assert_eq!(fake.sent_to(chat).len(), 1, "chat {chat}");
+    }
+    assert_eq!(delivered, 30, "the reports add up");
+    let store = Store::open(&state).unwrap();
+    assert!(store.pending().unwrap().is_empty());
 }
 
 /// Records what it is asked to send; chats in `gone` refuse for good.
@@ -317,7 +396,8 @@ async fn fan_out_skips_or_says_nothing_new_and_retries_failures() {
         ..Recorder::default()
     };
     let now = || 1_800_000_000;
-    let report = fan_out(kb, &store, &sender, Options::default(), now)
+    let stop = briefbot::shutdown::CancellationToken::new();
+    let report = fan_out(kb, &store, &sender, Options::default(), now, &stop)
         .await
         .unwrap();
     assert_eq!(
@@ -331,7 +411,9 @@ async fn fan_out_skips_or_says_nothing_new_and_retries_failures() {
         resume_only: true,
         ..Options::default()
     };
-    let report = fan_out(kb, &store, &sender, resume, now).await.unwrap();
+    let report = fan_out(kb, &store, &sender, resume, now, &stop)
+        .await
+        .unwrap();
     assert_eq!((report.queued, report.delivered), (0, 1));
     assert_eq!(sender.sent.lock().unwrap()[0].0, 3);
     // Forced with nothing new: skipped by default…
@@ -340,7 +422,9 @@ async fn fan_out_skips_or_says_nothing_new_and_retries_failures() {
         ..Options::default()
     };
     let sender = Recorder::default();
-    let report = fan_out(kb, &store, &sender, force, now).await.unwrap();
+    let report = fan_out(kb, &store, &sender, force, now, &stop)
+        .await
+        .unwrap();
     assert_eq!(
         (report.queued, report.delivered),
         (2, 2),
@@ -358,7 +442,7 @@ async fn fan_out_skips_or_says_nothing_new_and_retries_failures() {
         ..Options::default()
     };
     let sender = Recorder::default();
-    let report = fan_out(kb, &store, &sender, say, now).await.unwrap();
+    let report = fan_out(kb, &store, &sender, say, now, &stop).await.unwrap();
     assert_eq!((report.queued, report.delivered, report.skipped), (1, 1, 0));
     assert!(
         sender.sent.lock().unwrap()[0]

@@ -31,6 +31,8 @@ pub(crate) struct Fake {
     pub(crate) admins: Mutex<HashSet<i64>>,
     /// A chat whose sendMessage never gets an answer (a send in flight).
     pub(crate) hang_chat: Mutex<Option<i64>>,
+    /// How long every sendMessage takes to be answered.
+    pub(crate) send_delay: Mutex<Option<Duration>>,
 }
 
 impl Fake {
@@ -181,6 +183,10 @@ pub(crate) async fn reply(fake: &Fake, method_lc: &str, body: &Value) -> axum::J
             }
         }
         "sendmessage" => {
+            let delay = *fake.send_delay.lock().unwrap();
+            if let Some(delay) = delay {
+                tokio::time::sleep(delay).await;
+            }
             let mut id = fake.next_id.lock().unwrap();
             *id += 1;
             json!({
@@ -198,7 +204,7 @@ pub(crate) async fn reply(fake: &Fake, method_lc: &str, body: &Value) -> axum::J
 pub(crate) struct Running {
     pub(crate) fake: Arc<Fake>,
     pub(crate) config: Config,
-    pub(crate) token: teloxide::dispatching::ShutdownToken,
+    pub(crate) token: briefbot::shutdown::CancellationToken,
     pub(crate) task: tokio::task::JoinHandle<anyhow::Result<()>>,
 }
 
@@ -210,8 +216,8 @@ pub(crate) async fn start() -> Running {
 /// with extra configuration `vars`; `fake` may be prepared with failures.
 pub(crate) async fn start_with(vars: &[(&str, &str)], fake: Arc<Fake>) -> Running {
     let (config, _) = fake_api(vars, fake.clone()).await;
-    let server = Server::new(&config, shipped_kb()).unwrap();
-    let token = server.shutdown_token();
+    let token = briefbot::shutdown::CancellationToken::new();
+    let server = Server::new(&config, shipped_kb(), token.clone()).unwrap();
     let task = tokio::spawn(server.serve(Listen::Polling));
     Running {
         fake,
@@ -276,24 +282,15 @@ impl Running {
         );
     }
 
+    /// Stops the server as a signal would and waits, at most 30 s, for
+    /// `serve` to return `Ok`.
     pub(crate) async fn stop(self) {
-        // The dispatcher refuses a shutdown until it runs; a server that
-        // already ended (an error) is reported instead of waited for.
-        for _ in 0..500 {
-            if self.task.is_finished() {
-                break;
-            }
-            if let Ok(f) = self.token.shutdown() {
-                f.await;
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        self.token.cancel();
         let ended = tokio::time::timeout(Duration::from_secs(30), self.task).await;
         ended
-            .expect("the server did not stop within 30 s")
-            .unwrap()
-            .unwrap();
+            .expect("the server did not stop within 30 s of its stop token")
+            .expect("the server task panicked")
+            .expect("serve returned an error");
     }
 }
 

@@ -7,6 +7,7 @@ mod golden;
 mod matcher;
 mod properties;
 mod question_sets;
+mod stopping;
 mod support;
 mod telegram;
 mod tidy;

@@ -169,7 +169,12 @@ fn configuration_errors_name_the_variable_never_the_token() {
         "{err}"
     );
     let no_token = Config::from_vars(|_| None).unwrap();
-    let err = format!("{:#}", Server::new(&no_token, kb).err().unwrap());
+    let err = format!(
+        "{:#}",
+        Server::new(&no_token, kb, Default::default())
+            .err()
+            .unwrap()
+    );
     assert!(
         err.contains("TELOXIDE_TOKEN") && err.contains(".env.example"),
         "{err}"
@@ -388,8 +393,8 @@ async fn webhook_mode_registers_answers_and_unregisters() {
     .await;
     let tcp = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = tcp.local_addr().unwrap();
-    let server = Server::new(&config, shipped_kb()).unwrap();
-    let token = server.shutdown_token();
+    let token = briefbot::shutdown::CancellationToken::new();
+    let server = Server::new(&config, shipped_kb(), token.clone()).unwrap();
     let task = tokio::spawn(server.serve(Listen::Webhook(tcp)));
     let bot = Running {
         fake,

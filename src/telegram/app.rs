@@ -1,0 +1,149 @@
+//! What every handler shares: the knowledge (swapped whole by a reload),
+//! the state store, the flood guard, the buffered question log and the
+//! settings the handlers need.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
+use std::time::Duration;
+
+use anyhow::Result;
+use teloxide::prelude::*;
+
+use super::briefings;
+use super::flood::{FloodGuard, Verdict};
+use super::route::ChatKind;
+use crate::answer;
+use crate::config::{Config, EmptyBriefings, GroupMode};
+use crate::kb;
+use crate::kb::Kb;
+use crate::schedule::Schedule;
+use crate::store::{self, Question, Store};
+
+/// How much of a declined question the curator's log keeps.
+const MAX_RECORDED_CHARS: usize = 500;
+
+/// How many questions the log buffers before writing them.
+const FLUSH_QUESTIONS_AT: usize = 200;
+/// How often the buffered question log is written anyway.
+pub(super) const FLUSH_QUESTIONS_EVERY: Duration = Duration::from_secs(5);
+
+/// What every handler shares: the knowledge (swapped whole by a reload),
+/// the state store and the settings handlers need.
+pub struct App {
+    kb: RwLock<Arc<Kb>>,
+    pub group_mode: GroupMode,
+    pub admins: Vec<u64>,
+    pub store: Mutex<Store>,
+    pub empty_briefings: EmptyBriefings,
+    pub schedule: Option<Schedule>,
+    /// How long a sender owns a claimed delivery (`BRIEFBOT_DELIVERY_LEASE`).
+    pub delivery_lease: Duration,
+    intents_dir: PathBuf,
+    data_dir: PathBuf,
+    flood: Mutex<FloodGuard>,
+    /// Questions not yet written to the store.
+    questions: Mutex<Vec<Question>>,
+}
+
+impl App {
+    /// Opens the state store named by `BRIEFBOT_STATE`.
+    pub fn new(config: &Config, kb: Arc<Kb>) -> Result<App> {
+        let store = store::open_configured(config)?;
+        Ok(App {
+            kb: RwLock::new(kb),
+            group_mode: config.group_mode,
+            admins: config.admins.clone(),
+            store: Mutex::new(store),
+            empty_briefings: config.empty_briefings,
+            schedule: config.schedule.clone(),
+            delivery_lease: config.delivery_lease,
+            intents_dir: config.intents_dir.clone(),
+            data_dir: config.data_dir.clone(),
+            flood: Mutex::new(FloodGuard::default()),
+            questions: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// Whether to answer a message from `chat` now (see `flood`).
+    pub(super) fn admit(&self, chat: ChatId) -> Verdict {
+        self.flood
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .check(chat.0, std::time::Instant::now())
+    }
+
+    /// The state store, for one short call; never held across an await.
+    pub fn store(&self) -> MutexGuard<'_, Store> {
+        self.store.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The knowledge in service now.
+    pub fn kb(&self) -> Arc<Kb> {
+        self.kb
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Loads `intents/` and `data/` again and swaps them in whole. On any
+    /// error the old knowledge stays in service and every problem (file,
+    /// line, message) is returned, and logged.
+    pub async fn reload(&self) -> Result<String, String> {
+        let (intents, data) = (self.intents_dir.clone(), self.data_dir.clone());
+        let loaded = tokio::task::spawn_blocking(move || kb::load(&intents, &data)).await;
+        match loaded {
+            Ok(Ok(kb)) => {
+                let summary = kb.summary();
+                *self.kb.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(kb);
+                tracing::info!(%summary, "knowledge reloaded");
+                Ok(summary)
+            }
+            Ok(Err(e)) => {
+                tracing::error!("reload failed, keeping the old knowledge: {e}");
+                Err(e.to_string())
+            }
+            Err(e) => Err(format!("the reload task failed: {e}")),
+        }
+    }
+
+    pub(super) fn record(&self, chat: ChatKind, question: &str, outcome: &answer::Outcome) {
+        let declined = !outcome.matched && !outcome.choices;
+        let record = Question {
+            at: briefings::now(),
+            chat_kind: chat.as_str().to_string(),
+            intent: outcome.intent.clone(),
+            matched: outcome.matched,
+            text: declined.then(|| question.chars().take(MAX_RECORDED_CHARS).collect()),
+        };
+        let full = {
+            let mut buffer = self
+                .questions
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            buffer.push(record);
+            buffer.len() >= FLUSH_QUESTIONS_AT
+        };
+        if full {
+            self.flush_questions();
+        }
+    }
+
+    /// Writes the buffered question log in one transaction. Called when the
+    /// buffer fills, every few seconds, before /stats and at shutdown; a
+    /// crash loses at most those few seconds of statistics.
+    pub fn flush_questions(&self) {
+        let batch = std::mem::take(
+            &mut *self
+                .questions
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner),
+        );
+        if batch.is_empty() {
+            return;
+        }
+        let result = self.store().record_questions(&batch);
+        if let Err(e) = result {
+            tracing::error!("could not record {} questions: {e}", batch.len());
+        }
+    }
+}

@@ -1,0 +1,162 @@
+//! The update tree and its handlers. Each handler converts the update,
+//! calls the core (`answer`), and sends the reply; decisions live in
+//! `route` and the core.
+
+use std::sync::Arc;
+
+use anyhow::Result;
+use teloxide::dispatching::UpdateHandler;
+use teloxide::prelude::*;
+use teloxide::types::{
+    InlineQueryResult, InlineQueryResultArticle, InputMessageContent, InputMessageContentText, Me,
+    ParseMode,
+};
+
+use super::app::App;
+use super::bot::{TgBot, send};
+use super::briefings;
+use super::flood::Verdict;
+use super::format::{self, MAX_MESSAGE_CHARS};
+use super::route::{self, ChatKind, Incoming};
+use crate::answer::{self, ChatState};
+use crate::command::{self, Command};
+use crate::render::Reply;
+
+/// How many answers an inline query offers (Telegram allows 50).
+const MAX_INLINE_RESULTS: usize = 5;
+
+/// What a chat over the flood limit is told, once.
+const FLOOD_NOTICE: &str = "You are sending messages faster than I can answer, so I will skip some for a minute. Ask again then.";
+
+/// The update tree: messages and button presses.
+pub fn schema() -> UpdateHandler<anyhow::Error> {
+    dptree::entry()
+        .branch(Update::filter_message().endpoint(on_message))
+        .branch(Update::filter_callback_query().endpoint(on_callback))
+        .branch(Update::filter_inline_query().endpoint(on_inline))
+}
+
+#[tracing::instrument(name = "update", skip_all, fields(update_id = upd.id.0, kind = "message"))]
+async fn on_message(bot: TgBot, upd: Update, msg: Message, me: Me, app: Arc<App>) -> Result<()> {
+    // A group that became a supergroup: Telegram says so in both chats.
+    if let Some(to) = msg.migrate_to_chat_id() {
+        briefings::chat_moved(&app, msg.chat.id, *to);
+        return Ok(());
+    }
+    if let Some(from) = msg.migrate_from_chat_id() {
+        briefings::chat_moved(&app, *from, msg.chat.id);
+        return Ok(());
+    }
+    let Some(text) = msg.text() else {
+        return Ok(()); // Stickers, photos, voice: nothing to answer.
+    };
+    let chat = if msg.chat.is_private() {
+        ChatKind::Private
+    } else if msg.chat.is_channel() {
+        ChatKind::Channel
+    } else {
+        ChatKind::Group
+    };
+    let reply_to_bot = msg
+        .reply_to_message()
+        .and_then(|m| m.from.as_ref())
+        .is_some_and(|u| u.id == me.id);
+    let Some(question) = route::addressed(
+        &Incoming {
+            chat,
+            text,
+            reply_to_bot,
+        },
+        me.username(),
+        app.group_mode,
+    ) else {
+        return Ok(());
+    };
+    let reply_to = (chat == ChatKind::Group).then_some(msg.id);
+    match app.admit(msg.chat.id) {
+        Verdict::Answer => {}
+        Verdict::Notice => {
+            tracing::warn!(
+                chat_kind = chat.as_str(),
+                "flood: dropping messages for a while"
+            );
+            let notice = Reply::text(FLOOD_NOTICE);
+            send(&bot, msg.chat.id, &notice, reply_to).await?;
+            return Ok(());
+        }
+        Verdict::Drop => return Ok(()),
+    }
+    let user = msg.from.as_ref().map(|u| u.id);
+    let reply = match command::parse(&question) {
+        Some(Command::Subscribe) => briefings::subscription(&bot, &app, &msg, chat, true).await?,
+        Some(Command::Unsubscribe) => {
+            briefings::subscription(&bot, &app, &msg, chat, false).await?
+        }
+        Some(Command::Admin(cmd)) => briefings::admin(&bot, &app, user, cmd).await?,
+        parsed => {
+            let kb = app.kb();
+            let started = std::time::Instant::now();
+            let outcome = answer::answer(&kb, &ChatState::default(), &question);
+            // Never the message text at info level: groups are private spaces.
+            tracing::info!(
+                chat_kind = chat.as_str(),
+                intent = outcome.intent.as_deref().unwrap_or("-"),
+                matched = outcome.matched,
+                micros = started.elapsed().as_micros() as u64,
+                "answered"
+            );
+            if matches!(parsed, None | Some(Command::Ask(_))) {
+                app.record(chat, &question, &outcome);
+            }
+            outcome.reply
+        }
+    };
+    send(&bot, msg.chat.id, &reply, reply_to).await?;
+    Ok(())
+}
+
+#[tracing::instrument(name = "update", skip_all, fields(update_id = upd.id.0, kind = "callback"))]
+async fn on_callback(bot: TgBot, upd: Update, q: CallbackQuery, app: Arc<App>) -> Result<()> {
+    bot.answer_callback_query(q.id.clone()).await?;
+    let (Some(key), Some(message)) = (q.data.as_deref(), q.message.as_ref()) else {
+        return Ok(());
+    };
+    if app.admit(message.chat().id) != Verdict::Answer {
+        return Ok(());
+    }
+    let kb = app.kb();
+    let outcome = answer::answer_key(&kb, key).unwrap_or_else(|| answer::decline(&kb, 0.0));
+    send(&bot, message.chat().id, &outcome.reply, None).await?;
+    Ok(())
+}
+
+/// `@botname QUERY` in any chat: the best answers as articles.
+#[tracing::instrument(name = "update", skip_all, fields(update_id = upd.id.0, kind = "inline"))]
+async fn on_inline(bot: TgBot, upd: Update, q: InlineQuery, app: Arc<App>) -> Result<()> {
+    let results: Vec<InlineQueryResult> =
+        answer::best_answers(&app.kb(), &q.query, MAX_INLINE_RESULTS)
+            .into_iter()
+            .map(|(key, reply)| {
+                // The first piece only: cut like any reply, never inside a
+                // tag or an entity.
+                let html = format::split(&format::html(&reply), MAX_MESSAGE_CHARS)
+                    .into_iter()
+                    .next()
+                    .unwrap_or_default();
+                let content = InputMessageContent::Text(
+                    InputMessageContentText::new(html).parse_mode(ParseMode::Html),
+                );
+                let title = reply
+                    .title
+                    .clone()
+                    .unwrap_or_else(|| app.kb().bot.name.clone());
+                let description: String = reply.body.chars().take(120).collect();
+                let id: String = key.chars().take(64).collect();
+                InlineQueryResultArticle::new(id, title, content)
+                    .description(description)
+                    .into()
+            })
+            .collect();
+    bot.answer_inline_query(q.id.clone(), results).await?;
+    Ok(())
+}
