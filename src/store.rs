@@ -546,4 +546,6 @@ fn drop_pending(conn: &Connection, chat_id: i64, now: Option<i64>, reason: &str)
 }
 
 #[cfg(test)]
+mod claim_tests;
+#[cfg(test)]
 mod tests;

@@ -1,10 +1,10 @@
 use super::*;
 
-fn keys(ks: &[&str]) -> Vec<String> {
+pub(super) fn keys(ks: &[&str]) -> Vec<String> {
     ks.iter().map(|k| k.to_string()).collect()
 }
 
-fn temp_store() -> (tempfile::TempDir, PathBuf, Store) {
+pub(super) fn temp_store() -> (tempfile::TempDir, PathBuf, Store) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("nested").join("briefbot.sqlite");
     let store = Store::open(&path).unwrap();
@@ -534,11 +534,15 @@ fn fan_out_interrupted(path: &Path) -> Store {
         store.subscribe(id, "private", "x", 100 + id).unwrap();
     }
     assert_eq!(store.plan("e1", false, 200).unwrap(), 10);
-    for p in store.pending().unwrap().into_iter().take(4) {
+    for _ in 0..4 {
+        let p = store.claim_next("dead", 201, 60).unwrap().unwrap();
         store
             .delivered(&p.edition, p.chat_id, &keys(&["ev"]), 201)
             .unwrap();
     }
+    // The fifth is claimed, its send in flight when the process dies.
+    let fifth = store.claim_next("dead", 201, 60).unwrap().unwrap();
+    assert_eq!(fifth.chat_id, 5);
     store
 }
 
@@ -548,6 +552,16 @@ fn assert_resumes(path: &Path) {
     let pending: Vec<i64> = store.pending().unwrap().iter().map(|p| p.chat_id).collect();
     assert_eq!(pending, (5..=10).collect::<Vec<_>>());
     assert_eq!(store.plan("e1", false, 300).unwrap(), 0);
+    // The dead sender's claim holds until its lease ends (261), then the
+    // next sender takes it over.
+    assert_eq!(
+        store.claim_next("next", 230, 60).unwrap().unwrap().chat_id,
+        6
+    );
+    assert_eq!(
+        store.claim_next("next", 300, 60).unwrap().unwrap().chat_id,
+        5
+    );
     for id in 1..=4 {
         let s = store.subscriber(id).unwrap().unwrap();
         assert_eq!(s.last_edition.as_deref(), Some("e1"));

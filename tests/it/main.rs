@@ -1,10 +1,12 @@
 //! One integration-test binary (see STYLE.md §5): modules by subject.
 
 mod briefings;
+mod chats_move;
 mod cli;
 mod fake;
 mod golden;
 mod matcher;
+mod process;
 mod properties;
 mod question_sets;
 mod stopping;
