@@ -14,6 +14,7 @@
 //! - `unanswered`: declined questions grouped by similarity (pure);
 //! - `eval`: scores question sets;
 //! - `telegram::format`: a `Reply` as Telegram HTML, split to 4,096 characters;
+//! - `metrics`: Prometheus metrics and `/healthz` for the operator;
 //! - `config`, `cli`: the edges (environment, terminal).
 
 pub mod answer;
@@ -26,6 +27,7 @@ pub mod deliver;
 pub mod eval;
 pub mod kb;
 pub mod matcher;
+pub mod metrics;
 pub mod render;
 pub mod schedule;
 pub mod store;
