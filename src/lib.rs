@@ -16,6 +16,7 @@
 //! - `telegram::format`: a `Reply` as Telegram HTML, split to 4,096 characters;
 //! - `deliver`: fan-outs of briefings, claimed delivery by delivery;
 //! - `shutdown`: the one stop signal every loop selects on;
+//! - `metrics`: Prometheus metrics and `/healthz` for the operator;
 //! - `config`, `cli`: the edges (environment, terminal).
 
 pub mod answer;
@@ -28,6 +29,7 @@ pub mod deliver;
 pub mod eval;
 pub mod kb;
 pub mod matcher;
+pub mod metrics;
 pub mod render;
 pub mod schedule;
 pub mod shutdown;
