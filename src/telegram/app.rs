@@ -16,6 +16,7 @@ use crate::answer;
 use crate::config::{Config, EmptyBriefings, GroupMode};
 use crate::kb;
 use crate::kb::Kb;
+use crate::metrics::Metrics;
 use crate::schedule::Schedule;
 use crate::store::{self, Question, Store};
 
@@ -43,12 +44,16 @@ pub struct App {
     flood: Mutex<FloodGuard>,
     /// Questions not yet written to the store.
     questions: Mutex<Vec<Question>>,
+    /// What `/metrics` and `/healthz` report.
+    pub metrics: Arc<Metrics>,
 }
 
 impl App {
     /// Opens the state store named by `BRIEFBOT_STATE`.
     pub fn new(config: &Config, kb: Arc<Kb>) -> Result<App> {
         let store = store::open_configured(config)?;
+        let metrics = Arc::new(Metrics::new());
+        metrics.set_intents(kb.intents.len());
         Ok(App {
             kb: RwLock::new(kb),
             group_mode: config.group_mode,
@@ -61,6 +66,7 @@ impl App {
             data_dir: config.data_dir.clone(),
             flood: Mutex::new(FloodGuard::default()),
             questions: Mutex::new(Vec::new()),
+            metrics,
         })
     }
 
@@ -94,11 +100,14 @@ impl App {
         match loaded {
             Ok(Ok(kb)) => {
                 let summary = kb.summary();
+                self.metrics.set_intents(kb.intents.len());
+                self.metrics.reload(true);
                 *self.kb.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(kb);
                 tracing::info!(%summary, "knowledge reloaded");
                 Ok(summary)
             }
             Ok(Err(e)) => {
+                self.metrics.reload(false);
                 tracing::error!("reload failed, keeping the old knowledge: {e}");
                 Err(e.to_string())
             }

@@ -18,6 +18,7 @@ use super::route::ChatKind;
 use crate::command::AdminCommand;
 use crate::config::Config;
 use crate::deliver::{self, Options, Report, Sent};
+use crate::metrics::DeliveryResult;
 use crate::render::Reply;
 use crate::schedule::Schedule;
 use crate::shutdown::{self, CancellationToken};
@@ -84,6 +85,14 @@ pub async fn fan_out(app: &App, bot: &TgBot, force: bool, resume_only: bool) -> 
         lease_seconds: app.delivery_lease.as_secs() as i64,
     };
     let report = deliver::fan_out(&kb, &app.store, &sender, options, now, bot.stop()).await?;
+    let counted = [
+        (DeliveryResult::Sent, report.delivered),
+        (DeliveryResult::Failed, report.failed),
+        (DeliveryResult::Gone, report.gone),
+    ];
+    for (result, n) in counted {
+        app.metrics.delivery(result, n as u64);
+    }
     tracing::info!(%report, "briefings");
     Ok(report)
 }

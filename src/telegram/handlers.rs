@@ -20,6 +20,7 @@ use super::format::{self, MAX_MESSAGE_CHARS};
 use super::route::{self, ChatKind, Incoming};
 use crate::answer::{self, ChatState};
 use crate::command::{self, Command};
+use crate::metrics::{self, Outcome};
 use crate::render::Reply;
 
 /// How many answers an inline query offers (Telegram allows 50).
@@ -31,9 +32,25 @@ const FLOOD_NOTICE: &str = "You are sending messages faster than I can answer, s
 /// The update tree: messages and button presses.
 pub fn schema() -> UpdateHandler<anyhow::Error> {
     dptree::entry()
+        .inspect(count_update)
         .branch(Update::filter_message().endpoint(on_message))
         .branch(Update::filter_callback_query().endpoint(on_callback))
         .branch(Update::filter_inline_query().endpoint(on_inline))
+}
+
+/// Every update counts, by kind; one that arrived means the Bot API (or
+/// Telegram, posting to the webhook) is up.
+fn count_update(upd: Update, app: Arc<App>) {
+    use teloxide::types::UpdateKind;
+    let kind = match upd.kind {
+        UpdateKind::Message(_) => "message",
+        UpdateKind::EditedMessage(_) => "edited_message",
+        UpdateKind::CallbackQuery(_) => "callback",
+        UpdateKind::InlineQuery(_) => "inline",
+        _ => "other",
+    };
+    app.metrics.update(kind);
+    app.metrics.api_ok(metrics::unix_now());
 }
 
 #[tracing::instrument(name = "update", skip_all, fields(update_id = upd.id.0, kind = "message"))]
@@ -107,6 +124,15 @@ async fn on_message(bot: TgBot, upd: Update, msg: Message, me: Me, app: Arc<App>
             );
             if matches!(parsed, None | Some(Command::Ask(_))) {
                 app.record(chat, &question, &outcome);
+                let counted = if outcome.matched {
+                    Outcome::Answered
+                } else if outcome.choices {
+                    Outcome::Choices
+                } else {
+                    Outcome::Declined
+                };
+                let seconds = started.elapsed().as_secs_f64();
+                app.metrics.question(counted, "en", seconds);
             }
             outcome.reply
         }

@@ -62,6 +62,8 @@ pub struct Server {
     webhook: Option<Webhook>,
     channels: Vec<String>,
     stop: CancellationToken,
+    /// Where `/metrics` and `/healthz` are served, if anywhere.
+    metrics: Option<tokio::net::TcpListener>,
 }
 
 impl Server {
@@ -86,7 +88,15 @@ impl Server {
             webhook: config.webhook.clone(),
             channels: config.channels.clone(),
             stop,
+            metrics: None,
         })
+    }
+
+    /// Serves `/metrics` and `/healthz` on `listener` from the start of
+    /// `serve` (during start-up retries too) until it stops.
+    pub fn with_metrics(mut self, listener: tokio::net::TcpListener) -> Server {
+        self.metrics = Some(listener);
+        self
     }
 
     /// What the handlers share, e.g. to reload on SIGHUP.
@@ -105,14 +115,21 @@ impl Server {
             webhook,
             channels,
             stop,
+            metrics,
         } = self;
+        let metrics = metrics.map(|tcp| {
+            let stopped = stop.clone().cancelled_owned();
+            tokio::spawn(crate::metrics::serve(tcp, app.metrics.clone(), stopped))
+        });
         let Some(me) = start(&receiver, &bot, &app, &channels, &stop).await? else {
             tracing::info!("stopped before serving");
             app.flush_questions();
             return Ok(());
         };
         tracing::info!(username = me.username(), "connected to Telegram");
+        app.metrics.api_ok(crate::metrics::unix_now());
         let flusher = tokio::spawn(flush_questions(app.clone(), stop.clone()));
+        let heartbeat = tokio::spawn(heartbeat(receiver.clone(), app.clone(), stop.clone()));
         let scheduler = tokio::spawn(briefings::scheduler(
             app.clone(),
             bot.clone(),
@@ -128,7 +145,12 @@ impl Server {
         };
         // The dispatcher may also end on its own (an error): stop the rest.
         stop.cancel();
-        for (name, task) in [("the scheduler", scheduler), ("the flusher", flusher)] {
+        let tasks = [
+            ("the scheduler", scheduler),
+            ("the flusher", flusher),
+            ("the heartbeat", heartbeat),
+        ];
+        for (name, task) in tasks {
             let abort = task.abort_handle();
             if tokio::time::timeout(GRACE, task).await.is_err() {
                 tracing::warn!("{name} did not stop within {GRACE:?}; leaving it");
@@ -136,6 +158,11 @@ impl Server {
             }
         }
         app.flush_questions();
+        if let Some(task) = metrics
+            && tokio::time::timeout(LISTENER_GRACE, task).await.is_err()
+        {
+            tracing::warn!("the metrics listener did not close its connections");
+        }
         tracing::info!("stopped");
         result
     }
@@ -227,6 +254,26 @@ async fn dispatch(
     Ok(())
 }
 
+/// How often the Bot API is asked whether it is there, for `/healthz`
+/// (updates that arrive count too).
+const HEARTBEAT_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Calls getMe every minute until stopped; each answer counts as the Bot
+/// API being up. In webhook mode, and in quiet times, it is the only sign.
+async fn heartbeat(receiver: Bot, app: Arc<App>, stop: CancellationToken) {
+    while shutdown::sleep(&stop, HEARTBEAT_EVERY).await {
+        let asked = tokio::time::timeout(POLL_TIMEOUT, receiver.get_me().send());
+        tokio::select! {
+            answer = asked => match answer {
+                Ok(Ok(_)) => app.metrics.api_ok(crate::metrics::unix_now()),
+                Ok(Err(e)) => tracing::warn!("heartbeat: getMe failed ({e})"),
+                Err(_) => tracing::warn!("heartbeat: getMe got no answer in {POLL_TIMEOUT:?}"),
+            },
+            () = stop.cancelled() => break,
+        }
+    }
+}
+
 /// Writes the buffered question log every few seconds until stopped.
 async fn flush_questions(app: Arc<App>, stop: CancellationToken) {
     while shutdown::sleep(&stop, FLUSH_QUESTIONS_EVERY).await {
@@ -287,7 +334,13 @@ impl<'a, L: UpdateListener + 'static> AsUpdateStream<'a> for Until<L> {
 /// reloads the knowledge.
 pub async fn run(config: &Config, kb: Arc<Kb>) -> Result<()> {
     let stop = shutdown::on_signals();
-    let server = Server::new(config, kb, stop)?;
+    let mut server = Server::new(config, kb, stop)?;
+    if let Some(addr) = config.metrics_listen {
+        let tcp = tokio::net::TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("BRIEFBOT_METRICS_LISTEN: cannot listen on {addr}"))?;
+        server = server.with_metrics(tcp);
+    }
     #[cfg(unix)]
     {
         let app = server.app();

@@ -1,7 +1,7 @@
 //! The command-line contract (PRODUCT.md), through the real binary.
 
-use std::io::Write;
 use std::process::{Command, Output, Stdio};
+use std::time::Duration;
 
 fn briefbot(args: &[&str], stdin: &str) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_briefbot"))
@@ -13,13 +13,12 @@ fn briefbot(args: &[&str], stdin: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("run briefbot");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+    crate::process::feed(&mut child, stdin);
+    crate::process::finish(
+        child,
+        Duration::from_secs(60),
+        &format!("briefbot {args:?}"),
+    )
 }
 
 fn stdout(o: &Output) -> String {
@@ -184,13 +183,21 @@ fn brief_prints_a_briefing() {
 }
 
 fn briefbot_with_state(args: &[&str], state: &std::path::Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_briefbot"))
+    let child = Command::new(env!("CARGO_BIN_EXE_briefbot"))
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env_remove("TELOXIDE_TOKEN")
         .env("BRIEFBOT_STATE", state)
-        .output()
-        .expect("run briefbot")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run briefbot");
+    crate::process::finish(
+        child,
+        Duration::from_secs(60),
+        &format!("briefbot {args:?}"),
+    )
 }
 
 #[test]

@@ -6,6 +6,7 @@ mod cli;
 mod fake;
 mod golden;
 mod matcher;
+mod operator;
 mod process;
 mod properties;
 mod question_sets;

@@ -112,3 +112,76 @@ impl Proc {
         }
     }
 }
+
+/// `GET path` on 127.0.0.1-style `addr`: the status and body, or `None`
+/// while nothing listens there. Bounded: 5 s for the whole exchange.
+pub(crate) async fn http_get(addr: &str, path: &str) -> Option<(u16, String)> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let exchange = async {
+        let mut stream = tokio::net::TcpStream::connect(addr).await.ok()?;
+        let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+        stream.write_all(request.as_bytes()).await.ok()?;
+        let mut response = String::new();
+        stream.read_to_string(&mut response).await.ok()?;
+        let status = response.split_whitespace().nth(1)?.parse().ok()?;
+        let body = response
+            .split_once("\r\n\r\n")
+            .map(|(_, b)| b.to_string())?;
+        Some((status, body))
+    };
+    tokio::time::timeout(Duration::from_secs(5), exchange)
+        .await
+        .unwrap_or_else(|_| panic!("GET {path} on {addr}: no answer within 5 s"))
+}
+
+/// A free port on 127.0.0.1 for a listener the child process binds.
+pub(crate) fn free_addr() -> String {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    port.local_addr().unwrap().to_string()
+}
+
+/// Writes `input` to the child's stdin from a thread (then closes it), so
+/// a child that answers as it reads never stalls the writer.
+pub(crate) fn feed(child: &mut Child, input: &str) {
+    use std::io::Write;
+    if let Some(mut stdin) = child.stdin.take() {
+        let input = input.to_string();
+        std::thread::spawn(move || stdin.write_all(input.as_bytes()).ok());
+    }
+}
+
+/// Waits for `child` to end, at most `within`, reading its output as it
+/// comes (a full pipe never stalls it). Kills it and fails, naming `what`
+/// and showing its stderr, when it takes longer.
+pub(crate) fn finish(mut child: Child, within: Duration, what: &str) -> std::process::Output {
+    use std::io::Read;
+    fn drain(pipe: Option<impl Read + Send + 'static>) -> std::thread::JoinHandle<Vec<u8>> {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(mut pipe) = pipe {
+                pipe.read_to_end(&mut bytes).ok();
+            }
+            bytes
+        })
+    }
+    let stdout = drain(child.stdout.take());
+    let stderr = drain(child.stderr.take());
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > within {
+            child.kill().ok();
+            child.wait().ok();
+            let stderr = String::from_utf8_lossy(&stderr.join().unwrap_or_default()).to_string();
+            panic!("{what}: still running after {within:?}, killed; stderr:\n{stderr}");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    std::process::Output {
+        status,
+        stdout: stdout.join().unwrap_or_default(),
+        stderr: stderr.join().unwrap_or_default(),
+    }
+}

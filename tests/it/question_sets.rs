@@ -1,8 +1,8 @@
 //! The question sets in `tests/data`, through the real binary's
 //! `ask --jsonl` and scored as `shared/eval/score.py` scores them.
 
-use std::io::Write;
 use std::process::{Command, Stdio};
+use std::time::Duration;
 
 use briefbot::eval;
 
@@ -36,13 +36,8 @@ fn score(file: &str) -> Score {
         .iter()
         .map(|i| format!("{}\n", i.q.replace('\n', " ")))
         .collect();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    crate::process::feed(&mut child, &input);
+    let out = crate::process::finish(child, Duration::from_secs(120), "briefbot ask --jsonl");
     assert!(out.status.success());
     let rows: Vec<serde_json::Value> = String::from_utf8(out.stdout)
         .unwrap()
