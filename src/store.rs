@@ -359,13 +359,7 @@ impl Store {
     /// drops its pending deliveries, in one transaction.
     pub fn deactivate(&mut self, chat_id: i64, reason: &str) -> Result<()> {
         let tx = self.write()?;
-        let changed = tx.execute(
-            "UPDATE subscription SET active = 0, note = ?2 WHERE chat_id = ?1",
-            params![chat_id, reason],
-        )?;
-        if changed == 0 {
-            return Err(StoreError::UnknownChat { chat_id });
-        }
+        set_inactive(&tx, chat_id, reason)?;
         drop_pending(&tx, chat_id, None, reason)?;
         tx.commit()?;
         Ok(())
@@ -440,10 +434,7 @@ impl Store {
             if keep.contains(&chat_id) {
                 continue;
             }
-            tx.execute(
-                "UPDATE subscription SET active = 0, note = ?2 WHERE chat_id = ?1",
-                params![chat_id, reason],
-            )?;
+            set_inactive(&tx, chat_id, reason)?;
             drop_pending(&tx, chat_id, None, reason)?;
             removed.push((chat_id, title));
         }
@@ -530,6 +521,19 @@ fn ensure_subscription(conn: &Connection, chat_id: i64) -> Result<()> {
     } else {
         Err(StoreError::UnknownChat { chat_id })
     }
+}
+
+/// Marks a chat's subscription inactive with `reason`; `UnknownChat` when
+/// it never subscribed. Part of the caller's transaction.
+fn set_inactive(conn: &Connection, chat_id: i64, reason: &str) -> Result<()> {
+    let changed = conn.execute(
+        "UPDATE subscription SET active = 0, note = ?2 WHERE chat_id = ?1",
+        params![chat_id, reason],
+    )?;
+    if changed == 0 {
+        return Err(StoreError::UnknownChat { chat_id });
+    }
+    Ok(())
 }
 
 /// Drops a chat's pending deliveries, keeping the rows with the reason.

@@ -3,7 +3,7 @@
 
 use rusqlite::{OptionalExtension, params};
 
-use super::{Pending, Result, Store, StoreError, drop_pending, ensure_subscription};
+use super::{Pending, Result, Store, StoreError, drop_pending, ensure_subscription, set_inactive};
 
 impl Store {
     /// In ONE transaction: queues a delivery (edition, chat, status pending)
@@ -205,13 +205,7 @@ impl Store {
     /// are dropped too.
     pub fn gone(&mut self, edition: &str, chat_id: i64, reason: &str, now: i64) -> Result<()> {
         let tx = self.write()?;
-        let changed = tx.execute(
-            "UPDATE subscription SET active = 0, note = ?2 WHERE chat_id = ?1",
-            params![chat_id, reason],
-        )?;
-        if changed == 0 {
-            return Err(StoreError::UnknownChat { chat_id });
-        }
+        set_inactive(&tx, chat_id, reason)?;
         tx.execute(
             "INSERT INTO delivery (edition, chat_id, status, attempts, last_error, queued_at, updated_at)
              VALUES (?1, ?2, 'dropped', 0, ?3, ?4, ?4)
