@@ -1,0 +1,172 @@
+//! Stage 3, candidates: what the question could be about — the patterns
+//! that fire, the examples that share its stems, the entities it names —
+//! so that only those intents are scored.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use super::Target;
+use super::index::Index;
+use super::normalise::Prepared;
+
+impl Index {
+    /// Patterns that match the corrected words or the rewritten text, by
+    /// intent. Only the patterns whose literals occur in either text run
+    /// (and those with no literal to prune by); each pattern is tried on both.
+    pub(super) fn fired_patterns(&self, q: &Prepared) -> HashMap<usize, Vec<usize>> {
+        let mut out: HashMap<usize, Vec<usize>> = HashMap::new();
+        if self.patterns.is_empty() {
+            return out;
+        }
+        let words = q.words.join(" ");
+        let two = q.rewritten != words;
+        let mut run: Vec<u32> = self.unfiltered.clone();
+        if let Some(ac) = &self.prefilter {
+            let texts: &[&str] = if two {
+                &[&words, &q.rewritten]
+            } else {
+                &[&words]
+            };
+            for text in texts {
+                for m in ac.find_overlapping_iter(*text) {
+                    run.extend(&self.literal_patterns[m.pattern().as_usize()]);
+                }
+            }
+        }
+        run.sort_unstable();
+        run.dedup();
+        for h in run {
+            let re = &self.patterns[h as usize];
+            if re.is_match(&words) || (two && re.is_match(&q.rewritten)) {
+                let (intent, pattern) = self.pattern_owner[h as usize];
+                out.entry(intent).or_default().push(pattern);
+            }
+        }
+        out
+    }
+
+    /// The question's distinct compared stems with their weights (sorted by
+    /// stem), and its norm.
+    pub(super) fn query_weights<'q>(&self, q: &'q Prepared) -> (Vec<(&'q str, f32)>, f32) {
+        let mut stems: Vec<&str> = q.compared().collect();
+        stems.sort_unstable();
+        stems.dedup();
+        let unknown_idf = (1.0 + self.example_norm.len().max(1) as f32).ln();
+        let weights: Vec<(&str, f32)> = stems
+            .into_iter()
+            .map(|s| (s, self.idf.get(s).copied().unwrap_or(unknown_idf)))
+            .collect();
+        let norm = weights.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+        (weights, norm)
+    }
+
+    /// The best cosine similarity between the question and one intent's
+    /// examples (0 when none shares a stem).
+    pub(super) fn intent_similarity(
+        &self,
+        intent: usize,
+        (weights, q_norm): &(Vec<(&str, f32)>, f32),
+    ) -> f32 {
+        if *q_norm == 0.0 {
+            return 0.0;
+        }
+        let mut best = 0.0f32;
+        for e in self.intent_examples[intent].clone() {
+            let mut dot = 0.0;
+            for (s, w) in weights {
+                if let Ok(k) =
+                    self.example_terms[e as usize].binary_search_by(|(t, _)| t.as_str().cmp(s))
+                {
+                    dot += w * self.example_terms[e as usize][k].1;
+                }
+            }
+            if dot > 0.0 {
+                best = best.max(dot / (q_norm * self.example_norm[e as usize]));
+            }
+        }
+        best
+    }
+
+    /// The best cosine similarity between the question and each ungated
+    /// intent's examples, for those with an example sharing a stem, by intent.
+    pub(super) fn example_similarity(
+        &self,
+        (weights, q_norm): &(Vec<(&str, f32)>, f32),
+    ) -> Vec<(usize, f32)> {
+        SCRATCH.with_borrow_mut(|scratch| {
+            let Scratch { dots, touched } = scratch;
+            if dots.len() < self.example_norm.len() {
+                dots.resize(self.example_norm.len(), 0.0);
+            }
+            for (s, w) in weights {
+                for &(e, ew) in self.postings.get(*s).into_iter().flatten() {
+                    let dot = &mut dots[e as usize];
+                    if *dot == 0.0 {
+                        touched.push(e);
+                    }
+                    *dot += w * ew;
+                }
+            }
+            // Examples are numbered intent by intent, so sorted examples
+            // give their intents in order.
+            touched.sort_unstable();
+            let mut best: Vec<(usize, f32)> = Vec::new();
+            for &e in touched.iter() {
+                let dot = std::mem::take(&mut dots[e as usize]);
+                if *q_norm == 0.0 {
+                    continue;
+                }
+                let cos = dot / (q_norm * self.example_norm[e as usize]);
+                let intent = self.example_intent[e as usize];
+                match best.last_mut() {
+                    Some((i, b)) if *i == intent => *b = b.max(cos),
+                    _ => best.push((intent, cos.max(0.0))),
+                }
+            }
+            touched.clear();
+            best
+        })
+    }
+    /// Entity mentions, longest first and not overlapping.
+    pub(super) fn find_entities(&self, stems: &[String]) -> Vec<(std::ops::Range<usize>, Target)> {
+        let mut taken = vec![false; stems.len()];
+        let mut out = Vec::new();
+        // Only names whose first stem is in the question can match; in the
+        // order of `entities`, so that longer names still win.
+        let mut ids: Vec<u32> = stems
+            .iter()
+            .filter_map(|s| self.entities_by_first.get(s))
+            .flatten()
+            .copied()
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        for (name, target) in ids.iter().map(|&k| &self.entities[k as usize]) {
+            if name.len() > stems.len() {
+                continue;
+            }
+            for start in 0..=stems.len() - name.len() {
+                let span = start..start + name.len();
+                if stems[span.clone()] == name[..] && !taken[span.clone()].iter().any(|t| *t) {
+                    taken[span.clone()].iter_mut().for_each(|t| *t = true);
+                    out.push((span, target.clone()));
+                }
+            }
+        }
+        out.sort_by_key(|(span, _)| span.start);
+        out
+    }
+}
+
+/// Per-thread buffers of `example_similarity`, reused across questions.
+#[derive(Default)]
+struct Scratch {
+    /// Dot product per example; zero between questions.
+    dots: Vec<f32>,
+    /// The examples whose dot product is non-zero.
+    touched: Vec<u32>,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}

@@ -1,0 +1,31 @@
+//! Stage 5, decide: answer the leader, offer choices when answers tie, or
+//! decline.
+
+use super::weights::*;
+use super::{Candidate, Decision, Target};
+
+pub(super) fn decide(candidates: &[Candidate]) -> Decision {
+    let Some(top) = candidates.first() else {
+        return Decision::Decline;
+    };
+    let runner_up = candidates.get(1).map_or(0.0, |c| c.score);
+    let clear =
+        top.score >= CONFIDENT || top.score - runner_up >= MARGIN || top.target.is_builtin();
+    if top.score >= ANSWER_THRESHOLD && clear {
+        return Decision::Answer(top.target.clone());
+    }
+    if top.score >= CHOICE_THRESHOLD {
+        let floor = CHOICE_THRESHOLD.max(top.score - CHOICE_BAND);
+        let choices: Vec<Target> = candidates
+            .iter()
+            .filter(|c| c.score >= floor)
+            .take(MAX_CHOICES)
+            .map(|c| c.target.clone())
+            .collect();
+        if choices.len() == 1 && top.score >= ANSWER_THRESHOLD {
+            return Decision::Answer(top.target.clone());
+        }
+        return Decision::Choices(choices);
+    }
+    Decision::Decline
+}

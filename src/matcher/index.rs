@@ -1,0 +1,368 @@
+//! Everything precomputed from the knowledge for matching, built once at
+//! load time: the vocabulary, the lexicon, the patterns behind their
+//! prefilter, keyword gates, TF-IDF vectors of the examples, entity names.
+
+use std::collections::{HashMap, HashSet};
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
+use regex_automata::meta::{self, Regex};
+
+use super::Target;
+use super::lang::English;
+use super::patterns::{ascii_boundaries, compile_pattern, literal_options, rarest};
+use crate::kb::{Actor, Event, Intent, KeywordGroup, Topic};
+use crate::text;
+
+/// Everything precomputed from the knowledge for matching. Built once, at
+/// load time, by `Index::build`.
+#[derive(Debug, Default)]
+pub struct Index {
+    /// Known words (folded, unstemmed): the typo corrector's dictionary.
+    pub(super) vocab: HashMap<String, u32>,
+    /// `vocab`'s words of three letters or more by first letter and length
+    /// in characters, for correction.
+    pub(super) by_start: HashMap<(char, usize), Vec<String>>,
+    /// Lexicon variants as stem sequences, longest first, with the canonical
+    /// term's words and stems.
+    pub(super) lexicon: Vec<(Vec<String>, Vec<String>, Vec<String>)>,
+    /// For each first stem of a variant, its entries in `lexicon` (in order).
+    pub(super) lexicon_by_first: HashMap<String, Vec<u32>>,
+    /// Every pattern of every intent, compiled on its own (ASCII classes).
+    pub(super) patterns: Vec<Regex>,
+    /// For each pattern of `patterns`: (intent, pattern index in the intent).
+    pub(super) pattern_owner: Vec<(usize, usize)>,
+    /// One automaton of the literals some pattern needs: a pattern runs only
+    /// when one of its literals is in the question (see `literal_options`).
+    pub(super) prefilter: Option<AhoCorasick>,
+    /// For each literal of `prefilter`, the patterns that need it.
+    pub(super) literal_patterns: Vec<Vec<u32>>,
+    /// Patterns with no literal to prune by: they run on every question.
+    pub(super) unfiltered: Vec<u32>,
+    /// Keyword term first stem -> intents that may score when it is present:
+    /// intents without a required group under every term, the others under
+    /// the terms of their gate only.
+    pub(super) keyword_owners: HashMap<String, Vec<u32>>,
+    /// Per intent: the first stems of its most selective required keyword
+    /// group. One of them must be in a question for the intent to score.
+    pub(super) gates: Vec<Option<Vec<String>>>,
+    pub(super) idf: HashMap<String, f32>,
+    /// Stem -> (example, weight).
+    /// Stem -> (example, weight), for the examples of ungated intents.
+    pub(super) postings: HashMap<String, Vec<(u32, f32)>>,
+    /// Each example's (stem, weight), sorted by stem.
+    pub(super) example_terms: Vec<Vec<(String, f32)>>,
+    pub(super) example_norm: Vec<f32>,
+    pub(super) example_intent: Vec<usize>,
+    /// Each intent's examples (they are numbered intent by intent).
+    pub(super) intent_examples: Vec<std::ops::Range<u32>>,
+    /// Stems each intent knows: examples, keywords, title, button, answer.
+    pub(super) intent_vocab: Vec<HashSet<String>>,
+    /// Entity names and aliases as stem sequences, longest first.
+    pub(super) entities: Vec<(Vec<String>, Target)>,
+    /// For each first stem of an entity name, its entries in `entities`.
+    pub(super) entities_by_first: HashMap<String, Vec<u32>>,
+    /// Stems that frame a question without carrying its subject.
+    pub(super) frame: HashSet<String>,
+}
+impl Index {
+    /// Builds the index. `patterns` must already be valid regexes (validation
+    /// compiles each one first to report errors by line); the only error left
+    /// is a set too large to compile.
+    pub(crate) fn build(
+        intents: &[Intent],
+        lexicon: &[(Vec<String>, String)],
+        actors: &[Actor],
+        topics: &[Topic],
+        events: &[Event],
+    ) -> Result<Index, Box<meta::BuildError>> {
+        let stemmer = English::stemmer();
+        let stem = |w: &str| stemmer.stem(w).into_owned();
+        let mut index = Index {
+            frame: English::FRAME_WORDS.iter().map(|w| stem(w)).collect(),
+            ..Index::default()
+        };
+        for w in English::FRAME_WORDS {
+            index.frame.insert((*w).to_string());
+        }
+
+        // Vocabulary, from everything a question may reasonably contain.
+        let add_words = |index: &mut Index, s: &str| {
+            for w in text::fold(s).split(' ').filter(|w| !w.is_empty()) {
+                *index.vocab.entry(w.to_string()).or_default() += 1;
+            }
+        };
+        for w in English::FRAME_WORDS {
+            add_words(&mut index, w);
+        }
+        for m in [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+            "sept",
+            "timeline",
+        ] {
+            add_words(&mut index, m);
+        }
+        for (variant, canonical) in lexicon {
+            add_words(&mut index, &variant.join(" "));
+            add_words(&mut index, canonical);
+        }
+        for intent in intents {
+            for s in intent
+                .examples
+                .iter()
+                .chain([&intent.title, &intent.button, &intent.answer])
+            {
+                add_words(&mut index, s);
+            }
+            for group in &intent.keywords {
+                for term in &group.any {
+                    add_words(&mut index, &term.join(" "));
+                }
+            }
+        }
+        for a in actors {
+            for s in std::iter::once(&a.name).chain(&a.aliases).chain(&a.role) {
+                add_words(&mut index, s);
+            }
+        }
+        for t in topics {
+            for s in std::iter::once(&t.name).chain(&t.aliases) {
+                add_words(&mut index, s);
+            }
+        }
+        for e in events {
+            for s in std::iter::once(&e.title).chain(&e.tags) {
+                add_words(&mut index, s);
+            }
+        }
+        for w in index.vocab.keys() {
+            let len = w.chars().count();
+            if let (Some(first), true) = (w.chars().next(), len >= 3) {
+                index
+                    .by_start
+                    .entry((first, len))
+                    .or_default()
+                    .push(w.clone());
+            }
+        }
+
+        // The lexicon, as stems.
+        let mut lex: Vec<(Vec<String>, Vec<String>, Vec<String>)> = lexicon
+            .iter()
+            .map(|(variant, canonical)| {
+                let words: Vec<String> = text::fold(canonical)
+                    .split(' ')
+                    .map(str::to_string)
+                    .collect();
+                let stems = words.iter().map(|w| stem(w)).collect();
+                (variant.iter().map(|w| stem(w)).collect(), words, stems)
+            })
+            .collect();
+        lex.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
+        for (k, (variant, _, _)) in lex.iter().enumerate() {
+            if let Some(first) = variant.first() {
+                index
+                    .lexicon_by_first
+                    .entry(first.clone())
+                    .or_default()
+                    .push(k as u32);
+            }
+        }
+        index.lexicon = lex;
+
+        // Patterns, each compiled on its own, behind one automaton of the
+        // literals they need.
+        let mut literals: Vec<String> = Vec::new();
+        let mut literal_ix: HashMap<String, usize> = HashMap::new();
+        let mut all: Vec<Vec<Vec<String>>> = Vec::new();
+        let mut uses: HashMap<String, u32> = HashMap::new();
+        for (i, intent) in intents.iter().enumerate() {
+            for (j, p) in intent.patterns.iter().enumerate() {
+                let ascii = ascii_boundaries(p);
+                index.patterns.push(compile_pattern(&ascii)?);
+                index.pattern_owner.push((i, j));
+                let options = literal_options(&ascii);
+                let mut mine: Vec<&String> = options.iter().flatten().collect();
+                mine.sort();
+                mine.dedup();
+                for l in mine {
+                    *uses.entry(l.clone()).or_default() += 1;
+                }
+                all.push(options);
+            }
+        }
+        // Each pattern is pruned by its literal set that the fewest other
+        // patterns share ("velmor", not "who was affected by").
+        for (id, options) in all.iter().enumerate() {
+            let id = id as u32;
+            match rarest(options, &uses) {
+                Some(lits) => {
+                    for lit in lits {
+                        let k = *literal_ix.entry(lit.clone()).or_insert_with(|| {
+                            literals.push(lit);
+                            index.literal_patterns.push(Vec::new());
+                            literals.len() - 1
+                        });
+                        if index.literal_patterns[k].last() != Some(&id) {
+                            index.literal_patterns[k].push(id);
+                        }
+                    }
+                }
+                None => index.unfiltered.push(id),
+            }
+        }
+        if !literals.is_empty() {
+            // A contiguous NFA: a DFA of thousands of literals costs more to
+            // build at load than it saves on a question of a few words.
+            index.prefilter = Some(
+                AhoCorasick::builder()
+                    .kind(Some(AhoCorasickKind::ContiguousNFA))
+                    .build(&literals)
+                    .expect("a few thousand short literals always build an automaton"),
+            );
+        }
+
+        // Examples as TF-IDF vectors, and each intent's vocabulary.
+        let mut docs: Vec<(usize, Vec<String>)> = Vec::new();
+        for (i, intent) in intents.iter().enumerate() {
+            let mut known = HashSet::new();
+            for ex in &intent.examples {
+                let p = index.prepare(ex, false);
+                let stems: Vec<String> = p.compared().map(str::to_string).collect();
+                known.extend(stems.iter().cloned());
+                docs.push((i, stems));
+            }
+            for s in [&intent.title, &intent.button, &intent.answer] {
+                known.extend(index.prepare(s, false).stems);
+            }
+            for group in &intent.keywords {
+                for term in &group.any {
+                    known.extend(term.iter().cloned());
+                }
+            }
+            index.intent_vocab.push(known);
+        }
+        // Gates: of an intent's required groups, the one whose first stems
+        // the fewest intents use.
+        let first_stems = |g: &KeywordGroup| -> Vec<String> {
+            let mut v: Vec<String> = g.any.iter().filter_map(|t| t.first().cloned()).collect();
+            v.sort();
+            v.dedup();
+            v
+        };
+        let mut usage: HashMap<String, u32> = HashMap::new();
+        for intent in intents {
+            for group in &intent.keywords {
+                for s in first_stems(group) {
+                    *usage.entry(s).or_default() += 1;
+                }
+            }
+        }
+        for (i, intent) in intents.iter().enumerate() {
+            let gate = intent
+                .keywords
+                .iter()
+                .filter(|g| g.required)
+                .map(first_stems)
+                .min_by_key(|stems| stems.iter().map(|s| usage[s]).sum::<u32>());
+            let under: Vec<String> = match &gate {
+                Some(stems) => stems.clone(),
+                None => intent.keywords.iter().flat_map(first_stems).collect(),
+            };
+            for s in under {
+                let owners = index.keyword_owners.entry(s).or_default();
+                if owners.last() != Some(&(i as u32)) {
+                    owners.push(i as u32);
+                }
+            }
+            index.gates.push(gate);
+        }
+
+        let n = docs.len().max(1) as f32;
+        let mut df: HashMap<&str, u32> = HashMap::new();
+        for (_, stems) in &docs {
+            let distinct: HashSet<&str> = stems.iter().map(String::as_str).collect();
+            for s in distinct {
+                *df.entry(s).or_default() += 1;
+            }
+        }
+        index.idf = df
+            .iter()
+            .map(|(s, &d)| ((*s).to_string(), (1.0 + n / d as f32).ln()))
+            .collect();
+        index.intent_examples = vec![0..0; intents.len()];
+        for (e, (intent, stems)) in docs.iter().enumerate() {
+            // In stem order, so that the norm's floating-point sum is the
+            // same in every process (a HashSet's order is not).
+            let distinct: std::collections::BTreeSet<&str> =
+                stems.iter().map(String::as_str).collect();
+            let mut norm = 0.0;
+            let mut terms: Vec<(String, f32)> = Vec::with_capacity(distinct.len());
+            for s in distinct {
+                let w = index.idf[s];
+                norm += w * w;
+                terms.push((s.to_string(), w));
+                // Gated intents are scored only once their gate is found, so
+                // only ungated ones need to be found through their examples.
+                if index.gates[*intent].is_none() {
+                    index
+                        .postings
+                        .entry(s.to_string())
+                        .or_default()
+                        .push((e as u32, w));
+                }
+            }
+            terms.sort_by(|a, b| a.0.cmp(&b.0));
+            index.example_terms.push(terms);
+            index.example_norm.push(norm.sqrt());
+            index.example_intent.push(*intent);
+            let range = &mut index.intent_examples[*intent];
+            if range.start == range.end {
+                *range = e as u32..e as u32 + 1;
+            } else {
+                range.end = e as u32 + 1;
+            }
+        }
+
+        // Entity names and aliases.
+        let mut entities = Vec::new();
+        for (i, a) in actors.iter().enumerate() {
+            for name in std::iter::once(&a.name).chain(&a.aliases) {
+                entities.push((index.prepare(name, false).stems, Target::Actor(i)));
+            }
+        }
+        for (i, t) in topics.iter().enumerate() {
+            for name in std::iter::once(&t.name).chain(&t.aliases) {
+                entities.push((index.prepare(name, false).stems, Target::Topic(i)));
+            }
+        }
+        entities.retain(|(stems, _)| !stems.is_empty());
+        entities.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
+        entities.dedup_by(|a, b| a.0 == b.0);
+        for (k, (name, _)) in entities.iter().enumerate() {
+            index
+                .entities_by_first
+                .entry(name[0].clone())
+                .or_default()
+                .push(k as u32);
+        }
+        index.entities = entities;
+        Ok(index)
+    }
+
+    /// An index that only rewrites through the lexicon: for preparing
+    /// keyword terms before the full index exists.
+    pub(crate) fn lexicon_only(lexicon: &[(Vec<String>, String)]) -> Index {
+        Index::build(&[], lexicon, &[], &[], &[]).unwrap_or_default()
+    }
+}

@@ -1,0 +1,201 @@
+//! Intent patterns as the matcher runs them: ASCII classes, compiled on
+//! their own without the lazy DFA, pruned by the literals they need.
+
+use std::collections::HashMap;
+
+use regex_automata::meta::{self, Regex};
+use regex_syntax::hir::{Hir, HirKind};
+
+/// The most memory one compiled pattern may take (validation refuses
+/// larger ones first, at a tighter limit).
+const PATTERN_SIZE_LIMIT: usize = 4 << 20;
+/// The shortest literal worth pruning patterns by: a pattern whose required
+/// literals are shorter runs on every question.
+const MIN_PREFILTER_LITERAL: usize = 3;
+
+/// Rewrites the Perl classes and word boundary (`\b \w \d \s`, not their
+/// negations) as their ASCII forms. Questions are folded to lower-case words
+/// separated by single spaces, so both forms mean the same for English
+/// patterns, but the Unicode ones make the set dozens of megabytes and force
+/// the regex engine off its lazy DFA onto the slow PikeVM (most of the time
+/// of an answer before this change).
+pub(crate) fn ascii_boundaries(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut chars = pattern.chars().peekable();
+    // Depth of `[...]` classes: inside one, `\w` `\d` `\s` become their
+    // ASCII ranges (a group such as `(?-u:\w)` is not allowed there).
+    let mut class = 0usize;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {}
+            '[' => {
+                class += 1;
+                out.push('[');
+                // `[]…]` and `[^]…]`: a `]` first in a class is a literal.
+                if chars.peek() == Some(&'^') {
+                    out.push('^');
+                    chars.next();
+                }
+                if chars.peek() == Some(&']') {
+                    out.push(']');
+                    chars.next();
+                }
+                continue;
+            }
+            ']' if class > 0 => {
+                class -= 1;
+                out.push(']');
+                continue;
+            }
+            _ => {
+                out.push(c);
+                continue;
+            }
+        }
+        match chars.next() {
+            Some('w') if class > 0 => out.push_str("0-9A-Za-z_"),
+            Some('d') if class > 0 => out.push_str("0-9"),
+            Some('s') if class > 0 => out.push_str(r"\t\n\x0B\x0C\r "),
+            Some(c @ ('b' | 'w' | 'd' | 's')) if class == 0 => {
+                out.push_str(r"(?-u:\");
+                out.push(c);
+                out.push(')');
+            }
+            Some(other) => {
+                out.push('\\');
+                out.push(other);
+            }
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+/// Compiles one pattern (already in its ASCII form) as the matcher runs it:
+/// without the lazy DFA. A pattern runs only on short questions that hold
+/// its literals, where the bounded backtracker or the PikeVM answer in a few
+/// hundred nanoseconds with no warm-up, while a lazy DFA per pattern costs a
+/// cold start on each new question shape and a cache per pattern (thousands
+/// of patterns, each with `.{0,40}`-style gaps, made that most of the time
+/// of validation at 10,000 intents).
+pub(crate) fn compile_pattern(ascii: &str) -> Result<Regex, Box<meta::BuildError>> {
+    Regex::builder()
+        .configure(
+            Regex::config()
+                .hybrid(false)
+                .nfa_size_limit(Some(PATTERN_SIZE_LIMIT)),
+        )
+        .build(ascii)
+        .map_err(Box::new)
+}
+
+/// Sets of literals such that every match of `pattern` contains at least one
+/// literal of each set: any one set can prune the pattern. Empty when there
+/// is nothing to prune by (then the pattern runs on every question).
+/// Conservative: a set is only ever returned when the pattern's syntax tree
+/// implies it. Sets with a literal shorter than `MIN_PREFILTER_LITERAL` are
+/// left out.
+pub(super) fn literal_options(pattern: &str) -> Vec<Vec<String>> {
+    let Ok(hir) = regex_syntax::Parser::new().parse(pattern) else {
+        return Vec::new();
+    };
+    options(&hir)
+        .into_iter()
+        .filter(|set| set.iter().all(|l| l.len() >= MIN_PREFILTER_LITERAL))
+        .filter_map(|set| {
+            set.into_iter()
+                .map(|l| String::from_utf8(l).ok())
+                .collect::<Option<Vec<String>>>()
+        })
+        .collect()
+}
+
+/// The literal set of `literal_options` that the fewest patterns share,
+/// given how many patterns use each literal.
+pub(super) fn rarest(options: &[Vec<String>], uses: &HashMap<String, u32>) -> Option<Vec<String>> {
+    options
+        .iter()
+        .min_by_key(|set| {
+            let shared: u32 = set.iter().map(|l| uses.get(l).copied().unwrap_or(0)).sum();
+            let shortest = set.iter().map(String::len).min().unwrap_or(0);
+            (shared, set.len(), std::cmp::Reverse(shortest))
+        })
+        .cloned()
+}
+
+/// For the tests: the literals the pattern would be pruned by on its own.
+#[cfg(test)]
+fn required_literals(pattern: &str) -> Option<Vec<String>> {
+    rarest(&literal_options(pattern), &HashMap::new())
+}
+
+fn options(hir: &Hir) -> Vec<Vec<Vec<u8>>> {
+    match hir.kind() {
+        HirKind::Literal(lit) => vec![vec![lit.0.to_vec()]],
+        HirKind::Capture(cap) => options(&cap.sub),
+        HirKind::Repetition(rep) if rep.min >= 1 => options(&rep.sub),
+        // Any part's requirement is the whole's.
+        HirKind::Concat(parts) => parts.iter().flat_map(options).collect(),
+        // Every branch must give one; each gives its longest.
+        HirKind::Alternation(alts) => {
+            let mut all = Vec::new();
+            for alt in alts {
+                let best = options(alt).into_iter().max_by_key(|set| {
+                    let shortest = set.iter().map(Vec::len).min().unwrap_or(0);
+                    (shortest, std::cmp::Reverse(set.len()))
+                });
+                match best {
+                    Some(set) => all.extend(set),
+                    None => return Vec::new(),
+                }
+            }
+            all.sort();
+            all.dedup();
+            vec![all]
+        }
+        _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ascii_classes_inside_and_outside_brackets() {
+        let cases = [
+            (r"\bwho\b", r"(?-u:\b)who(?-u:\b)"),
+            (r"[^\s]+", "[^\\t\\n\\x0B\\x0C\\r ]+"),
+            (r"[\w-]+", "[0-9A-Za-z_-]+"),
+            (r"[]\d]", "[]0-9]"),
+            (r"\[\w\]", r"\[(?-u:\w)\]"),
+        ];
+        for (pattern, ascii) in cases {
+            assert_eq!(ascii_boundaries(pattern), ascii, "{pattern}");
+        }
+        let non_space = regex::Regex::new(&ascii_boundaries(r"^[^\s]+$")).unwrap();
+        assert!(non_space.is_match("hello") && !non_space.is_match("he llo"));
+        let word = regex::Regex::new(&ascii_boundaries(r"^[\w-]+$")).unwrap();
+        assert!(word.is_match("al-qaeda_2") && !word.is_match("a:b"));
+    }
+
+    fn lits(p: &str) -> Option<Vec<String>> {
+        required_literals(&ascii_boundaries(p))
+    }
+
+    #[test]
+    fn required_literals_are_implied_by_the_pattern() {
+        let v = |l: &[&str]| Some(l.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        assert_eq!(lits(r"^who\b.{0,40}\bvelmor\b"), v(&["velmor"]));
+        assert_eq!(lits(r"\bhow many groups\b"), v(&["how many groups"]));
+        assert_eq!(lits(r"^attack$"), v(&["attack"]));
+        assert_eq!(
+            lits(r"\b(behind|responsible for|culprit\w*) (the )?velmor trasken\b"),
+            v(&["velmor trasken"])
+        );
+        assert_eq!(lits(r"\b(sanction|penalt)\w*"), v(&["penalt", "sanction"]));
+        // Nothing to prune by: runs on every question.
+        assert_eq!(lits(r"\b(is|it)\b"), None);
+        assert_eq!(lits(r"\w+ (a|b)?"), None);
+        assert_eq!(lits(r"(?i)attack"), None);
+    }
+}

@@ -1,0 +1,200 @@
+//! Stage 4, score: each candidate intent from its keywords, examples,
+//! patterns and coverage of the question; actors, topics and dates named in
+//! the question as built-in candidates.
+
+use std::collections::HashSet;
+
+use super::normalise::Prepared;
+use super::weights::*;
+use super::{Candidate, Parts, Target};
+use crate::dates;
+use crate::kb::{EntityKind, Intent, Kb};
+
+pub(super) fn score_intents(kb: &Kb, q: &Prepared) -> Vec<Candidate> {
+    let index = &kb.index;
+    let mut fired = index.fired_patterns(q);
+    let query = index.query_weights(q);
+    let sims = index.example_similarity(&query);
+    let content: Vec<&str> = q.content().map(|(_, s)| s).collect();
+    let mut present: Vec<&str> = q.stems.iter().map(String::as_str).collect();
+    present.sort_unstable();
+    present.dedup();
+    let present = Present(present);
+
+    // Only an intent with a fired pattern, an example sharing a stem or a
+    // keyword term whose first stem is present can score above zero, and
+    // only if its gate (one required keyword group) can match: the others
+    // would score zero and be dropped, so they are not scored at all.
+    // Gated intents are listed under their gate's stems only, so every one
+    // found there passes its gate; from patterns and examples only ungated
+    // intents are taken (a gated one whose gate matched is found anyway).
+    let mut candidates: Vec<usize> = fired
+        .keys()
+        .copied()
+        .chain(sims.iter().map(|&(i, _)| i))
+        .filter(|&i| index.gates[i].is_none())
+        .collect();
+    for s in &present.0 {
+        if let Some(owners) = index.keyword_owners.get(*s) {
+            candidates.extend(owners.iter().map(|&i| i as usize));
+        }
+    }
+    candidates.sort_unstable();
+    candidates.dedup();
+
+    candidates
+        .into_iter()
+        .map(|i| {
+            let intent = &kb.intents[i];
+            let fired: Vec<usize> = fired.remove(&i).unwrap_or_default();
+            let pattern = !fired.is_empty();
+            let (keywords, required_ok) = keyword_score(intent, &present, &q.stems);
+            let examples = if index.gates[i].is_none() {
+                sims.binary_search_by_key(&i, |&(j, _)| j)
+                    .map_or(0.0, |k| sims[k].1)
+            } else {
+                index.intent_similarity(i, &query)
+            };
+            let known = content
+                .iter()
+                .filter(|s| index.intent_vocab[i].contains(**s))
+                .count();
+            let coverage = if content.is_empty() {
+                1.0
+            } else {
+                known as f32 / content.len() as f32
+            };
+            let parts = Parts {
+                keywords,
+                examples,
+                pattern,
+                coverage,
+            };
+            let score = if !required_ok {
+                0.0
+            } else {
+                let kw = if intent.keywords.is_empty() {
+                    examples
+                } else {
+                    keywords
+                };
+                let bonus = if pattern { PATTERN_BONUS } else { 0.0 };
+                let base = KEYWORD_SHARE * kw + EXAMPLE_SHARE * examples + bonus;
+                base.min(1.0) * (COVERAGE_FLOOR + (1.0 - COVERAGE_FLOOR) * coverage)
+            };
+            Candidate {
+                target: Target::Intent(i),
+                score,
+                parts,
+                fired,
+            }
+        })
+        .collect()
+}
+
+/// The distinct stems of a question, sorted: a set without hashing.
+struct Present<'a>(Vec<&'a str>);
+
+impl Present<'_> {
+    fn contains(&self, stem: &str) -> bool {
+        self.0.binary_search(&stem).is_ok()
+    }
+}
+
+/// The matched share of keyword weight, and whether every required group matched.
+fn keyword_score(intent: &Intent, present: &Present<'_>, stems: &[String]) -> (f32, bool) {
+    let mut total = 0.0;
+    let mut matched = 0.0;
+    let mut required_ok = true;
+    for group in &intent.keywords {
+        total += group.weight;
+        let hit = group.any.iter().any(|term| match term.as_slice() {
+            [one] => present.contains(one.as_str()),
+            many => stems.windows(many.len()).any(|w| w == many),
+        });
+        if hit {
+            matched += group.weight;
+        } else if group.required {
+            required_ok = false;
+        }
+    }
+    let score = if total > 0.0 { matched / total } else { 0.0 };
+    (score, required_ok)
+}
+/// Actors, topics and dates named in the question. Each explains the words
+/// it spans plus the "frame" words around it ("who is", "what happened on");
+/// one that explains every word is a strong candidate, one that explains a
+/// part of the question a weak one, so that "who is the president of Russia"
+/// is not answered with Russia.
+pub(super) fn builtin_candidates(kb: &Kb, q: &Prepared) -> Vec<Candidate> {
+    let index = &kb.index;
+    let meaningful: Vec<usize> = q
+        .content()
+        .filter(|(_, s)| !index.frame.contains(*s))
+        .map(|(i, _)| i)
+        .collect();
+    let explained_score = |span: &std::ops::Range<usize>| {
+        if meaningful.is_empty() {
+            return 0.0;
+        }
+        let inside = meaningful.iter().filter(|i| span.contains(i)).count();
+        let frac = inside as f32 / meaningful.len() as f32;
+        BUILTIN_FULL * frac * frac
+    };
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    let found = index.find_entities(&q.stems);
+    // Names alone ("pmoi albania"): when the names together explain the
+    // question, each is a candidate in proportion to its share, and a country
+    // (the setting of most questions) yields to a more specific name.
+    let covered =
+        |span: &std::ops::Range<usize>| meaningful.iter().filter(|i| span.contains(i)).count();
+    let all_named = !meaningful.is_empty()
+        && meaningful
+            .iter()
+            .all(|i| found.iter().any(|(span, _)| span.contains(i)));
+    for (span, target) in found {
+        if seen.insert(target.clone()) {
+            let mut score = explained_score(&span);
+            if all_named && covered(&span) > 0 {
+                let share = covered(&span) as f32 / meaningful.len() as f32;
+                let country =
+                    matches!(target, Target::Actor(i) if kb.actors[i].kind == EntityKind::Country);
+                let penalty = if country { COUNTRY_PENALTY } else { 0.0 };
+                score = score.max(BUILTIN_FULL * (0.5 + 0.5 * share) - penalty);
+            }
+            out.push(Candidate {
+                target,
+                score,
+                parts: Parts {
+                    coverage: score,
+                    ..Parts::default()
+                },
+                fired: vec![],
+            });
+        }
+    }
+    let words: Vec<&str> = q.words.iter().map(String::as_str).collect();
+    if let Some((date, span)) = dates::find_date(&words) {
+        // Dates are found in words, scored on stems; the two align one to one
+        // except where the lexicon merged a phrase, which dates never are.
+        let span = if q.stems.len() == words.len() {
+            span
+        } else {
+            0..0
+        };
+        if kb.events.iter().any(|e| date.matches(&e.date)) {
+            let score = explained_score(&span);
+            out.push(Candidate {
+                target: Target::Date(date),
+                score,
+                parts: Parts {
+                    coverage: score,
+                    ..Parts::default()
+                },
+                fired: vec![],
+            });
+        }
+    }
+    out
+}
