@@ -120,10 +120,15 @@ pub enum Decision {
 /// The decision together with how it was reached (for `explain`).
 #[derive(Debug, Clone)]
 pub struct Match {
+    /// The question as matched: without the greetings around it.
     pub prepared: Prepared,
+    pub analysis: Analysis,
     /// Best first; at most a dozen.
     pub candidates: Vec<Candidate>,
     pub decision: Decision,
+    /// The actor or topic the question names first, if any: what a decline
+    /// points at.
+    pub focus: Option<Target>,
 }
 
 impl Match {
@@ -136,17 +141,38 @@ impl Match {
 /// Decides what answers `question`.
 pub fn best_match(kb: &Kb, question: &str) -> Match {
     let index = &kb.index;
-    let prepared = index.prepare(question, true);
-    let mut candidates = score::score_intents(kb, &prepared);
-    candidates.extend(score::builtin_candidates(kb, &prepared));
+    let folded = crate::text::fold(question);
+    let words: Vec<String> = folded
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect();
+    let analysis = analyse::analyse(&words);
+    // Greetings and politeness around a question are not part of it; a
+    // message that is nothing but them is small talk, matched whole.
+    let prepared = if analysis.only_discourse(words.len()) || analysis.lead + analysis.tail == 0 {
+        index.prepare(question, true)
+    } else {
+        let body = words[analysis.lead..words.len() - analysis.tail].join(" ");
+        index.prepare(&body, true)
+    };
+    let mut candidates = score::score_intents(kb, &prepared, &analysis);
+    candidates.extend(score::builtin_candidates(kb, &prepared, &analysis));
     candidates.retain(|c| c.score >= weights::MIN_CANDIDATE);
     candidates.sort_by(|a, b| rank(kb, a, b));
     candidates.truncate(weights::MAX_CANDIDATES);
     let decision = decide::decide(&candidates);
+    let focus = index
+        .find_entities(&prepared.stems)
+        .into_iter()
+        .map(|(_, target)| target)
+        .find(|t| matches!(t, Target::Actor(_) | Target::Topic(_)));
     Match {
         prepared,
+        analysis,
         candidates,
         decision,
+        focus,
     }
 }
 

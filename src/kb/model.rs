@@ -120,6 +120,9 @@ pub struct Intent {
     pub sources: Vec<String>,
     pub priority: i32,
     pub small_talk: bool,
+    /// The kinds of question it answers, as its file declares them (empty:
+    /// the matcher takes the kinds of its examples).
+    pub kinds: Vec<crate::matcher::QuestionKind>,
     pub builtin: Option<Builtin>,
 }
 

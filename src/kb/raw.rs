@@ -44,6 +44,11 @@ pub struct Intent {
     pub priority: i32,
     #[serde(default)]
     pub small_talk: bool,
+    /// The kinds of question the answer answers ("who", "when", "where",
+    /// "why", "how", "how many", "yes/no", "what"); when absent, the kinds
+    /// of its examples.
+    #[serde(default)]
+    pub kinds: Vec<Spanned<String>>,
     /// Names a reply computed from `data/` instead of `answer` (`timeline`).
     pub builtin: Option<Spanned<String>>,
 }

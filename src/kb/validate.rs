@@ -19,7 +19,7 @@ use super::{
 };
 use super::{Kb, Source, Topic, raw};
 use crate::dates::Date;
-use crate::matcher::{self, Decision, Index, Target};
+use crate::matcher::{self, Decision, Index, QuestionKind, Target};
 use crate::text;
 
 /// Ids the built-in intents answer to; `timeline` may also be declared in a
@@ -715,6 +715,7 @@ impl Validator {
                     sources: self.refs(at, &r.sources, sources, "source"),
                     priority: r.priority,
                     small_talk: r.small_talk,
+                    kinds: self.kinds(at, &r.kinds),
                     builtin,
                 });
                 located.push(Located {
@@ -725,6 +726,25 @@ impl Validator {
             }
         }
         (intents, located)
+    }
+
+    /// The kinds an intent declares; an unknown name is a problem.
+    fn kinds(&mut self, at: At<'_>, kinds: &[Spanned<String>]) -> Vec<QuestionKind> {
+        let mut out = Vec::new();
+        for k in kinds {
+            match QuestionKind::from_name(k.get_ref()) {
+                Some(kind) => out.push(kind),
+                None => self.at(
+                    at,
+                    k.span(),
+                    format!(
+                        "unknown question kind `{}` (known: who, when, where, why, how, how many, yes/no, what)",
+                        k.get_ref()
+                    ),
+                ),
+            }
+        }
+        out
     }
 
     fn patterns(&mut self, at: At<'_>, id: &str, patterns: &[Spanned<String>]) -> Vec<String> {

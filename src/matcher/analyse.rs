@@ -1,30 +1,254 @@
-//! Stage 2, analyse: what the question is, beside its words.
+//! Stage 2, analyse: what the question is, beside its words — the
+//! greetings and fillers around it, the kind of answer it asks for, and the
+//! attributes (an age, a population, a price) it asks about.
 
-use super::normalise::Prepared;
+use super::lang::English;
 
-/// What the stages after normalisation know of the question.
+/// What the later stages know of the question.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Analysis {
-    /// The kind of answer asked for.
+    /// How many leading words are greetings, politeness or fillers ("hi",
+    /// "hello sorry if this is dumb but", "good evening quick one").
+    pub lead: usize,
+    /// How many trailing words are politeness ("please", "thanks").
+    pub tail: usize,
+    /// The kind of answer asked for, from the question words.
     pub kind: QuestionKind,
+    /// Attribute words asked about ("old", "born", "population"), folded.
+    pub attributes: Vec<String>,
+}
+
+impl Analysis {
+    /// True when nothing but greetings and politeness is left: small talk.
+    pub fn only_discourse(&self, words: usize) -> bool {
+        self.lead + self.tail >= words
+    }
 }
 
 /// The kind of answer a question asks for.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum QuestionKind {
     Who,
     When,
     Where,
     Why,
     How,
+    /// How many, how much, how long: a number or an amount.
     HowMany,
+    /// Is, did, was … : answered by the explanation of the matter.
     YesNo,
-    /// "what is", "tell me about", or no question word.
+    /// What is, which, tell me about, or no question word: any answer.
     #[default]
     What,
 }
 
-/// Analyses a prepared question.
-pub fn analyse(_q: &Prepared) -> Analysis {
-    Analysis::default()
+impl QuestionKind {
+    /// The kind's name in intent files (`kinds = ["when"]`).
+    pub fn name(self) -> &'static str {
+        match self {
+            QuestionKind::Who => "who",
+            QuestionKind::When => "when",
+            QuestionKind::Where => "where",
+            QuestionKind::Why => "why",
+            QuestionKind::How => "how",
+            QuestionKind::HowMany => "how many",
+            QuestionKind::YesNo => "yes/no",
+            QuestionKind::What => "what",
+        }
+    }
+
+    /// The kind an intent file names.
+    pub fn from_name(name: &str) -> Option<QuestionKind> {
+        [
+            QuestionKind::Who,
+            QuestionKind::When,
+            QuestionKind::Where,
+            QuestionKind::Why,
+            QuestionKind::How,
+            QuestionKind::HowMany,
+            QuestionKind::YesNo,
+            QuestionKind::What,
+        ]
+        .into_iter()
+        .find(|k| k.name() == name)
+    }
+
+    /// Whether a question of this kind is one whose answer must be of the
+    /// same kind: "what" and yes/no questions take any answer about their
+    /// subject.
+    pub fn is_specific(self) -> bool {
+        !matches!(self, QuestionKind::What | QuestionKind::YesNo)
+    }
+}
+
+/// Analyses the folded words of a question.
+pub fn analyse(words: &[String]) -> Analysis {
+    let lead = lead_len(words);
+    let tail = if lead >= words.len() {
+        0
+    } else {
+        tail_len(&words[lead..])
+    };
+    let body = &words[lead..words.len() - tail];
+    Analysis {
+        lead,
+        tail,
+        kind: kind_of(body),
+        attributes: attributes(body),
+    }
+}
+
+/// The length of the leading run of discourse phrases, longest phrase
+/// first at each step.
+fn lead_len(words: &[String]) -> usize {
+    let mut at = 0;
+    'outer: while at < words.len() {
+        for phrase in English::DISCOURSE {
+            let n = phrase.len();
+            if words.len() >= at + n && words[at..at + n].iter().zip(*phrase).all(|(w, p)| w == p) {
+                at += n;
+                continue 'outer;
+            }
+        }
+        break;
+    }
+    at
+}
+
+/// The length of the trailing run of politeness words.
+fn tail_len(words: &[String]) -> usize {
+    words
+        .iter()
+        .rev()
+        .take_while(|w| English::TRAILING.contains(&w.as_str()))
+        .count()
+}
+
+/// The kind of the question: its first question word decides; a question
+/// that opens with an auxiliary ("did", "is") is a yes/no question.
+fn kind_of(words: &[String]) -> QuestionKind {
+    let w = |i: usize| words.get(i).map_or("", String::as_str);
+    if English::AUXILIARIES.contains(&w(0)) {
+        return QuestionKind::YesNo;
+    }
+    for i in 0..words.len() {
+        let next = w(i + 1);
+        let kind = match w(i) {
+            "who" | "whom" | "whose" | "whos" => QuestionKind::Who,
+            "when" => QuestionKind::When,
+            "where" | "wheres" => QuestionKind::Where,
+            "why" => QuestionKind::Why,
+            "how" if matches!(next, "many" | "much" | "long" | "big" | "large") => {
+                QuestionKind::HowMany
+            }
+            "how" if next == "come" => QuestionKind::Why,
+            "how" => QuestionKind::How,
+            "what" | "which" | "whats" if English::TIME_NOUNS.contains(&next) => QuestionKind::When,
+            "since" if next == "when" => QuestionKind::When,
+            "what" | "which" | "whats" => QuestionKind::What,
+            _ => continue,
+        };
+        return kind;
+    }
+    QuestionKind::What
+}
+
+/// The attribute words of a question ("how old", "born", "population").
+fn attributes(words: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = words
+        .iter()
+        .filter(|w| English::ATTRIBUTES.contains(&w.as_str()))
+        .cloned()
+        .collect();
+    // "how old": "old" is an attribute only after "how".
+    if words.windows(2).any(|p| p[0] == "how" && p[1] == "old") {
+        out.push("old".to_string());
+    }
+    if words.windows(2).any(|p| p[0] == "right" && p[1] == "now") {
+        out.push("now".to_string());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(s: &str) -> Vec<String> {
+        crate::text::fold(s)
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn greetings_and_fillers_in_front_are_discourse() {
+        let cases = [
+            ("hi, who hacked albania", 1),
+            ("hello sorry if this is dumb but what is the mek", 7),
+            ("good evening! quick one: which firm did albania hire", 4),
+            ("who hacked albania", 0),
+            ("hi", 1),
+            ("ok so thanks, why did albania cut ties", 3),
+        ];
+        for (q, lead) in cases {
+            assert_eq!(analyse(&words(q)).lead, lead, "{q}");
+        }
+        let thanks = analyse(&words("thanks!"));
+        assert!(thanks.only_discourse(1));
+        let polite = analyse(&words("when was the attack please"));
+        assert_eq!((polite.tail, polite.only_discourse(5)), (1, false));
+    }
+
+    #[test]
+    fn the_question_word_gives_the_kind() {
+        use QuestionKind::*;
+        let cases = [
+            ("who hacked albania", Who),
+            ("hi when did it happen", When),
+            ("what date was the break", When),
+            ("since when has chimneysweep been around", When),
+            ("where is the camp", Where),
+            ("why did albania cut ties", Why),
+            ("how come they left", Why),
+            ("how did they get in", How),
+            ("how many groups were involved", HowMany),
+            ("how long were they inside", HowMany),
+            ("did iran admit it", YesNo),
+            ("is the mek still in albania", YesNo),
+            ("what is the mek", What),
+            ("albania's top diplomat - who is that", Who),
+            ("jcpoa", What),
+        ];
+        for (q, kind) in cases {
+            assert_eq!(analyse(&words(q)).kind, kind, "{q}");
+        }
+    }
+
+    #[test]
+    fn attributes_are_found() {
+        assert_eq!(analyse(&words("how old is edi rama")).attributes, ["old"]);
+        assert_eq!(
+            analyse(&words("where was olta xhacka born")).attributes,
+            ["born"]
+        );
+        assert!(analyse(&words("how did they get in")).attributes.is_empty());
+        assert_eq!(
+            analyse(&words("gas price in europe right now")).attributes,
+            ["price", "now"]
+        );
+    }
+
+    #[test]
+    fn kinds_round_trip_through_their_names() {
+        for kind in [
+            QuestionKind::HowMany,
+            QuestionKind::YesNo,
+            QuestionKind::Who,
+        ] {
+            assert_eq!(QuestionKind::from_name(kind.name()), Some(kind));
+        }
+        assert_eq!(QuestionKind::from_name("whom"), None);
+    }
 }

@@ -8,6 +8,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use regex_automata::meta::{self, Regex};
 
 use super::Target;
+use super::analyse::{QuestionKind, analyse};
 use super::lang::English;
 use super::patterns::{ascii_boundaries, compile_pattern, literal_options, rarest};
 use crate::kb::{Actor, Event, Intent, KeywordGroup, Topic};
@@ -61,6 +62,11 @@ pub struct Index {
     pub(super) entities: Vec<(Vec<String>, Target)>,
     /// For each first stem of an entity name, its entries in `entities`.
     pub(super) entities_by_first: HashMap<String, Vec<u32>>,
+    /// The kinds of question each intent answers: declared, or those of
+    /// its examples.
+    pub(super) intent_kinds: Vec<Vec<QuestionKind>>,
+    /// Stems each actor and topic knows: name, aliases, role, summary.
+    pub(super) lookup_vocab: HashMap<Target, HashSet<String>>,
     /// Stems that frame a question without carrying its subject.
     pub(super) frame: HashSet<String>,
 }
@@ -334,6 +340,45 @@ impl Index {
             }
         }
 
+        // The kinds each intent answers.
+        for intent in intents {
+            let mut kinds = intent.kinds.clone();
+            if kinds.is_empty() {
+                for ex in &intent.examples {
+                    let words: Vec<String> = text::fold(ex)
+                        .split(' ')
+                        .filter(|w| !w.is_empty())
+                        .map(str::to_string)
+                        .collect();
+                    kinds.push(analyse(&words).kind);
+                }
+            }
+            kinds.sort_unstable();
+            kinds.dedup();
+            index.intent_kinds.push(kinds);
+        }
+        for (i, a) in actors.iter().enumerate() {
+            let mut known = HashSet::new();
+            for s in std::iter::once(&a.name)
+                .chain(&a.aliases)
+                .chain(&a.role)
+                .chain([&a.summary])
+            {
+                known.extend(index.prepare(s, false).stems);
+            }
+            index.lookup_vocab.insert(Target::Actor(i), known);
+        }
+        for (i, t) in topics.iter().enumerate() {
+            let mut known = HashSet::new();
+            for s in std::iter::once(&t.name)
+                .chain(&t.aliases)
+                .chain([&t.summary])
+            {
+                known.extend(index.prepare(s, false).stems);
+            }
+            index.lookup_vocab.insert(Target::Topic(i), known);
+        }
+
         // Entity names and aliases.
         let mut entities = Vec::new();
         for (i, a) in actors.iter().enumerate() {
@@ -364,5 +409,10 @@ impl Index {
     /// keyword terms before the full index exists.
     pub(crate) fn lexicon_only(lexicon: &[(Vec<String>, String)]) -> Index {
         Index::build(&[], lexicon, &[], &[], &[]).unwrap_or_default()
+    }
+
+    /// The stem of a folded word.
+    pub(super) fn stem(&self, word: &str) -> String {
+        English::stemmer().stem(word).into_owned()
     }
 }

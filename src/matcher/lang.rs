@@ -2,15 +2,187 @@
 //! words and the words that frame a question about a name. English only
 //! for now; a second language is a second value of this type.
 
+use std::sync::OnceLock;
+
 use rust_stemmers::{Algorithm, Stemmer};
+use spellbook::Dictionary;
 
 /// The English the matcher reads.
 pub struct English;
+
+/// SCOWL's en_US Hunspell dictionary (Debian's `hunspell-en-us`; its
+/// licence is `dict/COPYRIGHT-en_US`), compiled in: the core reads no file.
+const AFF: &str = include_str!("../../dict/en_US.aff");
+const DIC: &str = include_str!("../../dict/en_US.dic");
 
 impl English {
     pub fn stemmer() -> Stemmer {
         Stemmer::create(Algorithm::English)
     }
+
+    /// Whether `word` (folded: lower case) is an English word, a proper
+    /// noun ("germany") included. Parsed once per process, on first use.
+    pub fn is_word(word: &str) -> bool {
+        static DICTIONARY: OnceLock<Option<Dictionary>> = OnceLock::new();
+        let Some(dict) = DICTIONARY.get_or_init(|| Dictionary::new(AFF, DIC).ok()) else {
+            return false;
+        };
+        if dict.check(word) {
+            return true;
+        }
+        let mut chars = word.chars();
+        chars.next().is_some_and(|first| {
+            let capital: String = first.to_uppercase().chain(chars).collect();
+            dict.check(&capital)
+        })
+    }
+
+    /// Greetings, politeness and fillers that may open a question, as
+    /// folded words, longest first where one begins another.
+    pub const DISCOURSE: &[&[&str]] = &[
+        &["sorry", "if", "this", "is", "a", "dumb", "question"],
+        &["sorry", "if", "this", "is", "a", "stupid", "question"],
+        &["sorry", "if", "this", "is", "dumb"],
+        &["sorry", "if", "this", "is", "stupid"],
+        &["thank", "you", "so", "much"],
+        &["thank", "you", "very", "much"],
+        &["sorry", "to", "bother", "you"],
+        &["sorry", "to", "bother"],
+        &["i", "have", "a", "question"],
+        &["i", "was", "wondering"],
+        &["can", "i", "ask", "you"],
+        &["can", "i", "ask"],
+        &["may", "i", "ask"],
+        &["just", "wondering"],
+        &["quick", "question"],
+        &["quick", "one"],
+        &["one", "more", "question"],
+        &["another", "question"],
+        &["random", "question"],
+        &["good", "morning"],
+        &["good", "afternoon"],
+        &["good", "evening"],
+        &["good", "day"],
+        &["hello", "there"],
+        &["hello", "bot"],
+        &["hi", "bot"],
+        &["hey", "bot"],
+        &["hi", "there"],
+        &["hey", "there"],
+        &["by", "the", "way"],
+        &["excuse", "me"],
+        &["thanks", "a", "lot"],
+        &["thanks", "so", "much"],
+        &["many", "thanks"],
+        &["thank", "you"],
+        &["hi"],
+        &["hello"],
+        &["hey"],
+        &["hiya"],
+        &["howdy"],
+        &["greetings"],
+        &["yo"],
+        &["morning"],
+        &["evening"],
+        &["ok"],
+        &["okay"],
+        &["so"],
+        &["um"],
+        &["uh"],
+        &["hmm"],
+        &["well"],
+        &["sorry"],
+        &["please"],
+        &["pls"],
+        &["plz"],
+        &["thanks"],
+        &["thx"],
+        &["btw"],
+        &["also"],
+        &["but"],
+        &["and"],
+        &["basically"],
+        &["lol"],
+    ];
+
+    /// Politeness that may close a question.
+    pub const TRAILING: &[&str] = &["please", "pls", "plz", "thanks", "thx", "ty", "lol"];
+
+    /// Words that open a yes/no question.
+    pub const AUXILIARIES: &[&str] = &[
+        "is", "are", "was", "were", "did", "does", "do", "has", "have", "had", "can", "could",
+        "will", "would", "should", "shall", "isnt", "wasnt", "didnt", "doesnt", "arent",
+    ];
+
+    /// Nouns that make "what" or "which" ask for a time.
+    pub const TIME_NOUNS: &[&str] = &["date", "day", "year", "month", "time", "week"];
+
+    /// Words that ask for an attribute of a person, a place or a thing that
+    /// the story's sources seldom give: an age, a birthplace, a price. A
+    /// question that asks one is answered only by an intent that knows the
+    /// word; otherwise it is declined, with a pointer to what is known.
+    pub const ATTRIBUTES: &[&str] = &[
+        "age",
+        "aged",
+        "born",
+        "birthplace",
+        "birthday",
+        "birth",
+        "salary",
+        "salaries",
+        "earn",
+        "earns",
+        "income",
+        "wealth",
+        "worth",
+        "rich",
+        "married",
+        "marry",
+        "wife",
+        "husband",
+        "spouse",
+        "children",
+        "kids",
+        "son",
+        "daughter",
+        "parents",
+        "height",
+        "tall",
+        "weight",
+        "population",
+        "capital",
+        "currency",
+        "religion",
+        "educated",
+        "education",
+        "university",
+        "degree",
+        "studied",
+        "die",
+        "died",
+        "death",
+        "dead",
+        "alive",
+        "buried",
+        "price",
+        "prices",
+        "cost",
+        "costs",
+        "weather",
+        "temperature",
+        "hobbies",
+        "hobby",
+        "favourite",
+        "favorite",
+        "nickname",
+        "nationality",
+        "currently",
+        "nowadays",
+        "replaced",
+        "replace",
+        "successor",
+        "predecessor",
+    ];
 
     /// Words that frame a question about an actor, a topic or a date.
     pub const FRAME_WORDS: &[&str] = &[

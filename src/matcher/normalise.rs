@@ -128,6 +128,11 @@ impl Index {
         if self.vocab.contains_key(word) || word.chars().any(|c| c.is_ascii_digit()) {
             return None;
         }
+        // A real English word is never "corrected" into a knowledge word
+        // (export is not expert, join is not joint).
+        if English::is_word(word) {
+            return None;
+        }
         let len = word.chars().count();
         if len < 4 {
             return None;

@@ -4,13 +4,33 @@
 
 use std::collections::HashSet;
 
+use super::analyse::{Analysis, QuestionKind};
 use super::normalise::Prepared;
 use super::weights::*;
 use super::{Candidate, Parts, Target};
 use crate::dates;
 use crate::kb::{EntityKind, Intent, Kb};
 
-pub(super) fn score_intents(kb: &Kb, q: &Prepared) -> Vec<Candidate> {
+/// How well a candidate agrees with the analysis: a penalty when it does
+/// not answer the kind of question asked, and one for each attribute it
+/// knows nothing of ("how old is X" of an intent that never speaks of age).
+fn agreement(a: &Analysis, kinds: &[QuestionKind], knows: impl Fn(&str) -> bool) -> f32 {
+    let mut factor = 1.0;
+    // Only a candidate that answers specific kinds alone can disagree: one
+    // whose examples include "what" or yes/no questions explains its matter.
+    let general = kinds.iter().any(|k| !k.is_specific());
+    if a.kind.is_specific() && !kinds.is_empty() && !general && !kinds.contains(&a.kind) {
+        factor *= KIND_MISMATCH;
+    }
+    for attribute in &a.attributes {
+        if !knows(attribute) {
+            factor *= ATTRIBUTE_UNKNOWN;
+        }
+    }
+    factor
+}
+
+pub(super) fn score_intents(kb: &Kb, q: &Prepared, a: &Analysis) -> Vec<Candidate> {
     let index = &kb.index;
     let mut fired = index.fired_patterns(q);
     let query = index.query_weights(q);
@@ -80,7 +100,11 @@ pub(super) fn score_intents(kb: &Kb, q: &Prepared) -> Vec<Candidate> {
                 };
                 let bonus = if pattern { PATTERN_BONUS } else { 0.0 };
                 let base = KEYWORD_SHARE * kw + EXAMPLE_SHARE * examples + bonus;
-                base.min(1.0) * (COVERAGE_FLOOR + (1.0 - COVERAGE_FLOOR) * coverage)
+                let vocab = &index.intent_vocab[i];
+                let knows = |w: &str| vocab.contains(&index.stem(w));
+                base.min(1.0)
+                    * (COVERAGE_FLOOR + (1.0 - COVERAGE_FLOOR) * coverage)
+                    * agreement(a, &index.intent_kinds[i], knows)
             };
             Candidate {
                 target: Target::Intent(i),
@@ -126,7 +150,7 @@ fn keyword_score(intent: &Intent, present: &Present<'_>, stems: &[String]) -> (f
 /// one that explains every word is a strong candidate, one that explains a
 /// part of the question a weak one, so that "who is the president of Russia"
 /// is not answered with Russia.
-pub(super) fn builtin_candidates(kb: &Kb, q: &Prepared) -> Vec<Candidate> {
+pub(super) fn builtin_candidates(kb: &Kb, q: &Prepared, a: &Analysis) -> Vec<Candidate> {
     let index = &kb.index;
     let meaningful: Vec<usize> = q
         .content()
@@ -163,6 +187,10 @@ pub(super) fn builtin_candidates(kb: &Kb, q: &Prepared) -> Vec<Candidate> {
                 let penalty = if country { COUNTRY_PENALTY } else { 0.0 };
                 score = score.max(BUILTIN_FULL * (0.5 + 0.5 * share) - penalty);
             }
+            let vocab = index.lookup_vocab.get(&target);
+            let knows = |w: &str| vocab.is_some_and(|v| v.contains(&index.stem(w)));
+            let lookup = [QuestionKind::Who, QuestionKind::What];
+            score *= agreement(a, &lookup, knows);
             out.push(Candidate {
                 target,
                 score,
@@ -184,7 +212,8 @@ pub(super) fn builtin_candidates(kb: &Kb, q: &Prepared) -> Vec<Candidate> {
             0..0
         };
         if kb.events.iter().any(|e| date.matches(&e.date)) {
-            let score = explained_score(&span);
+            let on_date = [QuestionKind::When, QuestionKind::What];
+            let score = explained_score(&span) * agreement(a, &on_date, |_| false);
             out.push(Candidate {
                 target: Target::Date(date),
                 score,

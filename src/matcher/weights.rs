@@ -42,3 +42,12 @@ pub const PATTERN_BONUS: f32 = 0.3;
 /// coverage`, coverage being the share of the question's content words the
 /// intent knows: a question half about something else scores less.
 pub const COVERAGE_FLOOR: f32 = 0.4;
+
+/// What a candidate keeps when it does not answer the kind of question
+/// asked ("how did they get in" of an intent whose examples all ask "how
+/// long"). "What" and yes/no questions take any kind of answer.
+pub const KIND_MISMATCH: f32 = 0.6;
+/// What a candidate keeps for each attribute asked about ("how old",
+/// "born", "population") that it never speaks of: such a question is
+/// declined rather than answered about something else.
+pub const ATTRIBUTE_UNKNOWN: f32 = 0.3;
