@@ -71,12 +71,26 @@ pub fn answer_question(kb: &Kb, question: &str) -> Outcome {
     let m = matcher::best_match(kb, question);
     let score = m.score();
     match m.decision {
-        Decision::Answer(target) => Outcome::from_reply(
-            render::render(kb, &target),
-            true,
-            Some(target.key(kb)),
-            score,
-        ),
+        Decision::Answer(target) => {
+            let mut reply = render::render(kb, &target);
+            // The runner-up, when it is a real alternative, is offered first.
+            if let Some(second) = m.candidates.get(1)
+                && second.target != target
+                && second.score >= matcher::ANSWER_THRESHOLD
+                && score - second.score <= matcher::RUNNER_UP_BAND
+            {
+                let key = second.target.key(kb);
+                reply.related.retain(|b| b.key != key);
+                reply.related.insert(
+                    0,
+                    Button {
+                        label: render::label(kb, &second.target),
+                        key,
+                    },
+                );
+            }
+            Outcome::from_reply(reply, true, Some(target.key(kb)), score)
+        }
         Decision::Choices(choices) => {
             let related: Vec<Button> = choices
                 .iter()
@@ -85,9 +99,14 @@ pub fn answer_question(kb: &Kb, question: &str) -> Outcome {
                     key: t.key(kb),
                 })
                 .collect();
+            let body = if related.len() == 1 {
+                "I'm not sure I have that. Did you mean this?"
+            } else {
+                "I'm not sure which you mean. Did you mean one of these?"
+            };
             let reply = Reply {
                 title: None,
-                body: "I'm not sure which you mean. Did you mean one of these?".to_string(),
+                body: body.to_string(),
                 sources: Vec::new(),
                 related,
             };
@@ -96,8 +115,42 @@ pub fn answer_question(kb: &Kb, question: &str) -> Outcome {
                 ..Outcome::from_reply(reply, false, None, score)
             }
         }
-        Decision::Decline => decline(kb, score),
+        Decision::Decline => match &m.focus {
+            Some(named) => decline_about(kb, score, named, m.missing),
+            None => decline(kb, score),
+        },
     }
+}
+
+/// The decline of a question about a known name that the knowledge cannot
+/// answer: says so, and points at what is known about the name first.
+fn decline_about(kb: &Kb, score: f32, named: &Target, missing: Option<&str>) -> Outcome {
+    let name = match named {
+        Target::Actor(i) => kb.actors[*i].name.as_str(),
+        Target::Topic(i) => kb.topics[*i].name.as_str(),
+        _ => return decline(kb, score),
+    };
+    let body = match missing {
+        Some(what) => format!(
+            "I don't know the {what} of {name}: my sources don't give it. I can tell you what they say about {name} in this story."
+        ),
+        None => format!(
+            "I don't have that in my notes on the Albania-Iran affair. I can tell you what my sources say about {name} in this story."
+        ),
+    };
+    let mut related = vec![Button {
+        label: render::label(kb, named),
+        key: named.key(kb),
+    }];
+    related.extend(render::buttons(kb, &kb.bot.suggestions));
+    related.dedup_by(|a, b| a.key == b.key);
+    let reply = Reply {
+        title: None,
+        body,
+        sources: Vec::new(),
+        related,
+    };
+    Outcome::from_reply(reply, false, None, score)
 }
 
 /// Answers a target key directly (a button press, a number, a deep link).

@@ -36,7 +36,7 @@ pub use analyse::{Analysis, QuestionKind};
 pub use index::Index;
 pub use normalise::{Prepared, WordKind};
 pub(crate) use patterns::ascii_boundaries;
-pub use weights::{ANSWER_THRESHOLD, CHOICE_THRESHOLD, CONFIDENT, MARGIN};
+pub use weights::{ANSWER_THRESHOLD, CHOICE_THRESHOLD, CONFIDENT, MARGIN, RUNNER_UP_BAND};
 
 use crate::dates::DateQuery;
 use crate::kb::Kb;
@@ -54,6 +54,9 @@ pub enum Target {
     Date(DateQuery),
     /// One event, by index into `Kb::events`.
     Event(usize),
+    /// What the acronym of an actor or a topic (`Actor` or `Topic`) stands
+    /// for (built-in, from its `stands_for`).
+    StandsFor(Box<Target>),
 }
 
 impl Target {
@@ -66,6 +69,11 @@ impl Target {
             Target::Topic(i) => format!("lookup:{}", kb.topics[*i].id),
             Target::Date(q) => format!("on-date:{}", q.key()),
             Target::Event(i) => format!("event:{}", kb.events[*i].id),
+            Target::StandsFor(named) => match named.as_ref() {
+                Target::Actor(i) => format!("stands-for:{}", kb.actors[*i].id),
+                Target::Topic(i) => format!("stands-for:{}", kb.topics[*i].id),
+                other => other.key(kb),
+            },
         }
     }
 
@@ -79,6 +87,13 @@ impl Target {
         }
         if let Some(date) = key.strip_prefix("on-date:") {
             return DateQuery::from_key(date).map(Target::Date);
+        }
+        if let Some(id) = key.strip_prefix("stands-for:") {
+            let named = Target::from_key(kb, &format!("lookup:{id}"))?;
+            return kb
+                .stands_for(&named)
+                .is_some()
+                .then(|| Target::StandsFor(Box::new(named)));
         }
         if let Some(id) = key.strip_prefix("event:") {
             return kb.events.iter().position(|e| e.id == id).map(Target::Event);
@@ -109,6 +124,21 @@ pub struct Candidate {
     pub fired: Vec<usize>,
 }
 
+impl Candidate {
+    /// A built-in candidate: its score is all coverage.
+    fn builtin(target: Target, score: f32) -> Candidate {
+        Candidate {
+            target,
+            score,
+            parts: Parts {
+                coverage: score,
+                ..Parts::default()
+            },
+            fired: vec![],
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Decision {
     Answer(Target),
@@ -129,6 +159,9 @@ pub struct Match {
     /// The actor or topic the question names first, if any: what a decline
     /// points at.
     pub focus: Option<Target>,
+    /// When declined: what the question asked of its focus that the
+    /// knowledge does not have ("age", "full name"), if that is why.
+    pub missing: Option<&'static str>,
 }
 
 impl Match {
@@ -161,18 +194,49 @@ pub fn best_match(kb: &Kb, question: &str) -> Match {
     candidates.retain(|c| c.score >= weights::MIN_CANDIDATE);
     candidates.sort_by(|a, b| rank(kb, a, b));
     candidates.truncate(weights::MAX_CANDIDATES);
-    let decision = decide::decide(&candidates);
+    let mut decision = decide::decide(&candidates);
     let focus = index
         .find_entities(&prepared.stems)
         .into_iter()
         .map(|(_, target)| target)
         .find(|t| matches!(t, Target::Actor(_) | Target::Topic(_)));
+    let mut missing = None;
+    // "What does MEK stand for": answered from the name's `stands_for`, or
+    // declined honestly when the sources do not spell it out.
+    if analysis.expansion
+        && let Some(named) = &focus
+    {
+        if kb.stands_for(named).is_some() {
+            let target = Target::StandsFor(Box::new(named.clone()));
+            candidates.insert(0, Candidate::builtin(target.clone(), 1.0));
+            decision = Decision::Answer(target);
+        } else {
+            decision = Decision::Decline;
+            missing = Some("full name");
+        }
+    }
+    // An attribute of a named actor or topic that only one weak candidate
+    // touches: the honest reply is the decline that points at the name.
+    if let Decision::Choices(choices) = &decision
+        && choices.len() == 1
+        && focus.is_some()
+        && !analysis.attributes.is_empty()
+    {
+        decision = Decision::Decline;
+    }
+    if decision == Decision::Decline && missing.is_none() {
+        missing = analysis
+            .attributes
+            .first()
+            .map(|a| lang::English::attribute_noun(a));
+    }
     Match {
         prepared,
         analysis,
         candidates,
         decision,
         focus,
+        missing,
     }
 }
 

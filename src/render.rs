@@ -137,6 +137,23 @@ pub fn render(kb: &Kb, target: &Target) -> Reply {
         }
         Target::Event(i) => event(kb, &kb.events[*i]),
         Target::Date(q) => on_date(kb, q),
+        Target::StandsFor(named) => {
+            let (short, long) = kb.stands_for(named).unwrap_or_default();
+            let sources = match named.as_ref() {
+                Target::Actor(i) => &kb.actors[*i].sources,
+                Target::Topic(i) => &kb.topics[*i].sources,
+                _ => &Vec::new(),
+            };
+            Reply {
+                title: Some(format!("What {short} stands for")),
+                body: format!("{short} stands for {long}."),
+                sources: citations(kb, sources),
+                related: vec![Button {
+                    label: label(kb, named),
+                    key: named.key(kb),
+                }],
+            }
+        }
     }
 }
 
@@ -306,5 +323,9 @@ pub fn label(kb: &Kb, target: &Target) -> String {
             format!("{}: {}", e.date.short(), e.title)
         }
         Target::Date(q) => format!("What happened on {q}?"),
+        Target::StandsFor(named) => {
+            let short = kb.stands_for(named).map(|(s, _)| s).unwrap_or_default();
+            format!("What does {short} stand for?")
+        }
     }
 }

@@ -91,6 +91,10 @@ pub struct Actor {
     pub aliases: Vec<String>,
     pub kind: EntityKind,
     pub role: Option<String>,
+    /// What the acronym in its name stands for, when the sources say.
+    pub stands_for: Option<String>,
+    /// Descriptions that name it without its name.
+    pub descriptions: Vec<String>,
     pub summary: String,
     pub sources: Vec<String>,
 }
@@ -101,6 +105,10 @@ pub struct Topic {
     pub id: String,
     pub name: String,
     pub aliases: Vec<String>,
+    /// What the acronym in its name stands for, when the sources say.
+    pub stands_for: Option<String>,
+    /// Descriptions that name it without its name.
+    pub descriptions: Vec<String>,
     pub summary: String,
     pub sources: Vec<String>,
 }
@@ -141,6 +149,34 @@ pub struct KeywordGroup {
 }
 
 impl Kb {
+    /// What the acronym of an actor or a topic stands for, when its file
+    /// says; with the acronym itself (its first all-capitals name).
+    pub fn stands_for(&self, named: &crate::matcher::Target) -> Option<(String, String)> {
+        use crate::matcher::Target;
+        let (name, aliases, stands_for) = match named {
+            Target::Actor(i) => {
+                let a = self.actors.get(*i)?;
+                (&a.name, &a.aliases, a.stands_for.as_ref()?)
+            }
+            Target::Topic(i) => {
+                let t = self.topics.get(*i)?;
+                (&t.name, &t.aliases, t.stands_for.as_ref()?)
+            }
+            _ => return None,
+        };
+        let acronym = |s: &&String| {
+            s.len() >= 2
+                && s.chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        };
+        let short = aliases
+            .iter()
+            .find(acronym)
+            .or_else(|| std::iter::once(name).find(acronym))
+            .unwrap_or(name);
+        Some((short.clone(), stands_for.clone()))
+    }
+
     /// `89 intents, 45 events, 52 actors, 20 topics, 66 sources`: what
     /// `check` and a reload report.
     pub fn summary(&self) -> String {

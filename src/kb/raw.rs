@@ -131,6 +131,12 @@ pub struct Actor {
     pub aliases: Vec<Spanned<String>>,
     pub kind: Spanned<String>,
     pub role: Option<Spanned<String>>,
+    /// What the acronym in its name stands for, as the sources spell it.
+    pub stands_for: Option<Spanned<String>>,
+    /// How questions describe it without naming it ("the American
+    /// security firm"): these reach it as its aliases do.
+    #[serde(default)]
+    pub descriptions: Vec<Spanned<String>>,
     pub summary: Spanned<String>,
     pub sources: Spanned<Vec<Spanned<String>>>,
 }
@@ -143,6 +149,12 @@ pub struct Topic {
     pub name: Spanned<String>,
     #[serde(default)]
     pub aliases: Vec<Spanned<String>>,
+    /// What the acronym in its name stands for, as the sources spell it.
+    pub stands_for: Option<Spanned<String>>,
+    /// How questions describe it without naming it ("the American
+    /// security firm"): these reach it as its aliases do.
+    #[serde(default)]
+    pub descriptions: Vec<Spanned<String>>,
     pub summary: Spanned<String>,
     pub sources: Spanned<Vec<Spanned<String>>>,
 }

@@ -418,6 +418,15 @@ impl Validator {
                     .collect(),
                 kind,
                 role: a.role.as_ref().map(|r| self.text(at, r, "role")),
+                stands_for: a
+                    .stands_for
+                    .as_ref()
+                    .map(|x| self.text(at, x, "stands_for")),
+                descriptions: a
+                    .descriptions
+                    .iter()
+                    .map(|x| self.text(at, x, "description"))
+                    .collect(),
                 summary: self.text(at, &a.summary, "summary"),
                 sources: self.cited(at, &a.sources, sources),
             });
@@ -443,6 +452,15 @@ impl Validator {
                     .aliases
                     .iter()
                     .map(|x| self.text(at, x, "alias"))
+                    .collect(),
+                stands_for: t
+                    .stands_for
+                    .as_ref()
+                    .map(|x| self.text(at, x, "stands_for")),
+                descriptions: t
+                    .descriptions
+                    .iter()
+                    .map(|x| self.text(at, x, "description"))
                     .collect(),
                 summary: self.text(at, &t.summary, "summary"),
                 sources: self.cited(at, &t.sources, sources),

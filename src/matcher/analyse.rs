@@ -16,6 +16,9 @@ pub struct Analysis {
     pub kind: QuestionKind,
     /// Attribute words asked about ("old", "born", "population"), folded.
     pub attributes: Vec<String>,
+    /// The question asks what an acronym stands for ("what does MEK stand
+    /// for", "full name of JCPOA").
+    pub expansion: bool,
 }
 
 impl Analysis {
@@ -95,6 +98,10 @@ pub fn analyse(words: &[String]) -> Analysis {
         tail,
         kind: kind_of(body),
         attributes: attributes(body),
+        expansion: English::EXPANSION.iter().any(|p| {
+            body.windows(p.len())
+                .any(|w| w.iter().zip(*p).all(|(a, b)| a == b))
+        }),
     }
 }
 
@@ -238,6 +245,18 @@ mod tests {
             analyse(&words("gas price in europe right now")).attributes,
             ["price", "now"]
         );
+    }
+
+    #[test]
+    fn acronym_questions_are_seen() {
+        for q in [
+            "what does MEK stand for",
+            "full name of jcpoa",
+            "ofac is short for?",
+        ] {
+            assert!(analyse(&words(q)).expansion, "{q}");
+        }
+        assert!(!analyse(&words("what is the mek")).expansion);
     }
 
     #[test]

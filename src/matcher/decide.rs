@@ -22,6 +22,9 @@ pub(super) fn decide(candidates: &[Candidate]) -> Decision {
             .take(MAX_CHOICES)
             .map(|c| c.target.clone())
             .collect();
+        // A single weak option stays an offer ("did you mean"), never a
+        // confident answer: answering it declined far fewer out-of-scope
+        // questions on the blind sets.
         if choices.len() == 1 && top.score >= ANSWER_THRESHOLD {
             return Decision::Answer(top.target.clone());
         }

@@ -83,6 +83,28 @@ impl Index {
     ) -> Result<Index, Box<meta::BuildError>> {
         let stemmer = English::stemmer();
         let stem = |w: &str| stemmer.stem(w).into_owned();
+        // Descriptions of actors and topics ("the American security firm")
+        // are rewritten, as lexicon variants are, to themselves followed by
+        // the short name, so that intents about the name match the
+        // description too and those about its words still do.
+        let described: Vec<(Vec<String>, String)> = actors
+            .iter()
+            .map(|a| (&a.descriptions, short_name(&a.name, &a.aliases)))
+            .chain(
+                topics
+                    .iter()
+                    .map(|t| (&t.descriptions, short_name(&t.name, &t.aliases))),
+            )
+            .flat_map(|(descriptions, name)| {
+                descriptions.iter().map(move |d| {
+                    let words = text::fold(d).split(' ').map(str::to_string).collect();
+                    (words, format!("{d} {name}"))
+                })
+            })
+            .collect();
+        let lexicon: Vec<(Vec<String>, String)> =
+            lexicon.iter().cloned().chain(described).collect();
+        let lexicon = lexicon.as_slice();
         let mut index = Index {
             frame: English::FRAME_WORDS.iter().map(|w| stem(w)).collect(),
             ..Index::default()
@@ -137,12 +159,16 @@ impl Index {
             }
         }
         for a in actors {
-            for s in std::iter::once(&a.name).chain(&a.aliases).chain(&a.role) {
+            let names = std::iter::once(&a.name).chain(&a.aliases);
+            for s in names.chain(&a.role).chain(&a.descriptions) {
                 add_words(&mut index, s);
             }
         }
         for t in topics {
-            for s in std::iter::once(&t.name).chain(&t.aliases) {
+            for s in std::iter::once(&t.name)
+                .chain(&t.aliases)
+                .chain(&t.descriptions)
+            {
                 add_words(&mut index, s);
             }
         }
@@ -382,12 +408,18 @@ impl Index {
         // Entity names and aliases.
         let mut entities = Vec::new();
         for (i, a) in actors.iter().enumerate() {
-            for name in std::iter::once(&a.name).chain(&a.aliases) {
+            for name in std::iter::once(&a.name)
+                .chain(&a.aliases)
+                .chain(&a.descriptions)
+            {
                 entities.push((index.prepare(name, false).stems, Target::Actor(i)));
             }
         }
         for (i, t) in topics.iter().enumerate() {
-            for name in std::iter::once(&t.name).chain(&t.aliases) {
+            for name in std::iter::once(&t.name)
+                .chain(&t.aliases)
+                .chain(&t.descriptions)
+            {
                 entities.push((index.prepare(name, false).stems, Target::Topic(i)));
             }
         }
@@ -415,4 +447,14 @@ impl Index {
     pub(super) fn stem(&self, word: &str) -> String {
         English::stemmer().stem(word).into_owned()
     }
+}
+
+/// The name a description is rewritten to: the acronym among the names
+/// ("MOIS"), else the name.
+fn short_name<'a>(name: &'a str, aliases: &'a [String]) -> &'a str {
+    aliases
+        .iter()
+        .map(String::as_str)
+        .find(|a| a.len() >= 2 && a.chars().all(|c| c.is_ascii_uppercase()))
+        .unwrap_or(name)
 }

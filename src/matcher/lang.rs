@@ -105,6 +105,44 @@ impl English {
         &["lol"],
     ];
 
+    /// Phrases that ask what an acronym stands for.
+    pub const EXPANSION: &[&[&str]] = &[
+        &["stand", "for"],
+        &["stands", "for"],
+        &["short", "for"],
+        &["full", "name"],
+        &["full", "form"],
+        &["long", "form"],
+        &["spelled", "out"],
+        &["acronym"],
+        &["abbreviation"],
+    ];
+
+    /// What an attribute word asks about, for the reply that declines it.
+    pub fn attribute_noun(word: &str) -> &'static str {
+        match word {
+            "age" | "aged" | "old" => "age",
+            "born" | "birthplace" | "birthday" | "birth" => "birthplace or birthday",
+            "salary" | "salaries" | "earn" | "earns" | "income" | "wealth" | "worth" | "rich" => {
+                "income or wealth"
+            }
+            "married" | "marry" | "wife" | "husband" | "spouse" | "children" | "kids" | "son"
+            | "daughter" | "parents" => "family",
+            "height" | "tall" | "weight" => "height or weight",
+            "population" => "population",
+            "capital" => "capital",
+            "currency" => "currency",
+            "religion" => "religion",
+            "educated" | "education" | "university" | "degree" | "studied" => "education",
+            "die" | "died" | "death" | "dead" | "alive" | "buried" => "death",
+            "price" | "prices" | "cost" | "costs" => "prices or costs",
+            "weather" | "temperature" => "weather",
+            "replaced" | "replace" | "successor" | "predecessor" => "successor",
+            "currently" | "nowadays" | "now" => "situation today",
+            _ => "details",
+        }
+    }
+
     /// Politeness that may close a question.
     pub const TRAILING: &[&str] = &["please", "pls", "plz", "thanks", "thx", "ty", "lol"];
 

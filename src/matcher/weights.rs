@@ -22,6 +22,9 @@ pub const MAX_CHOICES: usize = 3;
 pub const CHOICE_BAND: f32 = 0.2;
 /// Candidates below this are dropped before deciding.
 pub const MIN_CANDIDATE: f32 = 0.05;
+/// A runner-up good enough to answer and this close to the answer is
+/// offered first among its related questions.
+pub const RUNNER_UP_BAND: f32 = 0.1;
 /// How many candidates `explain` and the decision see.
 pub const MAX_CANDIDATES: usize = 12;
 

@@ -14,4 +14,5 @@ mod stopping;
 mod support;
 mod telegram;
 mod tidy;
+mod truth;
 mod validation;

@@ -26,7 +26,7 @@ fn unknown_and_missing_fields() {
             &crate::support::ACTOR.replace("kind =", "knd ="),
         )
         .problems();
-    expect!["data/actors/iran.toml:5:1: unknown field `knd`, expected one of `id`, `name`, `aliases`, `kind`, `role`, `summary`, `sources`"].assert_eq(unknown.lines().next().unwrap_or_default());
+    expect!["data/actors/iran.toml:5:1: unknown field `knd`, expected one of `id`, `name`, `aliases`, `kind`, `role`, `stands_for`, `descriptions`, `summary`, `sources`"].assert_eq(unknown.lines().next().unwrap_or_default());
     let extra = TestKb::new()
         .event(
             "data/events/july-attack.toml",
