@@ -126,7 +126,7 @@ pub struct Candidate {
 
 impl Candidate {
     /// A built-in candidate: its score is all coverage.
-    fn builtin(target: Target, score: f32) -> Candidate {
+    pub(crate) fn builtin(target: Target, score: f32) -> Candidate {
         Candidate {
             target,
             score,
@@ -191,6 +191,7 @@ pub fn best_match(kb: &Kb, question: &str) -> Match {
     };
     let mut candidates = score::score_intents(kb, &prepared, &analysis);
     candidates.extend(score::builtin_candidates(kb, &prepared, &analysis));
+    candidates.extend(score::event_candidates(kb, &prepared, &analysis));
     candidates.retain(|c| c.score >= weights::MIN_CANDIDATE);
     candidates.sort_by(|a, b| rank(kb, a, b));
     candidates.truncate(weights::MAX_CANDIDATES);

@@ -9,8 +9,9 @@ pub(super) fn decide(candidates: &[Candidate]) -> Decision {
         return Decision::Decline;
     };
     let runner_up = candidates.get(1).map_or(0.0, |c| c.score);
-    let clear =
-        top.score >= CONFIDENT || top.score - runner_up >= MARGIN || top.target.is_builtin();
+    // A name or a date alone is clear; events can tie like intents.
+    let named = top.target.is_builtin() && !matches!(top.target, Target::Event(_));
+    let clear = top.score >= CONFIDENT || top.score - runner_up >= MARGIN || named;
     if top.score >= ANSWER_THRESHOLD && clear {
         return Decision::Answer(top.target.clone());
     }

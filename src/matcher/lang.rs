@@ -23,8 +23,7 @@ impl English {
     /// Whether `word` (folded: lower case) is an English word, a proper
     /// noun ("germany") included. Parsed once per process, on first use.
     pub fn is_word(word: &str) -> bool {
-        static DICTIONARY: OnceLock<Option<Dictionary>> = OnceLock::new();
-        let Some(dict) = DICTIONARY.get_or_init(|| Dictionary::new(AFF, DIC).ok()) else {
+        let Some(dict) = Self::dictionary() else {
             return false;
         };
         if dict.check(word) {
@@ -35,6 +34,28 @@ impl English {
             let capital: String = first.to_uppercase().chain(chars).collect();
             dict.check(&capital)
         })
+    }
+
+    /// Whether a folded word is a proper noun the dictionary knows
+    /// ("germany", "eurovision") and not a common word.
+    pub fn is_proper_noun(word: &str) -> bool {
+        let mut chars = word.chars();
+        let capital: String = match chars.next() {
+            Some(first) => first.to_uppercase().chain(chars).collect(),
+            None => return false,
+        };
+        capital != word && !Self::is_word_exact(word) && Self::is_word_exact(&capital)
+    }
+
+    fn is_word_exact(word: &str) -> bool {
+        Self::dictionary().is_some_and(|d| d.check(word))
+    }
+
+    fn dictionary() -> Option<&'static Dictionary> {
+        static DICTIONARY: OnceLock<Option<Dictionary>> = OnceLock::new();
+        DICTIONARY
+            .get_or_init(|| Dictionary::new(AFF, DIC).ok())
+            .as_ref()
     }
 
     /// Greetings, politeness and fillers that may open a question, as
@@ -123,9 +144,8 @@ impl English {
         match word {
             "age" | "aged" | "old" => "age",
             "born" | "birthplace" | "birthday" | "birth" => "birthplace or birthday",
-            "salary" | "salaries" | "earn" | "earns" | "income" | "wealth" | "worth" | "rich" => {
-                "income or wealth"
-            }
+            "salary" | "salaries" | "earn" | "earns" | "income" | "wealth" | "worth" | "rich"
+            | "pay" | "pays" | "paid" => "income or wealth",
             "married" | "marry" | "wife" | "husband" | "spouse" | "children" | "kids" | "son"
             | "daughter" | "parents" => "family",
             "height" | "tall" | "weight" => "height or weight",

@@ -105,6 +105,7 @@ pub(super) fn score_intents(kb: &Kb, q: &Prepared, a: &Analysis) -> Vec<Candidat
                 base.min(1.0)
                     * (COVERAGE_FLOOR + (1.0 - COVERAGE_FLOOR) * coverage)
                     * agreement(a, &index.intent_kinds[i], knows)
+                    * unknown_names(index, q)
             };
             Candidate {
                 target: Target::Intent(i),
@@ -150,6 +151,14 @@ fn keyword_score(intent: &Intent, present: &Present<'_>, stems: &[String]) -> (f
 /// one that explains every word is a strong candidate, one that explains a
 /// part of the question a weak one, so that "who is the president of Russia"
 /// is not answered with Russia.
+/// A penalty for each name in the question that English knows and the
+/// knowledge does not ("who is germany's foreign minister"): the question
+/// is about something the sources do not cover.
+fn unknown_names(index: &super::index::Index, q: &Prepared) -> f32 {
+    let unknown = q.words.iter().filter(|w| index.is_unknown_name(w)).count();
+    UNKNOWN_NAME.powi(unknown as i32)
+}
+
 pub(super) fn builtin_candidates(kb: &Kb, q: &Prepared, a: &Analysis) -> Vec<Candidate> {
     let index = &kb.index;
     let meaningful: Vec<usize> = q
@@ -190,7 +199,7 @@ pub(super) fn builtin_candidates(kb: &Kb, q: &Prepared, a: &Analysis) -> Vec<Can
             let vocab = index.lookup_vocab.get(&target);
             let knows = |w: &str| vocab.is_some_and(|v| v.contains(&index.stem(w)));
             let lookup = [QuestionKind::Who, QuestionKind::What];
-            score *= agreement(a, &lookup, knows);
+            score *= agreement(a, &lookup, knows) * unknown_names(index, q);
             out.push(Candidate {
                 target,
                 score,
@@ -224,6 +233,40 @@ pub(super) fn builtin_candidates(kb: &Kb, q: &Prepared, a: &Analysis) -> Vec<Can
                 fired: vec![],
             });
         }
+    }
+    out
+}
+
+/// Events that say what the question asks about: each scores by the
+/// IDF-weighted share of the question's meaningful stems it knows (title,
+/// tags, its actors' names), squared, up to `EVENT_FULL`. An
+/// event answers when, what and who questions.
+pub(super) fn event_candidates(kb: &Kb, q: &Prepared, a: &Analysis) -> Vec<Candidate> {
+    let index = &kb.index;
+    // Small numbers ("2", "10") say little about an event; years do.
+    let small_number = |s: &str| s.len() < 4 && s.chars().all(|c| c.is_ascii_digit());
+    let meaningful: Vec<&str> = q
+        .content()
+        .map(|(_, s)| s)
+        .filter(|s| !index.frame.contains(*s) && !small_number(s))
+        .collect();
+    if meaningful.len() < EVENT_MIN_WORDS {
+        return Vec::new();
+    }
+    let total: f32 = meaningful.iter().map(|s| index.idf_of(s)).sum();
+    let kinds = [QuestionKind::When, QuestionKind::What, QuestionKind::Who];
+    let mut out = Vec::new();
+    for (i, vocab) in index.event_vocab.iter().enumerate() {
+        let hits: Vec<&&str> = meaningful.iter().filter(|s| vocab.contains(**s)).collect();
+        let known: f32 = hits.iter().map(|s| index.idf_of(s)).sum();
+        let share = known / total;
+        if share < EVENT_MIN_SHARE || hits.len() < EVENT_MIN_WORDS {
+            continue;
+        }
+        let knows = |w: &str| vocab.contains(&index.stem(w));
+        let score =
+            EVENT_FULL * share * share * agreement(a, &kinds, knows) * unknown_names(index, q);
+        out.push(Candidate::builtin(Target::Event(i), score));
     }
     out
 }

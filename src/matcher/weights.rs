@@ -54,3 +54,15 @@ pub const KIND_MISMATCH: f32 = 0.6;
 /// "born", "population") that it never speaks of: such a question is
 /// declined rather than answered about something else.
 pub const ATTRIBUTE_UNKNOWN: f32 = 0.3;
+
+/// The score of an event that knows every meaningful word of the question:
+/// below a fitting intent's, so that intents, written for questions, win.
+pub const EVENT_FULL: f32 = 0.8;
+/// An event is a candidate only when it knows this share of the question.
+pub const EVENT_MIN_SHARE: f32 = 0.75;
+/// An event must know at least this many of the question's meaningful
+/// words (and questions with fewer get no event candidates).
+pub const EVENT_MIN_WORDS: usize = 2;
+/// What a candidate keeps for each name in the question that English knows
+/// (a country, a person, a contest) and the knowledge never mentions.
+pub const UNKNOWN_NAME: f32 = 0.5;
