@@ -66,8 +66,77 @@ pub fn answer(kb: &Kb, state: &ChatState, message: &str) -> Outcome {
     answer_question(kb, message)
 }
 
-/// Answers a question (never a command).
+/// Answers a question (never a command). Two questions in one ("what is
+/// the MEK and who leads it") get both answers in one reply when each part
+/// is answered on its own.
 pub fn answer_question(kb: &Kb, question: &str) -> Outcome {
+    if let Some(both) = answer_both(kb, question) {
+        return both;
+    }
+    answer_one(kb, question)
+}
+
+/// The two answers of a question made of two, or `None` when it is not
+/// two questions or a part finds no answer of its own.
+fn answer_both(kb: &Kb, question: &str) -> Option<Outcome> {
+    let (first, second) = matcher::split_question(question)?;
+    let one = answer_one(kb, &first);
+    // The second part often speaks of the first's subject ("… and who
+    // leads it"): it is asked with that subject when it names none.
+    let focus = matcher::best_match(kb, &first).focus;
+    let mut two = answer_one(kb, &second);
+    if !two.matched
+        && let Some(named) = &focus
+    {
+        two = answer_one(kb, &format!("{second} {}", kb.short_name(named)));
+    }
+    if one.intent.is_some() && one.intent == two.intent {
+        return None;
+    }
+    // Never half an answer: a part the sources cannot answer is said so.
+    let unanswered = |part: &str| format!("As for \"{part}\": my sources don't say.");
+    let (mut reply, second_body, score) = match (one.matched, two.matched) {
+        (true, true) => {
+            let body = match &two.reply.title {
+                Some(title) => format!("{title}: {}", two.reply.body),
+                None => two.reply.body.clone(),
+            };
+            (one.reply, body, one.score.min(two.score))
+        }
+        (true, false) if !two.choices => (one.reply, unanswered(&second), one.score),
+        (false, true) if !one.choices => {
+            let mut reply = two.reply;
+            reply.body = format!("{}\n\n{}", reply.body.trim_end(), unanswered(&first));
+            return within_limit(Outcome::from_reply(reply, true, two.intent, two.score));
+        }
+        _ => return None,
+    };
+    reply.body = format!("{}\n\n{}", reply.body.trim_end(), second_body.trim_end());
+    if two.matched {
+        for c in two.reply.sources {
+            if !reply.sources.contains(&c) {
+                reply.sources.push(c);
+            }
+        }
+        for b in two.reply.related {
+            if !reply.related.iter().any(|r| r.key == b.key) {
+                reply.related.push(b);
+            }
+        }
+    }
+    within_limit(Outcome::from_reply(reply, true, one.intent, score))
+}
+
+/// The longest reply two answers in one may make: past it, the question is
+/// answered whole instead (no answer dumps).
+const MAX_COMBINED_CHARS: usize = 1500;
+
+fn within_limit(outcome: Outcome) -> Option<Outcome> {
+    (outcome.reply.to_plain().chars().count() <= MAX_COMBINED_CHARS).then_some(outcome)
+}
+
+/// Answers one question.
+fn answer_one(kb: &Kb, question: &str) -> Outcome {
     let m = matcher::best_match(kb, question);
     let score = m.score();
     match m.decision {

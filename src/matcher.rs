@@ -32,7 +32,7 @@ mod patterns;
 mod score;
 mod weights;
 
-pub use analyse::{Analysis, QuestionKind};
+pub use analyse::{Analysis, QuestionKind, split_question};
 pub use index::Index;
 pub use normalise::{Prepared, WordKind};
 pub(crate) use patterns::ascii_boundaries;

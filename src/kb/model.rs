@@ -149,6 +149,22 @@ pub struct KeywordGroup {
 }
 
 impl Kb {
+    /// The short name of an actor or a topic: its first all-capitals
+    /// name ("MEK"), else its name.
+    pub fn short_name(&self, named: &crate::matcher::Target) -> String {
+        use crate::matcher::Target;
+        let (name, aliases) = match named {
+            Target::Actor(i) => (&self.actors[*i].name, &self.actors[*i].aliases),
+            Target::Topic(i) => (&self.topics[*i].name, &self.topics[*i].aliases),
+            other => return other.key(self),
+        };
+        aliases
+            .iter()
+            .find(|a| a.len() >= 2 && a.chars().all(|c| c.is_ascii_uppercase()))
+            .unwrap_or(name)
+            .clone()
+    }
+
     /// What the acronym of an actor or a topic stands for, when its file
     /// says; with the acronym itself (its first all-capitals name).
     pub fn stands_for(&self, named: &crate::matcher::Target) -> Option<(String, String)> {

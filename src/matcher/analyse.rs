@@ -84,6 +84,38 @@ impl QuestionKind {
     }
 }
 
+/// A question made of two ("what is the MEK and who leads it", "when was
+/// it? who did it?"): the two parts, each of two words or more. The split
+/// is at a question mark inside the text, or at "and", "also" or a comma
+/// followed by a question word.
+pub fn split_question(question: &str) -> Option<(String, String)> {
+    let text = question.trim().trim_end_matches(['?', '!', '.', ' ']);
+    let parts = |at: usize, skip: usize| {
+        let (a, b) = (text[..at].trim(), text[at + skip..].trim());
+        let long = |s: &str| s.split_whitespace().count() >= 2;
+        (long(a) && long(b)).then(|| (a.to_string(), b.to_string()))
+    };
+    if let Some(at) = text.find('?') {
+        return parts(at, 1);
+    }
+    let lower = text.to_lowercase();
+    for joint in [" and ", ", and ", " also ", ", "] {
+        let mut from = 0;
+        while let Some(found) = lower[from..].find(joint) {
+            let at = from + found;
+            let next = lower[at + joint.len()..]
+                .split_whitespace()
+                .next()
+                .unwrap_or("");
+            if English::SPLIT_WORDS.contains(&next) {
+                return parts(at, joint.len());
+            }
+            from = at + joint.len();
+        }
+    }
+    None
+}
+
 /// Analyses the folded words of a question.
 pub fn analyse(words: &[String]) -> Analysis {
     let lead = lead_len(words);
@@ -257,6 +289,26 @@ mod tests {
             assert!(analyse(&words(q)).expansion, "{q}");
         }
         assert!(!analyse(&words("what is the mek")).expansion);
+    }
+
+    #[test]
+    fn two_questions_in_one_are_split() {
+        let split = |q: &str| split_question(q).map(|(a, b)| format!("{a} | {b}"));
+        assert_eq!(
+            split("what is the mek and who leads it").as_deref(),
+            Some("what is the mek | who leads it")
+        );
+        assert_eq!(
+            split("when was the attack? who did it?").as_deref(),
+            Some("when was the attack | who did it")
+        );
+        assert_eq!(
+            split("who is esmail khatib and why was he sanctioned").as_deref(),
+            Some("who is esmail khatib | why was he sanctioned")
+        );
+        assert_eq!(split("how did the us and the uk react"), None);
+        assert_eq!(split("what did mandiant and microsoft find"), None);
+        assert_eq!(split("who hacked albania?"), None);
     }
 
     #[test]

@@ -163,6 +163,12 @@ impl English {
         }
     }
 
+    /// Words that open the second question of two in one.
+    pub const SPLIT_WORDS: &[&str] = &[
+        "who", "what", "when", "where", "why", "how", "which", "whats", "whos", "is", "was",
+        "did", "does", "do", "are", "were",
+    ];
+
     /// Politeness that may close a question.
     pub const TRAILING: &[&str] = &["please", "pls", "plz", "thanks", "thx", "ty", "lol"];
 
