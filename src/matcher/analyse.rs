@@ -206,6 +206,14 @@ fn attributes(words: &[String]) -> Vec<String> {
     if words.windows(2).any(|p| p[0] == "right" && p[1] == "now") {
         out.push("now".to_string());
     }
+    // "Who is … now": today's office holder, which dated sources never give.
+    let today = ["now", "today", "current", "currently", "nowadays"];
+    if kind_of(words) == QuestionKind::Who
+        && let Some(w) = words.iter().find(|w| today.contains(&w.as_str()))
+        && !out.contains(w)
+    {
+        out.push(w.clone());
+    }
     out
 }
 
@@ -273,6 +281,15 @@ mod tests {
             ["born"]
         );
         assert!(analyse(&words("how did they get in")).attributes.is_empty());
+        assert_eq!(
+            analyse(&words("who is irans president now")).attributes,
+            ["now"]
+        );
+        assert!(
+            analyse(&words("is the mek still in albania now"))
+                .attributes
+                .is_empty()
+        );
         assert_eq!(
             analyse(&words("gas price in europe right now")).attributes,
             ["price", "now"]

@@ -409,12 +409,24 @@ impl Index {
 
         for e in events {
             let mut known = HashSet::new();
-            // Not the summary: its many words match questions about other
-            // things ("presidency" is not "president"); measured on the
-            // blind sets, it answered more questions wrongly than it found.
+            // Not the whole summary: its many words match questions about
+            // other things ("presidency" is not "president"); measured on
+            // the blind sets, it answered more questions wrongly than it
+            // found.
             for s in std::iter::once(&e.title).chain(&e.tags) {
                 known.extend(index.prepare(s, false).stems);
             }
+            // From the summary, only what it names: capitalised words and
+            // numbers ("Air Albania", "13694", "DEV-0842").
+            let named: Vec<&str> = e
+                .summary
+                .split(|c: char| !c.is_alphanumeric() && c != '-')
+                .filter(|w| {
+                    w.chars().next().is_some_and(char::is_uppercase)
+                        || w.chars().any(|c| c.is_ascii_digit())
+                })
+                .collect();
+            known.extend(index.prepare(&named.join(" "), false).stems);
             for a in actors.iter().filter(|a| e.actors.contains(&a.id)) {
                 for s in std::iter::once(&a.name).chain(&a.aliases) {
                     known.extend(index.prepare(s, false).stems);

@@ -158,15 +158,15 @@ impl English {
             "price" | "prices" | "cost" | "costs" => "prices or costs",
             "weather" | "temperature" => "weather",
             "replaced" | "replace" | "successor" | "predecessor" => "successor",
-            "currently" | "nowadays" | "now" => "situation today",
+            "currently" | "nowadays" | "now" | "today" | "current" => "situation today",
             _ => "details",
         }
     }
 
     /// Words that open the second question of two in one.
     pub const SPLIT_WORDS: &[&str] = &[
-        "who", "what", "when", "where", "why", "how", "which", "whats", "whos", "is", "was",
-        "did", "does", "do", "are", "were",
+        "who", "what", "when", "where", "why", "how", "which", "whats", "whos", "is", "was", "did",
+        "does", "do", "are", "were",
     ];
 
     /// Politeness that may close a question.
