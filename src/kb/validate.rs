@@ -45,6 +45,7 @@ const MIN_EXAMPLES: usize = 3;
 pub fn validate(files: SourceFiles) -> Result<Kb, KbError> {
     let mut v = Validator {
         problems: files.problems.clone(),
+        compiled: HashMap::new(),
     };
     let kb = v.build(&files);
     match kb {
@@ -60,6 +61,10 @@ pub fn validate(files: SourceFiles) -> Result<Kb, KbError> {
 
 struct Validator {
     problems: Vec<Problem>,
+    /// Each valid pattern, compiled once here as the matcher runs it (its
+    /// ASCII form), for the index to reuse: compiling them twice was most
+    /// of the load time of large knowledge.
+    compiled: HashMap<String, matcher::Regex>,
 }
 
 /// A file's text, for turning byte spans into lines and columns.
@@ -198,7 +203,9 @@ impl Validator {
         let (mut intents, located) = self.intents(&parsed, &templates, &source_ids, &lexicon);
         let order = sort_intents(&mut intents);
 
-        let index = match Index::build(&intents, &lexicon, &actors, &topics, &events) {
+        let compiled = std::mem::take(&mut self.compiled);
+        let built = Index::build(&intents, &lexicon, &actors, &topics, &events, &compiled);
+        let index = match built {
             Ok(index) => index,
             Err(e) => {
                 self.set_too_large(&parsed, &*e);
@@ -797,16 +804,18 @@ impl Validator {
                 self.at(at, p.span(), invalid_pattern(src, id, &e));
                 continue;
             }
-            // Then size, on the form the matcher runs.
-            match RegexBuilder::new(&matcher::ascii_boundaries(src))
-                .size_limit(PATTERN_SIZE_LIMIT)
-                .build()
-            {
+            // Then size, on the form the matcher runs, compiled as it runs
+            // it (and kept for the index).
+            let ascii = matcher::ascii_boundaries(src);
+            match matcher::compile_pattern_within(&ascii, PATTERN_SIZE_LIMIT) {
                 Ok(re) if re.is_match("") => {
                     self.at(at, p.span(), format!("pattern `{src}` of intent `{id}` matches every question"));
                 }
-                Ok(_) => out.push(src.clone()),
-                Err(regex::Error::CompiledTooBig(_)) => self.at(
+                Ok(re) => {
+                    self.compiled.insert(ascii, re);
+                    out.push(src.clone());
+                }
+                Err(e) if e.size_limit().is_some() => self.at(
                     at,
                     p.span(),
                     format!(
@@ -814,7 +823,7 @@ impl Validator {
                         PATTERN_SIZE_LIMIT >> 10
                     ),
                 ),
-                Err(e) => self.at(at, p.span(), invalid_pattern(src, id, &e)),
+                Err(e) => self.at(at, p.span(), format!("pattern `{src}` of intent `{id}` is not a valid regex: {e}")),
             }
         }
         out

@@ -65,8 +65,12 @@ pub struct Index {
     /// The kinds of question each intent answers: declared, or those of
     /// its examples.
     pub(super) intent_kinds: Vec<Vec<QuestionKind>>,
-    /// Stems each event knows: title, tags and its actors' names.
+    /// Stems each event knows: title, tags, its actors' names and what its
+    /// summary names.
     pub(super) event_vocab: Vec<HashSet<String>>,
+    /// Stem -> the events that know it (ascending), so that a question
+    /// looks only at the events sharing one of its stems.
+    pub(super) event_postings: HashMap<String, Vec<u32>>,
     /// Stems each actor and topic knows: name, aliases, role, summary.
     pub(super) lookup_vocab: HashMap<Target, HashSet<String>>,
     /// Stems that frame a question without carrying its subject.
@@ -74,14 +78,16 @@ pub struct Index {
 }
 impl Index {
     /// Builds the index. `patterns` must already be valid regexes (validation
-    /// compiles each one first to report errors by line); the only error left
-    /// is a set too large to compile.
+    /// compiles each one first to report errors by line, and hands them over
+    /// in `compiled`, by ASCII form); the only error left is a set too large
+    /// to compile.
     pub(crate) fn build(
         intents: &[Intent],
         lexicon: &[(Vec<String>, String)],
         actors: &[Actor],
         topics: &[Topic],
         events: &[Event],
+        compiled: &HashMap<String, Regex>,
     ) -> Result<Index, Box<meta::BuildError>> {
         let stemmer = English::stemmer();
         let stem = |w: &str| stemmer.stem(w).into_owned();
@@ -223,7 +229,11 @@ impl Index {
         for (i, intent) in intents.iter().enumerate() {
             for (j, p) in intent.patterns.iter().enumerate() {
                 let ascii = ascii_boundaries(p);
-                index.patterns.push(compile_pattern(&ascii)?);
+                let re = match compiled.get(&ascii) {
+                    Some(re) => re.clone(),
+                    None => compile_pattern(&ascii)?,
+                };
+                index.patterns.push(re);
                 index.pattern_owner.push((i, j));
                 let options = literal_options(&ascii);
                 let mut mine: Vec<&String> = options.iter().flatten().collect();
@@ -432,6 +442,14 @@ impl Index {
                     known.extend(index.prepare(s, false).stems);
                 }
             }
+            let e_ix = index.event_vocab.len() as u32;
+            for stem in &known {
+                index
+                    .event_postings
+                    .entry(stem.clone())
+                    .or_default()
+                    .push(e_ix);
+            }
             index.event_vocab.push(known);
         }
 
@@ -470,7 +488,7 @@ impl Index {
     /// An index that only rewrites through the lexicon: for preparing
     /// keyword terms before the full index exists.
     pub(crate) fn lexicon_only(lexicon: &[(Vec<String>, String)]) -> Index {
-        Index::build(&[], lexicon, &[], &[], &[]).unwrap_or_default()
+        Index::build(&[], lexicon, &[], &[], &[], &HashMap::new()).unwrap_or_default()
     }
 
     /// The weight of a stem: its IDF over the examples, the highest for a

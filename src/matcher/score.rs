@@ -2,7 +2,7 @@
 //! patterns and coverage of the question; actors, topics and dates named in
 //! the question as built-in candidates.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::analyse::{Analysis, QuestionKind};
 use super::normalise::Prepared;
@@ -256,11 +256,27 @@ pub(super) fn event_candidates(kb: &Kb, q: &Prepared, a: &Analysis) -> Vec<Candi
     let total: f32 = meaningful.iter().map(|s| index.idf_of(s)).sum();
     let kinds = [QuestionKind::When, QuestionKind::What, QuestionKind::Who];
     let mut out = Vec::new();
-    for (i, vocab) in index.event_vocab.iter().enumerate() {
-        let hits: Vec<&&str> = meaningful.iter().filter(|s| vocab.contains(**s)).collect();
-        let known: f32 = hits.iter().map(|s| index.idf_of(s)).sum();
+    // Only events sharing a stem with the question can know any of it:
+    // their known weight and hits are summed from the postings.
+    let mut stems = meaningful.clone();
+    stems.sort_unstable();
+    stems.dedup();
+    let mut sums: HashMap<u32, (f32, usize)> = HashMap::new();
+    for stem in stems {
+        let weight = index.idf_of(stem);
+        for &e in index.event_postings.get(stem).into_iter().flatten() {
+            let entry = sums.entry(e).or_default();
+            entry.0 += weight * meaningful.iter().filter(|s| **s == stem).count() as f32;
+            entry.1 += 1;
+        }
+    }
+    let mut sums: Vec<(u32, (f32, usize))> = sums.into_iter().collect();
+    sums.sort_unstable_by_key(|(e, _)| *e);
+    for (i, (known, hits)) in sums {
+        let i = i as usize;
+        let vocab = &index.event_vocab[i];
         let share = known / total;
-        if share < EVENT_MIN_SHARE || hits.len() < EVENT_MIN_WORDS {
+        if share < EVENT_MIN_SHARE || hits < EVENT_MIN_WORDS {
             continue;
         }
         let knows = |w: &str| vocab.contains(&index.stem(w));
