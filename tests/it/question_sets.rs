@@ -129,3 +129,14 @@ fn blind_set_1() {
 fn blind_set_2() {
     assert_at_least(&score("blind-2.jsonl"), 90.0, 80.0);
 }
+
+/// Blind set 3, scored once at first sight after the fixes of sets 1 and 2
+/// (80.1 % in scope, 75.8 % declined, small talk 7 of 8); kept as a
+/// regression set at that score.
+#[test]
+fn blind_set_3() {
+    let s = score("blind-3.jsonl");
+    assert!(pct(s.in_scope) >= 80.0, "in scope {:?}", s.in_scope);
+    assert!(pct(s.oos) >= 75.0, "out of scope {:?}", s.oos);
+    assert!(s.small_talk.0 + 1 >= s.small_talk.1, "small talk {:?}", s.small_talk);
+}
