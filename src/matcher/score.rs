@@ -200,15 +200,7 @@ pub(super) fn builtin_candidates(kb: &Kb, q: &Prepared, a: &Analysis) -> Vec<Can
             let knows = |w: &str| vocab.is_some_and(|v| v.contains(&index.stem(w)));
             let lookup = [QuestionKind::Who, QuestionKind::What];
             score *= agreement(a, &lookup, knows) * unknown_names(index, q);
-            out.push(Candidate {
-                target,
-                score,
-                parts: Parts {
-                    coverage: score,
-                    ..Parts::default()
-                },
-                fired: vec![],
-            });
+            out.push(Candidate::builtin(target, score));
         }
     }
     let words: Vec<&str> = q.words.iter().map(String::as_str).collect();
@@ -223,15 +215,7 @@ pub(super) fn builtin_candidates(kb: &Kb, q: &Prepared, a: &Analysis) -> Vec<Can
         if kb.events.iter().any(|e| date.matches(&e.date)) {
             let on_date = [QuestionKind::When, QuestionKind::What];
             let score = explained_score(&span) * agreement(a, &on_date, |_| false);
-            out.push(Candidate {
-                target: Target::Date(date),
-                score,
-                parts: Parts {
-                    coverage: score,
-                    ..Parts::default()
-                },
-                fired: vec![],
-            });
+            out.push(Candidate::builtin(Target::Date(date), score));
         }
     }
     out
