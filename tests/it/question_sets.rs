@@ -138,5 +138,9 @@ fn blind_set_3() {
     let s = score("blind-3.jsonl");
     assert!(pct(s.in_scope) >= 80.0, "in scope {:?}", s.in_scope);
     assert!(pct(s.oos) >= 75.0, "out of scope {:?}", s.oos);
-    assert!(s.small_talk.0 + 1 >= s.small_talk.1, "small talk {:?}", s.small_talk);
+    assert!(
+        s.small_talk.0 + 1 >= s.small_talk.1,
+        "small talk {:?}",
+        s.small_talk
+    );
 }
