@@ -80,15 +80,16 @@ pub fn answer_question(kb: &Kb, question: &str) -> Outcome {
 /// two questions or a part finds no answer of its own.
 fn answer_both(kb: &Kb, question: &str) -> Option<Outcome> {
     let (first, second) = matcher::split_question(question)?;
-    let one = answer_one(kb, &first);
+    let first_match = matcher::best_match(kb, &first);
     // The second part often speaks of the first's subject ("… and who
     // leads it"): it is asked with that subject when it names none.
-    let focus = matcher::best_match(kb, &first).focus;
+    let subject = first_match.focus.as_ref().and_then(|t| kb.named(t));
+    let one = outcome(kb, first_match);
     let mut two = answer_one(kb, &second);
     if !two.matched
-        && let Some(named) = &focus
+        && let Some(named) = subject
     {
-        two = answer_one(kb, &format!("{second} {}", kb.short_name(named)));
+        two = answer_one(kb, &format!("{second} {}", named.short_name()));
     }
     if one.intent.is_some() && one.intent == two.intent {
         return None;
@@ -137,7 +138,11 @@ fn within_limit(outcome: Outcome) -> Option<Outcome> {
 
 /// Answers one question.
 fn answer_one(kb: &Kb, question: &str) -> Outcome {
-    let m = matcher::best_match(kb, question);
+    outcome(kb, matcher::best_match(kb, question))
+}
+
+/// The reply to what the matcher decided.
+fn outcome(kb: &Kb, m: matcher::Match) -> Outcome {
     let score = m.score();
     match m.decision {
         Decision::Answer(target) => {
@@ -148,26 +153,14 @@ fn answer_one(kb: &Kb, question: &str) -> Outcome {
                 && second.score >= matcher::ANSWER_THRESHOLD
                 && score - second.score <= matcher::RUNNER_UP_BAND
             {
-                let key = second.target.key(kb);
-                reply.related.retain(|b| b.key != key);
-                reply.related.insert(
-                    0,
-                    Button {
-                        label: render::label(kb, &second.target),
-                        key,
-                    },
-                );
+                let button = render::button(kb, &second.target);
+                reply.related.retain(|b| b.key != button.key);
+                reply.related.insert(0, button);
             }
             Outcome::from_reply(reply, true, Some(target.key(kb)), score)
         }
         Decision::Choices(choices) => {
-            let related: Vec<Button> = choices
-                .iter()
-                .map(|t| Button {
-                    label: render::label(kb, t),
-                    key: t.key(kb),
-                })
-                .collect();
+            let related: Vec<Button> = choices.iter().map(|t| render::button(kb, t)).collect();
             let body = if related.len() == 1 {
                 "I'm not sure I have that. Did you mean this?"
             } else {
@@ -194,10 +187,8 @@ fn answer_one(kb: &Kb, question: &str) -> Outcome {
 /// The decline of a question about a known name that the knowledge cannot
 /// answer: says so, and points at what is known about the name first.
 fn decline_about(kb: &Kb, score: f32, named: &Target, missing: Option<&str>) -> Outcome {
-    let name = match named {
-        Target::Actor(i) => kb.actors[*i].name.as_str(),
-        Target::Topic(i) => kb.topics[*i].name.as_str(),
-        _ => return decline(kb, score),
+    let Some(name) = kb.named(named).map(|n| n.name) else {
+        return decline(kb, score);
     };
     let body = match missing {
         Some(what) => format!(
@@ -207,10 +198,7 @@ fn decline_about(kb: &Kb, score: f32, named: &Target, missing: Option<&str>) -> 
             "I don't have that in my notes on the Albania-Iran affair. I can tell you what my sources say about {name} in this story."
         ),
     };
-    let mut related = vec![Button {
-        label: render::label(kb, named),
-        key: named.key(kb),
-    }];
+    let mut related = vec![render::button(kb, named)];
     related.extend(render::buttons(kb, &kb.bot.suggestions));
     related.dedup_by(|a, b| a.key == b.key);
     let reply = Reply {

@@ -191,17 +191,23 @@ pub fn best_match(kb: &Kb, question: &str) -> Match {
         index.prepare(&body, true)
     };
     let mut candidates = score::score_intents(kb, &prepared, &analysis);
-    candidates.extend(score::builtin_candidates(kb, &prepared, &analysis));
+    // The names the question mentions: built-in candidates, and its focus.
+    let named = index.find_entities(&prepared.stems);
+    let focus = named
+        .iter()
+        .map(|(_, target)| target)
+        .find(|t| matches!(t, Target::Actor(_) | Target::Topic(_)))
+        .cloned();
+    candidates.extend(score::builtin_candidates(kb, &prepared, &analysis, named));
     candidates.extend(score::event_candidates(kb, &prepared, &analysis));
+    let unknown = score::unknown_names(index, &prepared);
+    for c in &mut candidates {
+        c.score *= unknown;
+    }
     candidates.retain(|c| c.score >= weights::MIN_CANDIDATE);
     candidates.sort_by(|a, b| rank(kb, a, b));
     candidates.truncate(weights::MAX_CANDIDATES);
     let mut decision = decide::decide(&candidates);
-    let focus = index
-        .find_entities(&prepared.stems)
-        .into_iter()
-        .map(|(_, target)| target)
-        .find(|t| matches!(t, Target::Actor(_) | Target::Topic(_)));
     let mut missing = None;
     // "What does MEK stand for": answered from the name's `stands_for`, or
     // declined honestly when the sources do not spell it out.

@@ -139,19 +139,12 @@ pub fn render(kb: &Kb, target: &Target) -> Reply {
         Target::Date(q) => on_date(kb, q),
         Target::StandsFor(named) => {
             let (short, long) = kb.stands_for(named).unwrap_or_default();
-            let sources = match named.as_ref() {
-                Target::Actor(i) => &kb.actors[*i].sources,
-                Target::Topic(i) => &kb.topics[*i].sources,
-                _ => &Vec::new(),
-            };
+            let sources = kb.named(named).map_or(&[][..], |n| n.sources);
             Reply {
                 title: Some(format!("What {short} stands for")),
                 body: format!("{short} stands for {long}."),
                 sources: citations(kb, sources),
-                related: vec![Button {
-                    label: label(kb, named),
-                    key: named.key(kb),
-                }],
+                related: vec![button(kb, named)],
             }
         }
     }
@@ -290,14 +283,16 @@ pub fn citations(kb: &Kb, ids: &[String]) -> Vec<Citation> {
 /// Buttons for target keys; unknown keys are skipped (validation reports them).
 pub fn buttons(kb: &Kb, keys: &[String]) -> Vec<Button> {
     keys.iter()
-        .filter_map(|key| {
-            let target = Target::from_key(kb, key)?;
-            Some(Button {
-                label: label(kb, &target),
-                key: target.key(kb),
-            })
-        })
+        .filter_map(|key| Some(button(kb, &Target::from_key(kb, key)?)))
         .collect()
+}
+
+/// The button that asks for `target`.
+pub fn button(kb: &Kb, target: &Target) -> Button {
+    Button {
+        label: label(kb, target),
+        key: target.key(kb),
+    }
 }
 
 /// A short question that asks for a target.

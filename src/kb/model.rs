@@ -149,48 +149,31 @@ pub struct KeywordGroup {
 }
 
 impl Kb {
-    /// The short name of an actor or a topic: its first all-capitals
-    /// name ("MEK"), else its name.
-    pub fn short_name(&self, named: &crate::matcher::Target) -> String {
+    /// The actor or topic `named` is, seen the same way whichever it is.
+    pub fn named(&self, named: &crate::matcher::Target) -> Option<Named<'_>> {
         use crate::matcher::Target;
-        let (name, aliases) = match named {
-            Target::Actor(i) => (&self.actors[*i].name, &self.actors[*i].aliases),
-            Target::Topic(i) => (&self.topics[*i].name, &self.topics[*i].aliases),
-            other => return other.key(self),
-        };
-        aliases
-            .iter()
-            .find(|a| a.len() >= 2 && a.chars().all(|c| c.is_ascii_uppercase()))
-            .unwrap_or(name)
-            .clone()
+        match named {
+            Target::Actor(i) => self.actors.get(*i).map(|a| Named {
+                name: &a.name,
+                aliases: &a.aliases,
+                stands_for: a.stands_for.as_deref(),
+                sources: &a.sources,
+            }),
+            Target::Topic(i) => self.topics.get(*i).map(|t| Named {
+                name: &t.name,
+                aliases: &t.aliases,
+                stands_for: t.stands_for.as_deref(),
+                sources: &t.sources,
+            }),
+            _ => None,
+        }
     }
 
     /// What the acronym of an actor or a topic stands for, when its file
-    /// says; with the acronym itself (its first all-capitals name).
+    /// says; with the acronym itself (its short name).
     pub fn stands_for(&self, named: &crate::matcher::Target) -> Option<(String, String)> {
-        use crate::matcher::Target;
-        let (name, aliases, stands_for) = match named {
-            Target::Actor(i) => {
-                let a = self.actors.get(*i)?;
-                (&a.name, &a.aliases, a.stands_for.as_ref()?)
-            }
-            Target::Topic(i) => {
-                let t = self.topics.get(*i)?;
-                (&t.name, &t.aliases, t.stands_for.as_ref()?)
-            }
-            _ => return None,
-        };
-        let acronym = |s: &&String| {
-            s.len() >= 2
-                && s.chars()
-                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
-        };
-        let short = aliases
-            .iter()
-            .find(acronym)
-            .or_else(|| std::iter::once(name).find(acronym))
-            .unwrap_or(name);
-        Some((short.clone(), stands_for.clone()))
+        let n = self.named(named)?;
+        Some((n.short_name().to_string(), n.stands_for?.to_string()))
     }
 
     /// `89 intents, 45 events, 52 actors, 20 topics, 66 sources`: what
@@ -225,4 +208,36 @@ impl Kb {
     pub fn topic(&self, id: &str) -> Option<&Topic> {
         self.topics.iter().find(|t| t.id == id)
     }
+}
+
+/// An actor or a topic, by what they share: names, acronym, sources.
+#[derive(Debug, Clone, Copy)]
+pub struct Named<'a> {
+    pub name: &'a str,
+    pub aliases: &'a [String],
+    pub stands_for: Option<&'a str>,
+    pub sources: &'a [String],
+}
+
+impl<'a> Named<'a> {
+    /// The acronym among its names ("MEK"), else its name.
+    pub fn short_name(&self) -> &'a str {
+        short_name(self.name, self.aliases)
+    }
+}
+
+/// The acronym among `aliases` and `name` (all capitals or digits, two
+/// characters or more, aliases first), else `name`.
+pub fn short_name<'a>(name: &'a str, aliases: &'a [String]) -> &'a str {
+    let acronym = |s: &&str| {
+        s.len() >= 2
+            && s.chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+    };
+    aliases
+        .iter()
+        .map(String::as_str)
+        .chain(std::iter::once(name))
+        .find(acronym)
+        .unwrap_or(name)
 }

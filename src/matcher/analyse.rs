@@ -125,11 +125,12 @@ pub fn analyse(words: &[String]) -> Analysis {
         tail_len(&words[lead..])
     };
     let body = &words[lead..words.len() - tail];
+    let kind = kind_of(body);
     Analysis {
         lead,
         tail,
-        kind: kind_of(body),
-        attributes: attributes(body),
+        kind,
+        attributes: attributes(body, kind),
         expansion: English::EXPANSION.iter().any(|p| {
             body.windows(p.len())
                 .any(|w| w.iter().zip(*p).all(|(a, b)| a == b))
@@ -193,7 +194,7 @@ fn kind_of(words: &[String]) -> QuestionKind {
 }
 
 /// The attribute words of a question ("how old", "born", "population").
-fn attributes(words: &[String]) -> Vec<String> {
+fn attributes(words: &[String], kind: QuestionKind) -> Vec<String> {
     let mut out: Vec<String> = words
         .iter()
         .filter(|w| English::ATTRIBUTES.contains(&w.as_str()))
@@ -208,7 +209,7 @@ fn attributes(words: &[String]) -> Vec<String> {
     }
     // "Who is … now": today's office holder, which dated sources never give.
     let today = ["now", "today", "current", "currently", "nowadays"];
-    if kind_of(words) == QuestionKind::Who
+    if kind == QuestionKind::Who
         && let Some(w) = words.iter().find(|w| today.contains(&w.as_str()))
         && !out.contains(w)
     {

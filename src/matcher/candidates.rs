@@ -51,11 +51,7 @@ impl Index {
         let mut stems: Vec<&str> = q.compared().collect();
         stems.sort_unstable();
         stems.dedup();
-        let unknown_idf = (1.0 + self.example_norm.len().max(1) as f32).ln();
-        let weights: Vec<(&str, f32)> = stems
-            .into_iter()
-            .map(|s| (s, self.idf.get(s).copied().unwrap_or(unknown_idf)))
-            .collect();
+        let weights: Vec<(&str, f32)> = stems.into_iter().map(|s| (s, self.idf_of(s))).collect();
         let norm = weights.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
         (weights, norm)
     }

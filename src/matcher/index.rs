@@ -11,7 +11,7 @@ use super::Target;
 use super::analyse::{QuestionKind, analyse};
 use super::lang::English;
 use super::patterns::{ascii_boundaries, compile_pattern, literal_options, rarest};
-use crate::kb::{Actor, Event, Intent, KeywordGroup, Topic};
+use crate::kb::{Actor, Event, Intent, KeywordGroup, Topic, short_name};
 use crate::text;
 
 /// Everything precomputed from the knowledge for matching. Built once, at
@@ -508,14 +508,4 @@ impl Index {
     pub(super) fn stem(&self, word: &str) -> String {
         English::stemmer().stem(word).into_owned()
     }
-}
-
-/// The name a description is rewritten to: the acronym among the names
-/// ("MOIS"), else the name.
-fn short_name<'a>(name: &'a str, aliases: &'a [String]) -> &'a str {
-    aliases
-        .iter()
-        .map(String::as_str)
-        .find(|a| a.len() >= 2 && a.chars().all(|c| c.is_ascii_uppercase()))
-        .unwrap_or(name)
 }

@@ -10,6 +10,13 @@ use spellbook::Dictionary;
 /// The English the matcher reads.
 pub struct English;
 
+/// `word` with its first letter in capitals; `None` for an empty word.
+fn capitalised(word: &str) -> Option<String> {
+    let mut chars = word.chars();
+    let first = chars.next()?;
+    Some(first.to_uppercase().chain(chars).collect())
+}
+
 /// SCOWL's en_US Hunspell dictionary (Debian's `hunspell-en-us`; its
 /// licence is `dict/COPYRIGHT-en_US`), compiled in: the core reads no file.
 const AFF: &str = include_str!("../../dict/en_US.aff");
@@ -23,28 +30,15 @@ impl English {
     /// Whether `word` (folded: lower case) is an English word, a proper
     /// noun ("germany") included. Parsed once per process, on first use.
     pub fn is_word(word: &str) -> bool {
-        let Some(dict) = Self::dictionary() else {
-            return false;
-        };
-        if dict.check(word) {
-            return true;
-        }
-        let mut chars = word.chars();
-        chars.next().is_some_and(|first| {
-            let capital: String = first.to_uppercase().chain(chars).collect();
-            dict.check(&capital)
-        })
+        Self::is_word_exact(word) || capitalised(word).is_some_and(|c| Self::is_word_exact(&c))
     }
 
     /// Whether a folded word is a proper noun the dictionary knows
     /// ("germany", "eurovision") and not a common word.
     pub fn is_proper_noun(word: &str) -> bool {
-        let mut chars = word.chars();
-        let capital: String = match chars.next() {
-            Some(first) => first.to_uppercase().chain(chars).collect(),
-            None => return false,
-        };
-        capital != word && !Self::is_word_exact(word) && Self::is_word_exact(&capital)
+        capitalised(word).is_some_and(|capital| {
+            capital != word && !Self::is_word_exact(word) && Self::is_word_exact(&capital)
+        })
     }
 
     fn is_word_exact(word: &str) -> bool {

@@ -105,7 +105,6 @@ pub(super) fn score_intents(kb: &Kb, q: &Prepared, a: &Analysis) -> Vec<Candidat
                 base.min(1.0)
                     * (COVERAGE_FLOOR + (1.0 - COVERAGE_FLOOR) * coverage)
                     * agreement(a, &index.intent_kinds[i], knows)
-                    * unknown_names(index, q)
             };
             Candidate {
                 target: Target::Intent(i),
@@ -146,20 +145,28 @@ fn keyword_score(intent: &Intent, present: &Present<'_>, stems: &[String]) -> (f
     let score = if total > 0.0 { matched / total } else { 0.0 };
     (score, required_ok)
 }
+
+/// A penalty for each name in the question that English knows and the
+/// knowledge does not ("who is germany's foreign minister"): the question
+/// is about something the sources do not cover.
+/// The same for every candidate, so applied to all at once.
+pub(super) fn unknown_names(index: &super::index::Index, q: &Prepared) -> f32 {
+    let unknown = q.words.iter().filter(|w| index.is_unknown_name(w)).count();
+    UNKNOWN_NAME.powi(unknown as i32)
+}
+
 /// Actors, topics and dates named in the question. Each explains the words
 /// it spans plus the "frame" words around it ("who is", "what happened on");
 /// one that explains every word is a strong candidate, one that explains a
 /// part of the question a weak one, so that "who is the president of Russia"
 /// is not answered with Russia.
-/// A penalty for each name in the question that English knows and the
-/// knowledge does not ("who is germany's foreign minister"): the question
-/// is about something the sources do not cover.
-fn unknown_names(index: &super::index::Index, q: &Prepared) -> f32 {
-    let unknown = q.words.iter().filter(|w| index.is_unknown_name(w)).count();
-    UNKNOWN_NAME.powi(unknown as i32)
-}
-
-pub(super) fn builtin_candidates(kb: &Kb, q: &Prepared, a: &Analysis) -> Vec<Candidate> {
+/// `found` are the names the question mentions, with their spans.
+pub(super) fn builtin_candidates(
+    kb: &Kb,
+    q: &Prepared,
+    a: &Analysis,
+    found: Vec<(std::ops::Range<usize>, Target)>,
+) -> Vec<Candidate> {
     let index = &kb.index;
     let meaningful: Vec<usize> = q
         .content()
@@ -176,7 +183,6 @@ pub(super) fn builtin_candidates(kb: &Kb, q: &Prepared, a: &Analysis) -> Vec<Can
     };
     let mut out = Vec::new();
     let mut seen = HashSet::new();
-    let found = index.find_entities(&q.stems);
     // Names alone ("pmoi albania"): when the names together explain the
     // question, each is a candidate in proportion to its share, and a country
     // (the setting of most questions) yields to a more specific name.
@@ -199,7 +205,7 @@ pub(super) fn builtin_candidates(kb: &Kb, q: &Prepared, a: &Analysis) -> Vec<Can
             let vocab = index.lookup_vocab.get(&target);
             let knows = |w: &str| vocab.is_some_and(|v| v.contains(&index.stem(w)));
             let lookup = [QuestionKind::Who, QuestionKind::What];
-            score *= agreement(a, &lookup, knows) * unknown_names(index, q);
+            score *= agreement(a, &lookup, knows);
             out.push(Candidate::builtin(target, score));
         }
     }
@@ -264,8 +270,7 @@ pub(super) fn event_candidates(kb: &Kb, q: &Prepared, a: &Analysis) -> Vec<Candi
             continue;
         }
         let knows = |w: &str| vocab.contains(&index.stem(w));
-        let score =
-            EVENT_FULL * share * share * agreement(a, &kinds, knows) * unknown_names(index, q);
+        let score = EVENT_FULL * share * share * agreement(a, &kinds, knows);
         out.push(Candidate::builtin(Target::Event(i), score));
     }
     out
