@@ -307,13 +307,7 @@ impl Store {
     /// edition or events it already had.
     pub fn subscribe(&mut self, chat_id: i64, kind: &str, title: &str, now: i64) -> Result<bool> {
         let tx = self.write()?;
-        let was_active: Option<bool> = tx
-            .query_row(
-                "SELECT active FROM subscription WHERE chat_id = ?1",
-                [chat_id],
-                |r| r.get(0),
-            )
-            .optional()?;
+        let was_active = active_of(&tx, chat_id)?;
         match was_active {
             None => {
                 tx.execute(
@@ -376,14 +370,7 @@ impl Store {
             return Ok(false);
         }
         let tx = self.write()?;
-        let old: Option<bool> = tx
-            .query_row(
-                "SELECT active FROM subscription WHERE chat_id = ?1",
-                [from],
-                |r| r.get(0),
-            )
-            .optional()?;
-        let Some(old_active) = old else {
+        let Some(old_active) = active_of(&tx, from)? else {
             return Ok(false);
         };
         let inserted = tx.execute(
@@ -521,6 +508,18 @@ fn ensure_subscription(conn: &Connection, chat_id: i64) -> Result<()> {
     } else {
         Err(StoreError::UnknownChat { chat_id })
     }
+}
+
+/// Whether a chat's subscription is active; `None` when it never
+/// subscribed.
+fn active_of(conn: &Connection, chat_id: i64) -> Result<Option<bool>> {
+    Ok(conn
+        .query_row(
+            "SELECT active FROM subscription WHERE chat_id = ?1",
+            [chat_id],
+            |r| r.get(0),
+        )
+        .optional()?)
 }
 
 /// Marks a chat's subscription inactive with `reason`; `UnknownChat` when

@@ -153,6 +153,11 @@ impl Validator {
         value.to_string()
     }
 
+    /// `text` of each of a list of texts.
+    fn texts(&mut self, at: At<'_>, items: &[Spanned<String>], what: &str) -> Vec<String> {
+        items.iter().map(|x| self.text(at, x, what)).collect()
+    }
+
     fn date(&mut self, at: At<'_>, field: &Spanned<String>) -> Option<Date> {
         let date = Date::parse_iso(field.get_ref().trim());
         if date.is_none() {
@@ -418,22 +423,14 @@ impl Validator {
             out.push(Actor {
                 id: self.id(at, &a.id, "actor", &mut seen),
                 name: self.text(at, &a.name, "name"),
-                aliases: a
-                    .aliases
-                    .iter()
-                    .map(|x| self.text(at, x, "alias"))
-                    .collect(),
+                aliases: self.texts(at, &a.aliases, "alias"),
                 kind,
                 role: a.role.as_ref().map(|r| self.text(at, r, "role")),
                 stands_for: a
                     .stands_for
                     .as_ref()
                     .map(|x| self.text(at, x, "stands_for")),
-                descriptions: a
-                    .descriptions
-                    .iter()
-                    .map(|x| self.text(at, x, "description"))
-                    .collect(),
+                descriptions: self.texts(at, &a.descriptions, "description"),
                 summary: self.text(at, &a.summary, "summary"),
                 sources: self.cited(at, &a.sources, sources),
             });
@@ -455,20 +452,12 @@ impl Validator {
             out.push(Topic {
                 id: self.id(at, &t.id, "topic", &mut seen),
                 name: self.text(at, &t.name, "name"),
-                aliases: t
-                    .aliases
-                    .iter()
-                    .map(|x| self.text(at, x, "alias"))
-                    .collect(),
+                aliases: self.texts(at, &t.aliases, "alias"),
                 stands_for: t
                     .stands_for
                     .as_ref()
                     .map(|x| self.text(at, x, "stands_for")),
-                descriptions: t
-                    .descriptions
-                    .iter()
-                    .map(|x| self.text(at, x, "description"))
-                    .collect(),
+                descriptions: self.texts(at, &t.descriptions, "description"),
                 summary: self.text(at, &t.summary, "summary"),
                 sources: self.cited(at, &t.sources, sources),
             });

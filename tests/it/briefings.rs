@@ -15,10 +15,6 @@ use crate::fake::*;
 const ADMIN: i64 = 7;
 const MEMBER: i64 = 9;
 
-fn from(user: i64) -> Value {
-    json!({"from": {"id": user, "is_bot": false, "first_name": "U"}})
-}
-
 fn text(call: &Value) -> String {
     call["text"].as_str().unwrap_or_default().to_string()
 }
@@ -31,15 +27,6 @@ async fn say(bot: &Running, id: i64, chat: Value, user: i64, words: &str) -> Str
     bot.wait_for(words, |f| f.sent_to(chat_id).len() > before)
         .await;
     text(&bot.fake.sent_to(chat_id)[before])
-}
-
-fn briefings_to(bot: &Running, chat: i64) -> Vec<String> {
-    bot.fake
-        .sent_to(chat)
-        .iter()
-        .map(text)
-        .filter(|t| t.starts_with("<b>Briefing</b>"))
-        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -65,23 +52,23 @@ async fn subscribe_deliver_once_and_deactivate_on_403() {
     // Admin commands refuse everybody not in BRIEFBOT_ADMINS.
     let reply = say(&bot, 6, private(84), MEMBER, "/brief_now").await;
     assert!(reply.contains("for the bot's administrators"), "{reply}");
-    assert!(briefings_to(&bot, 80).is_empty());
+    assert!(bot.fake.briefings_to(80).is_empty());
 
     let report = say(&bot, 7, private(85), ADMIN, "/brief_now").await;
     assert!(
         report.contains("3 queued, 2 delivered") && report.contains("1 gone"),
         "{report}"
     );
-    assert_eq!(briefings_to(&bot, 80).len(), 1);
-    assert_eq!(briefings_to(&bot, -83).len(), 1);
-    assert!(briefings_to(&bot, -82).is_empty(), "not subscribed");
-    assert!(briefings_to(&bot, 80)[0].contains("The main events so far"));
+    assert_eq!(bot.fake.briefings_to(80).len(), 1);
+    assert_eq!(bot.fake.briefings_to(-83).len(), 1);
+    assert!(bot.fake.briefings_to(-82).is_empty(), "not subscribed");
+    assert!(bot.fake.briefings_to(80)[0].contains("The main events so far"));
 
     // The same briefing is not sent again.
     let report = say(&bot, 8, private(85), ADMIN, "/brief_now").await;
     assert!(report.contains("0 queued, 0 delivered"), "{report}");
-    assert_eq!(briefings_to(&bot, 80).len(), 1);
-    assert_eq!(briefings_to(&bot, -83).len(), 1);
+    assert_eq!(bot.fake.briefings_to(80).len(), 1);
+    assert_eq!(bot.fake.briefings_to(-83).len(), 1);
 
     // /brief shows the briefing on demand, to anyone.
     let reply = say(&bot, 9, private(86), MEMBER, "/brief").await;
@@ -163,7 +150,7 @@ async fn a_broken_reload_keeps_the_old_knowledge_and_a_good_one_briefs_new_event
     .await;
     say(&bot, 1, private(90), MEMBER, "/subscribe").await;
     say(&bot, 2, private(91), ADMIN, "/brief_now").await;
-    assert_eq!(briefings_to(&bot, 90).len(), 1);
+    assert_eq!(bot.fake.briefings_to(90).len(), 1);
 
     // Break two files: the reload reports both, with file and line.
     std::fs::write(
@@ -197,7 +184,7 @@ async fn a_broken_reload_keeps_the_old_knowledge_and_a_good_one_briefs_new_event
     assert!(reply.starts_with("Reloaded: "), "{reply}");
     assert!(reply.contains("46 events"), "{reply}");
     say(&bot, 6, private(91), ADMIN, "/brief_now").await;
-    let briefs = briefings_to(&bot, 90);
+    let briefs = bot.fake.briefings_to(90);
     assert_eq!(briefs.len(), 2);
     assert!(
         briefs[1].contains("New since your last briefing")
@@ -233,22 +220,12 @@ fn brief_send(addr: std::net::SocketAddr, state: &Path) -> std::process::Child {
 /// The lease on claimed deliveries in the tests that kill a sender.
 const LEASE: u64 = 5;
 
-/// Waits for a child process, at most `within`; kills it and fails with
-/// its output when it takes longer.
-async fn finished(mut child: std::process::Child, within: Duration) -> std::process::Output {
-    let started = std::time::Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        if started.elapsed() > within {
-            child.kill().ok();
-            let out = child.wait_with_output().unwrap();
-            panic!(
-                "brief --send still running after {within:?}: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    child.wait_with_output().unwrap()
+/// Waits, at most `within`, for `brief --send` to end (off the runtime's
+/// threads, which serve the fake Bot API meanwhile).
+async fn finished(child: std::process::Child, within: Duration) -> std::process::Output {
+    tokio::task::spawn_blocking(move || crate::process::finish(child, within, "brief --send"))
+        .await
+        .expect("the wait for brief --send panicked")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -478,9 +455,13 @@ async fn configured_channels_are_subscribed_only_where_the_bot_is_admin() {
     })
     .await;
     say(&bot, 1, private(95), ADMIN, "/brief_now").await;
-    assert_eq!(briefings_to(&bot, -1001).len(), 1, "admin there: briefed");
+    assert_eq!(
+        bot.fake.briefings_to(-1001).len(),
+        1,
+        "admin there: briefed"
+    );
     assert!(
-        briefings_to(&bot, -1002).is_empty(),
+        bot.fake.briefings_to(-1002).is_empty(),
         "not admin: nothing sent"
     );
     let state = bot.config.state_path.clone();

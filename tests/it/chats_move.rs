@@ -8,27 +8,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use briefbot::store::Store;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::fake::*;
 use crate::process::{Proc, STOP_WITHIN};
 
 const ADMIN: i64 = 7;
-
-fn from_admin() -> Value {
-    json!({"from": {"id": ADMIN, "is_bot": false, "first_name": "U"}})
-}
-
-fn briefings_to(fake: &Fake, chat: i64) -> usize {
-    fake.sent_to(chat)
-        .iter()
-        .filter(|m| {
-            m["text"]
-                .as_str()
-                .is_some_and(|t| t.starts_with("<b>Briefing</b>"))
-        })
-        .count()
-}
 
 /// A state file kept for the test, with `subscribe` already applied.
 fn state(subscribe: impl FnOnce(&mut Store)) -> (tempfile::TempDir, PathBuf) {
@@ -87,8 +72,8 @@ async fn a_group_upgraded_to_a_supergroup_keeps_its_subscription() {
     assert_eq!(store.seen_events(-1005).unwrap().len(), 1, "history kept");
     drop(store);
     bot.fake
-        .push(message(3, private(95), Some("/brief_now"), from_admin()));
-    bot.wait_for("the briefing", |f| briefings_to(f, -1005) == 1)
+        .push(message(3, private(95), Some("/brief_now"), from(ADMIN)));
+    bot.wait_for("the briefing", |f| f.briefings_to(-1005).len() == 1)
         .await;
     assert!(bot.fake.sent_to(-5).is_empty(), "nothing to the old id");
     bot.stop().await;
@@ -114,12 +99,12 @@ async fn a_send_refused_because_the_group_was_upgraded_goes_to_the_new_id() {
     )
     .await;
     bot.fake
-        .push(message(1, private(96), Some("/brief_now"), from_admin()));
+        .push(message(1, private(96), Some("/brief_now"), from(ADMIN)));
     bot.wait_for("the report", |f| !f.sent_to(96).is_empty())
         .await;
     let report = bot.fake.sent_to(96)[0]["text"].to_string();
     assert!(report.contains("1 delivered"), "{report}");
-    assert_eq!(briefings_to(&bot.fake, -1006), 1);
+    assert_eq!(bot.fake.briefings_to(-1006).len(), 1);
     assert_eq!(bot.fake.sent_to(-6).len(), 1, "the refused send only");
     bot.stop().await;
     let store = Store::open(&path).unwrap();

@@ -49,6 +49,16 @@ impl Fake {
             .collect()
     }
 
+    /// The texts of the briefings sent to `chat`.
+    pub(crate) fn briefings_to(&self, chat: i64) -> Vec<String> {
+        self.sent_to(chat)
+            .iter()
+            .filter_map(|m| m["text"].as_str())
+            .filter(|t| t.starts_with("<b>Briefing</b>"))
+            .map(str::to_string)
+            .collect()
+    }
+
     pub(crate) fn sent_to(&self, chat: i64) -> Vec<Value> {
         self.calls("sendMessage")
             .into_iter()
@@ -310,6 +320,11 @@ pub(crate) fn message(update_id: i64, chat: Value, text: Option<&str>, extra: Va
         m.extend(e.clone());
     }
     json!({"update_id": update_id, "message": m})
+}
+
+/// The `from` of a message sent by `user`.
+pub(crate) fn from(user: i64) -> Value {
+    json!({"from": {"id": user, "is_bot": false, "first_name": "U"}})
 }
 
 pub(crate) fn private(id: i64) -> Value {

@@ -4,14 +4,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde_json::{Value, json};
-
 use crate::fake::*;
 use crate::process::{Proc, STOP_WITHIN, free_addr, http_get};
-
-fn from(user: i64) -> Value {
-    json!({"from": {"id": user, "is_bot": false, "first_name": "U"}})
-}
 
 /// Polls `GET path` until `done` holds for its answer, at most 10 s.
 async fn get_until(addr: &str, path: &str, what: &str, done: impl Fn(u16, &str) -> bool) -> String {

@@ -85,6 +85,13 @@ fn score(file: &str) -> Score {
 
 #[track_caller]
 fn assert_at_least(s: &Score, in_scope: f64, oos: f64) {
+    assert_scores(s, in_scope, oos, 0);
+}
+
+/// The in-scope and out-of-scope shares at least as given, and at most
+/// `small_talk_missed` small-talk messages not answered.
+#[track_caller]
+fn assert_scores(s: &Score, in_scope: f64, oos: f64, small_talk_missed: usize) {
     let report = s.failures.join("\n");
     assert!(
         pct(s.in_scope) >= in_scope,
@@ -96,7 +103,11 @@ fn assert_at_least(s: &Score, in_scope: f64, oos: f64) {
         "out of scope {:?} below {oos}%:\n{report}",
         s.oos
     );
-    assert_eq!(s.small_talk.0, s.small_talk.1, "small talk:\n{report}");
+    assert!(
+        s.small_talk.0 + small_talk_missed >= s.small_talk.1,
+        "small talk {:?}:\n{report}",
+        s.small_talk
+    );
 }
 
 #[test]
@@ -135,12 +146,5 @@ fn blind_set_2() {
 /// regression set at that score.
 #[test]
 fn blind_set_3() {
-    let s = score("blind-3.jsonl");
-    assert!(pct(s.in_scope) >= 80.0, "in scope {:?}", s.in_scope);
-    assert!(pct(s.oos) >= 75.0, "out of scope {:?}", s.oos);
-    assert!(
-        s.small_talk.0 + 1 >= s.small_talk.1,
-        "small talk {:?}",
-        s.small_talk
-    );
+    assert_scores(&score("blind-3.jsonl"), 80.0, 75.0, 1);
 }
