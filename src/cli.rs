@@ -118,7 +118,10 @@ pub fn run(config: Config) -> ExitCode {
     let result = match command {
         Cmd::Check => {
             println!("ok: {}", kb.summary());
-            Ok(ExitCode::SUCCESS)
+            // The process ends here: freeing large knowledge piece by piece
+            // is a tenth of `check`'s time, for nothing.
+            std::mem::forget(kb);
+            return ExitCode::SUCCESS;
         }
         Cmd::Chat => chat(&kb),
         Cmd::Ask {

@@ -30,6 +30,7 @@ pub mod eval;
 pub mod kb;
 pub mod matcher;
 pub mod metrics;
+mod par;
 pub mod render;
 pub mod schedule;
 pub mod shutdown;

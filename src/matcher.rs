@@ -36,7 +36,7 @@ pub use analyse::{Analysis, QuestionKind, split_question};
 pub use index::Index;
 pub use normalise::{Prepared, WordKind};
 pub(crate) use patterns::{ascii_boundaries, compile_pattern_within};
-pub(crate) use regex_automata::meta::Regex;
+pub(crate) use patterns::{Pattern, PatternError};
 pub use weights::{ANSWER_THRESHOLD, CHOICE_THRESHOLD, CONFIDENT, MARGIN, RUNNER_UP_BAND};
 
 use crate::dates::DateQuery;

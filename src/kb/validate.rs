@@ -8,7 +8,6 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 use std::path::Path;
 
-use regex::RegexBuilder;
 use serde::de::DeserializeOwned;
 use toml::Spanned;
 
@@ -46,6 +45,7 @@ pub fn validate(files: SourceFiles) -> Result<Kb, KbError> {
     let mut v = Validator {
         problems: files.problems.clone(),
         compiled: HashMap::new(),
+        precompiled: HashMap::new(),
     };
     let kb = v.build(&files);
     match kb {
@@ -64,7 +64,39 @@ struct Validator {
     /// Each valid pattern, compiled once here as the matcher runs it (its
     /// ASCII form), for the index to reuse: compiling them twice was most
     /// of the load time of large knowledge.
-    compiled: HashMap<String, matcher::Regex>,
+    compiled: HashMap<String, matcher::Pattern>,
+    /// Each pattern as written, parsed and compiled ahead of its checks on
+    /// every core (see `Precompiled`).
+    precompiled: HashMap<String, Precompiled>,
+}
+
+/// A pattern's parse as written, and its ASCII form compiled as the
+/// matcher runs it: the slow parts of checking a pattern, done for all
+/// patterns at once on every core before the checks report in file order.
+struct Precompiled {
+    syntax: Result<(), regex_syntax::Error>,
+    ascii: String,
+    compiled: Result<matcher::Pattern, matcher::PatternError>,
+}
+
+impl Precompiled {
+    fn new(src: &str) -> Precompiled {
+        // Syntax on the pattern as written, parsed only (the Unicode form
+        // of `\w{50}` alone would compile to megabytes, though the matcher
+        // never runs it).
+        let syntax = regex_syntax::Parser::new().parse(src).map(|_| ());
+        let ascii = matcher::ascii_boundaries(src);
+        let compiled = match &syntax {
+            Ok(()) => matcher::compile_pattern_within(&ascii, PATTERN_SIZE_LIMIT),
+            // Not compiled: its syntax error is what is reported.
+            Err(e) => Err(matcher::PatternError::Syntax(Box::new(e.clone()))),
+        };
+        Precompiled {
+            syntax,
+            ascii,
+            compiled,
+        }
+    }
 }
 
 /// A file's text, for turning byte spans into lines and columns.
@@ -203,6 +235,19 @@ impl Validator {
             .iter()
             .filter_map(|f| self.parse(f).map(|raw| (f, raw)))
             .collect();
+        let written: Vec<&str> = parsed
+            .iter()
+            .flat_map(|(_, raw)| &raw.intent)
+            .flat_map(|intent| &intent.get_ref().patterns)
+            .map(|p| p.get_ref().as_str())
+            .filter(|p| p.chars().count() <= MAX_PATTERN_CHARS)
+            .collect();
+        let precompiled = crate::par::map(&written, |src| Precompiled::new(src));
+        self.precompiled = written
+            .into_iter()
+            .map(str::to_string)
+            .zip(precompiled)
+            .collect();
         let lexicon = self.lexicon(&parsed);
         let bot = self.bot(&parsed, files, &source_ids);
         let (mut intents, located) = self.intents(&parsed, &templates, &source_ids, &lexicon);
@@ -213,7 +258,7 @@ impl Validator {
         let index = match built {
             Ok(index) => index,
             Err(e) => {
-                self.set_too_large(&parsed, &*e);
+                self.set_too_large(&parsed, &e);
                 return None;
             }
         };
@@ -785,18 +830,19 @@ impl Validator {
                 );
                 continue;
             }
-            // Syntax first, on the pattern as written: parsing comes before
-            // compiling, so a zero size limit reports any syntax error and
-            // compiles nothing (the Unicode form of `\w{50}` alone would take
-            // megabytes, though the matcher never runs it).
-            if let Err(e @ regex::Error::Syntax(_)) = RegexBuilder::new(src).size_limit(0).build() {
-                self.at(at, p.span(), invalid_pattern(src, id, &e));
+            let pre = match self.precompiled.remove(src) {
+                Some(pre) => pre,
+                None => Precompiled::new(src),
+            };
+            // Syntax first, on the pattern as written.
+            if let Err(e) = &pre.syntax {
+                self.at(at, p.span(), invalid_pattern(src, id, e));
                 continue;
             }
             // Then size, on the form the matcher runs, compiled as it runs
             // it (and kept for the index).
-            let ascii = matcher::ascii_boundaries(src);
-            match matcher::compile_pattern_within(&ascii, PATTERN_SIZE_LIMIT) {
+            let ascii = pre.ascii;
+            match pre.compiled {
                 Ok(re) if re.is_match("") => {
                     self.at(at, p.span(), format!("pattern `{src}` of intent `{id}` matches every question"));
                 }
@@ -900,24 +946,8 @@ fn check_examples(
     kb: &Kb,
     jobs: &[(&Intent, &Located<'_>, &Spanned<String>)],
 ) -> Vec<Option<String>> {
-    let check = |jobs: &[(&Intent, &Located<'_>, &Spanned<String>)]| -> Vec<Option<String>> {
-        jobs.iter()
-            .map(|(intent, _, example)| example_problem(kb, intent, example.get_ref()))
-            .collect()
-    };
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
-    if threads < 2 || jobs.len() < 256 {
-        return check(jobs);
-    }
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = jobs
-            .chunks(jobs.len().div_ceil(threads))
-            .map(|chunk| scope.spawn(move || check(chunk)))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
+    crate::par::map(jobs, |(intent, _, example)| {
+        example_problem(kb, intent, example.get_ref())
     })
 }
 
@@ -932,7 +962,7 @@ fn last_line(e: &dyn std::fmt::Display) -> String {
         .to_string()
 }
 
-fn invalid_pattern(src: &str, id: &str, e: &regex::Error) -> String {
+fn invalid_pattern(src: &str, id: &str, e: &dyn std::fmt::Display) -> String {
     format!("invalid pattern `{src}` of intent `{id}`: {}", last_line(e))
 }
 
@@ -973,3 +1003,4 @@ fn sort_intents(intents: &mut Vec<Intent>) -> Vec<usize> {
         .collect();
     order
 }
+

@@ -5,12 +5,11 @@
 use std::collections::{HashMap, HashSet};
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
-use regex_automata::meta::{self, Regex};
 
 use super::Target;
 use super::analyse::{QuestionKind, analyse};
 use super::lang::English;
-use super::patterns::{ascii_boundaries, compile_pattern, literal_options, rarest};
+use super::patterns::{Pattern, ascii_boundaries, compile_pattern, rarest};
 use crate::kb::{Actor, Event, Intent, KeywordGroup, Topic, short_name};
 use crate::text;
 
@@ -29,7 +28,7 @@ pub struct Index {
     /// For each first stem of a variant, its entries in `lexicon` (in order).
     pub(super) lexicon_by_first: HashMap<String, Vec<u32>>,
     /// Every pattern of every intent, compiled on its own (ASCII classes).
-    pub(super) patterns: Vec<Regex>,
+    pub(super) patterns: Vec<Pattern>,
     /// For each pattern of `patterns`: (intent, pattern index in the intent).
     pub(super) pattern_owner: Vec<(usize, usize)>,
     /// One automaton of the literals some pattern needs: a pattern runs only
@@ -87,8 +86,8 @@ impl Index {
         actors: &[Actor],
         topics: &[Topic],
         events: &[Event],
-        compiled: &HashMap<String, Regex>,
-    ) -> Result<Index, Box<meta::BuildError>> {
+        compiled: &HashMap<String, Pattern>,
+    ) -> Result<Index, super::patterns::PatternError> {
         let stemmer = English::stemmer();
         let stem = |w: &str| stemmer.stem(w).into_owned();
         // Descriptions of actors and topics ("the American security firm")
@@ -233,9 +232,9 @@ impl Index {
                     Some(re) => re.clone(),
                     None => compile_pattern(&ascii)?,
                 };
+                let options = re.literals().to_vec();
                 index.patterns.push(re);
                 index.pattern_owner.push((i, j));
-                let options = literal_options(&ascii);
                 let mut mine: Vec<&String> = options.iter().flatten().collect();
                 mine.sort();
                 mine.dedup();
@@ -276,15 +275,16 @@ impl Index {
             );
         }
 
-        // Examples as TF-IDF vectors, and each intent's vocabulary.
-        let mut docs: Vec<(usize, Vec<String>)> = Vec::new();
-        for (i, intent) in intents.iter().enumerate() {
+        // Examples as TF-IDF vectors, and each intent's vocabulary, each
+        // intent prepared on its own (on every core).
+        let prepared = crate::par::map(intents, |intent| {
             let mut known = HashSet::new();
+            let mut examples = Vec::with_capacity(intent.examples.len());
             for ex in &intent.examples {
                 let p = index.prepare(ex, false);
                 let stems: Vec<String> = p.compared().map(str::to_string).collect();
                 known.extend(stems.iter().cloned());
-                docs.push((i, stems));
+                examples.push(stems);
             }
             for s in [&intent.title, &intent.button, &intent.answer] {
                 known.extend(index.prepare(s, false).stems);
@@ -294,6 +294,11 @@ impl Index {
                     known.extend(term.iter().cloned());
                 }
             }
+            (examples, known)
+        });
+        let mut docs: Vec<(usize, Vec<String>)> = Vec::new();
+        for (i, (examples, known)) in prepared.into_iter().enumerate() {
+            docs.extend(examples.into_iter().map(|stems| (i, stems)));
             index.intent_vocab.push(known);
         }
         // Gates: of an intent's required groups, the one whose first stems
@@ -395,37 +400,27 @@ impl Index {
             kinds.dedup();
             index.intent_kinds.push(kinds);
         }
-        for (i, a) in actors.iter().enumerate() {
-            let mut known = HashSet::new();
-            for s in std::iter::once(&a.name)
-                .chain(&a.aliases)
-                .chain(&a.role)
-                .chain([&a.summary])
-            {
-                known.extend(index.prepare(s, false).stems);
-            }
-            index.lookup_vocab.insert(Target::Actor(i), known);
-        }
-        for (i, t) in topics.iter().enumerate() {
-            let mut known = HashSet::new();
-            for s in std::iter::once(&t.name)
-                .chain(&t.aliases)
-                .chain([&t.summary])
-            {
-                known.extend(index.prepare(s, false).stems);
-            }
-            index.lookup_vocab.insert(Target::Topic(i), known);
-        }
-
-        for e in events {
-            let mut known = HashSet::new();
+        let vocab_of = |texts: &mut dyn Iterator<Item = &String>| -> HashSet<String> {
+            texts.flat_map(|s| index.prepare(s, false).stems).collect()
+        };
+        let actor_vocab = crate::par::map(actors, |a| {
+            vocab_of(
+                &mut std::iter::once(&a.name)
+                    .chain(&a.aliases)
+                    .chain(&a.role)
+                    .chain([&a.summary]),
+            )
+        });
+        let topic_vocab = crate::par::map(topics, |t| {
+            vocab_of(&mut std::iter::once(&t.name).chain(&t.aliases).chain([&t.summary]))
+        });
+        let actor_ix: HashMap<&str, &Actor> = actors.iter().map(|a| (a.id.as_str(), a)).collect();
+        let event_vocab = crate::par::map(events, |e| {
             // Not the whole summary: its many words match questions about
             // other things ("presidency" is not "president"); measured on
             // the blind sets, it answered more questions wrongly than it
             // found.
-            for s in std::iter::once(&e.title).chain(&e.tags) {
-                known.extend(index.prepare(s, false).stems);
-            }
+            let mut known = vocab_of(&mut std::iter::once(&e.title).chain(&e.tags));
             // From the summary, only what it names: capitalised words and
             // numbers ("Air Albania", "13694", "DEV-0842").
             let named: Vec<&str> = e
@@ -437,13 +432,23 @@ impl Index {
                 })
                 .collect();
             known.extend(index.prepare(&named.join(" "), false).stems);
-            for a in actors.iter().filter(|a| e.actors.contains(&a.id)) {
-                for s in std::iter::once(&a.name).chain(&a.aliases) {
-                    known.extend(index.prepare(s, false).stems);
-                }
+            for a in e.actors.iter().filter_map(|id| actor_ix.get(id.as_str())) {
+                known.extend(vocab_of(&mut std::iter::once(&a.name).chain(&a.aliases)));
             }
+            known
+        });
+        for (i, known) in actor_vocab.into_iter().enumerate() {
+            index.lookup_vocab.insert(Target::Actor(i), known);
+        }
+        for (i, known) in topic_vocab.into_iter().enumerate() {
+            index.lookup_vocab.insert(Target::Topic(i), known);
+        }
+        for known in event_vocab {
             let e_ix = index.event_vocab.len() as u32;
-            for stem in &known {
+            // In stem order: the postings are the same in every process.
+            let mut stems: Vec<&String> = known.iter().collect();
+            stems.sort();
+            for stem in stems {
                 index
                     .event_postings
                     .entry(stem.clone())

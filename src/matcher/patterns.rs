@@ -3,7 +3,11 @@
 
 use std::collections::HashMap;
 
-use regex_automata::meta::{self, Regex};
+use std::cell::RefCell;
+
+use regex_automata::nfa::thompson::backtrack::{self, BoundedBacktracker};
+use regex_automata::nfa::thompson::pikevm::PikeVM;
+use regex_automata::nfa::thompson::{self, BuildError, WhichCaptures};
 use regex_syntax::hir::{Hir, HirKind};
 
 /// The most memory one compiled pattern may take (validation refuses
@@ -70,14 +74,85 @@ pub(crate) fn ascii_boundaries(pattern: &str) -> String {
     }
     out
 }
-/// Compiles one pattern (already in its ASCII form) as the matcher runs it:
-/// without the lazy DFA. A pattern runs only on short questions that hold
-/// its literals, where the bounded backtracker or the PikeVM answer in a few
-/// hundred nanoseconds with no warm-up, while a lazy DFA per pattern costs a
-/// cold start on each new question shape and a cache per pattern (thousands
-/// of patterns, each with `.{0,40}`-style gaps, made that most of the time
-/// of validation at 10,000 intents).
-pub(crate) fn compile_pattern(ascii: &str) -> Result<Regex, Box<meta::BuildError>> {
+/// One intent pattern, compiled as the matcher runs it: a bounded
+/// backtracker over the pattern's NFA, with no capture groups, no prefilter
+/// of its own (the index prunes patterns by their literals with one
+/// automaton), no reverse NFA and no DFA.
+///
+/// A pattern runs only on short questions that hold its literals, where the
+/// backtracker answers in a few hundred nanoseconds with no warm-up. The
+/// alternatives cost memory per pattern at every size of knowledge: a lazy
+/// DFA is a cache per pattern and a cold start on each new question shape,
+/// and `meta::Regex` keeps a second NFA, a pool of caches and its own
+/// analysis per pattern, twice the memory of the NFA alone at 22,000
+/// patterns. The search cache is one per thread, shared by all patterns.
+#[derive(Clone, Debug)]
+pub(crate) struct Pattern {
+    backtracker: BoundedBacktracker,
+    /// `literal_options` of the pattern, found on the tree it was compiled
+    /// from (parsing is a sixth of loading large knowledge).
+    literals: Vec<Vec<String>>,
+}
+
+thread_local! {
+    static BACKTRACK_CACHE: RefCell<Option<backtrack::Cache>> = const { RefCell::new(None) };
+}
+
+impl Pattern {
+    /// Whether the pattern matches anywhere in `haystack`.
+    pub(crate) fn is_match(&self, haystack: &str) -> bool {
+        let found = BACKTRACK_CACHE.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            let cache = cache.get_or_insert_with(|| self.backtracker.create_cache());
+            cache.reset(&self.backtracker);
+            self.backtracker.try_is_match(cache, haystack)
+        });
+        // Too long for the backtracker's bounded memory (a large pattern on
+        // a long question): the PikeVM has no bound, and shares the NFA.
+        found.unwrap_or_else(|_| {
+            let vm = PikeVM::new_from_nfa(self.backtracker.get_nfa().clone())
+                .expect("a PikeVM builds from any NFA a backtracker built from");
+            vm.is_match(&mut vm.create_cache(), haystack)
+        })
+    }
+
+    /// Sets of literals such that every match contains one of each set (see
+    /// `literal_options_of`).
+    pub(super) fn literals(&self) -> &[Vec<String>] {
+        &self.literals
+    }
+}
+
+/// Why a pattern did not compile.
+#[derive(Debug)]
+pub(crate) enum PatternError {
+    Syntax(Box<regex_syntax::Error>),
+    Build(Box<BuildError>),
+}
+
+impl PatternError {
+    /// The limit the compiled pattern went over, if that was the problem.
+    pub(crate) fn size_limit(&self) -> Option<usize> {
+        match self {
+            PatternError::Syntax(_) => None,
+            PatternError::Build(e) => e.size_limit(),
+        }
+    }
+}
+
+impl std::fmt::Display for PatternError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PatternError::Syntax(e) => e.fmt(f),
+            PatternError::Build(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for PatternError {}
+
+/// Compiles one pattern (already in its ASCII form) as the matcher runs it.
+pub(crate) fn compile_pattern(ascii: &str) -> Result<Pattern, PatternError> {
     compile_pattern_within(ascii, PATTERN_SIZE_LIMIT)
 }
 
@@ -87,47 +162,50 @@ pub(crate) fn compile_pattern(ascii: &str) -> Result<Regex, Box<meta::BuildError
 /// Compiled byte-wise where the pattern allows (no Unicode class in it):
 /// questions are folded to ASCII letters, and a `.` or `[^…]` over bytes
 /// is a single state where over UTF-8 it is a dozen, so a pattern with
-/// `.{0,40}` gaps takes a tenth of the memory and time to build.
+/// `.{0,40}` gaps takes a tenth of the memory and time to build. A `.`
+/// also matches a line break: questions are folded to one line, so the
+/// meaning is the same, and a `.` is then one byte range instead of two.
 pub(crate) fn compile_pattern_within(
     ascii: &str,
     limit: usize,
-) -> Result<Regex, Box<meta::BuildError>> {
-    // No prefilter of its own (the index prunes patterns by their literals
-    // with one automaton) and no capture groups (only `is_match` runs):
-    // both cost memory and build time per pattern for nothing.
-    let config = Regex::config()
-        .hybrid(false)
-        .auto_prefilter(false)
-        .which_captures(regex_automata::nfa::thompson::WhichCaptures::None)
+) -> Result<Pattern, PatternError> {
+    let nfa = thompson::Config::new()
+        .which_captures(WhichCaptures::None)
         .nfa_size_limit(Some(limit));
-    let bytes = regex_automata::util::syntax::Config::new()
-        .unicode(false)
-        .utf8(false);
-    match Regex::builder()
-        .configure(config.clone())
-        .syntax(bytes)
-        .build(ascii)
-    {
-        Ok(re) => Ok(re),
-        // A Unicode class (`\pL`) needs the UTF-8 form.
-        Err(_) => Regex::builder()
-            .configure(config)
-            .build(ascii)
-            .map_err(Box::new),
-    }
+    let parse = |unicode: bool| {
+        regex_syntax::ParserBuilder::new()
+            .unicode(unicode)
+            .utf8(unicode)
+            .dot_matches_new_line(true)
+            .build()
+            .parse(ascii)
+    };
+    // A Unicode class (`\pL`) needs the UTF-8 form.
+    let hir = match parse(false).or_else(|_| parse(true)) {
+        Ok(hir) => hir,
+        Err(e) => return Err(PatternError::Syntax(Box::new(e))),
+    };
+    let build = || {
+        let compiled = thompson::Compiler::new()
+            .configure(nfa)
+            .build_from_hir(&hir)?;
+        BoundedBacktracker::new_from_nfa(compiled)
+    };
+    let backtracker = build().map_err(|e| PatternError::Build(Box::new(e)))?;
+    Ok(Pattern {
+        backtracker,
+        literals: literal_options_of(&hir),
+    })
 }
 
-/// Sets of literals such that every match of `pattern` contains at least one
+/// Sets of literals such that every match of the pattern `hir` contains at least one
 /// literal of each set: any one set can prune the pattern. Empty when there
 /// is nothing to prune by (then the pattern runs on every question).
 /// Conservative: a set is only ever returned when the pattern's syntax tree
 /// implies it. Sets with a literal shorter than `MIN_PREFILTER_LITERAL` are
 /// left out.
-pub(super) fn literal_options(pattern: &str) -> Vec<Vec<String>> {
-    let Ok(hir) = regex_syntax::Parser::new().parse(pattern) else {
-        return Vec::new();
-    };
-    options(&hir)
+fn literal_options_of(hir: &Hir) -> Vec<Vec<String>> {
+    options(hir)
         .into_iter()
         .filter(|set| set.iter().all(|l| l.len() >= MIN_PREFILTER_LITERAL))
         .filter_map(|set| {
@@ -154,7 +232,8 @@ pub(super) fn rarest(options: &[Vec<String>], uses: &HashMap<String, u32>) -> Op
 /// For the tests: the literals the pattern would be pruned by on its own.
 #[cfg(test)]
 fn required_literals(pattern: &str) -> Option<Vec<String>> {
-    rarest(&literal_options(pattern), &HashMap::new())
+    let compiled = compile_pattern(pattern).expect("test patterns compile");
+    rarest(compiled.literals(), &HashMap::new())
 }
 
 fn options(hir: &Hir) -> Vec<Vec<Vec<u8>>> {
@@ -205,6 +284,31 @@ mod tests {
         assert!(non_space.is_match("hello") && !non_space.is_match("he llo"));
         let word = regex::Regex::new(&ascii_boundaries(r"^[\w-]+$")).unwrap();
         assert!(word.is_match("al-qaeda_2") && !word.is_match("a:b"));
+    }
+
+    #[test]
+    fn long_questions_on_large_patterns_fall_back_to_the_pikevm() {
+        let re = compile_pattern(&ascii_boundaries(r"\bvelmor\b.{0,3000}\btrasken\b")).unwrap();
+        let gap = "word ".repeat(500);
+        let long = format!("velmor {gap}trasken");
+        // Too long for the backtracker's memory bound on this NFA.
+        assert!(re.backtracker.max_haystack_len() < long.len());
+        assert!(re.is_match(&long));
+        assert!(!re.is_match(&format!("velmor {gap}")));
+        // And the backtracker still answers short ones after it.
+        assert!(re.is_match("velmor and trasken"));
+        assert!(!re.is_match("trasken and velmor"));
+    }
+
+    #[test]
+    fn a_dot_matches_what_it_did_over_folded_questions() {
+        let re = compile_pattern(&ascii_boundaries(r"^who\b.{0,40}\bvelmor$")).unwrap();
+        assert!(re.is_match("who is velmor"));
+        assert!(!re.is_match("who is the man behind the attack on the government they call velmor"));
+        assert!(!re.is_match("ask who velmor"));
+        // Unicode classes compile in the UTF-8 form.
+        let letters = compile_pattern(r"^\pL+$").unwrap();
+        assert!(letters.is_match("manëz") && !letters.is_match("3000"));
     }
 
     fn lits(p: &str) -> Option<Vec<String>> {

@@ -2,7 +2,7 @@
 //! patterns and coverage of the question; actors, topics and dates named in
 //! the question as built-in candidates.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use super::analyse::{Analysis, QuestionKind};
 use super::normalise::Prepared;
@@ -246,22 +246,42 @@ pub(super) fn event_candidates(kb: &Kb, q: &Prepared, a: &Analysis) -> Vec<Candi
     let total: f32 = meaningful.iter().map(|s| index.idf_of(s)).sum();
     let kinds = [QuestionKind::When, QuestionKind::What, QuestionKind::Who];
     let mut out = Vec::new();
-    // Only events sharing a stem with the question can know any of it:
-    // their known weight and hits are summed from the postings.
-    let mut stems = meaningful.clone();
-    stems.sort_unstable();
-    stems.dedup();
-    let mut sums: HashMap<u32, (f32, usize)> = HashMap::new();
-    for stem in stems {
-        let weight = index.idf_of(stem);
-        for &e in index.event_postings.get(stem).into_iter().flatten() {
-            let entry = sums.entry(e).or_default();
-            entry.0 += weight * meaningful.iter().filter(|s| **s == stem).count() as f32;
-            entry.1 += 1;
+    // Each distinct stem with its weight in the question, heaviest first.
+    let mut weighted: Vec<(&str, f32)> = Vec::new();
+    for stem in &meaningful {
+        match weighted.iter_mut().find(|(s, _)| s == stem) {
+            Some((_, w)) => *w += index.idf_of(stem),
+            None => weighted.push((stem, index.idf_of(stem))),
         }
     }
-    let mut sums: Vec<(u32, (f32, usize))> = sums.into_iter().collect();
-    sums.sort_unstable_by_key(|(e, _)| *e);
+    weighted.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    // Prefix filtering: an event that knows none of the heaviest stems
+    // whose weights add up to more than the share it may miss cannot reach
+    // `EVENT_MIN_SHARE`, so only the postings of those stems (the rarest,
+    // hence the shortest lists) are read. Large knowledge repeats words
+    // such as "attack" in thousands of events.
+    let may_miss = total * (1.0 - EVENT_MIN_SHARE);
+    let mut prefix = 0;
+    let mut heavy = 0.0;
+    while prefix < weighted.len() && heavy <= may_miss {
+        heavy += weighted[prefix].1;
+        prefix += 1;
+    }
+    let mut events: Vec<u32> = weighted[..prefix]
+        .iter()
+        .flat_map(|(stem, _)| index.event_postings.get(*stem).into_iter().flatten())
+        .copied()
+        .collect();
+    events.sort_unstable();
+    events.dedup();
+    let sums = events.into_iter().map(|e| {
+        let vocab = &index.event_vocab[e as usize];
+        let (known, hits) = weighted
+            .iter()
+            .filter(|(stem, _)| vocab.contains(*stem))
+            .fold((0.0, 0), |(k, h), (_, w)| (k + w, h + 1));
+        (e, (known, hits))
+    });
     for (i, (known, hits)) in sums {
         let i = i as usize;
         let vocab = &index.event_vocab[i];
