@@ -14,8 +14,12 @@ pub struct Analysis {
     pub tail: usize,
     /// The kind of answer asked for, from the question words.
     pub kind: QuestionKind,
-    /// Attribute words asked about ("old", "born", "population"), folded.
+    /// Attribute words asked about ("old", "born", "population"), folded,
+    /// and `English::QUANTITY` for "how many" and "how much".
     pub attributes: Vec<String>,
+    /// The years the question names ("in 1979"): a candidate that never
+    /// mentions one speaks of another time.
+    pub years: Vec<String>,
     /// The question asks what an acronym stands for ("what does MEK stand
     /// for", "full name of JCPOA").
     pub expansion: bool,
@@ -131,6 +135,7 @@ pub fn analyse(words: &[String]) -> Analysis {
         tail,
         kind,
         attributes: attributes(body, kind),
+        years: body.iter().filter(|w| English::is_year(w)).cloned().collect(),
         expansion: English::EXPANSION.iter().any(|p| {
             body.windows(p.len())
                 .any(|w| w.iter().zip(*p).all(|(a, b)| a == b))
@@ -215,6 +220,15 @@ fn attributes(words: &[String], kind: QuestionKind) -> Vec<String> {
     {
         out.push(w.clone());
     }
+    // "How many", "how much": a figure. Not "how long" or "how far",
+    // which a date or a place answers as well as a number.
+    let counted = ["many", "much"];
+    if words
+        .windows(2)
+        .any(|p| p[0] == "how" && counted.contains(&p[1].as_str()))
+    {
+        out.push(English::QUANTITY.to_string());
+    }
     out
 }
 
@@ -272,6 +286,17 @@ mod tests {
         for (q, kind) in cases {
             assert_eq!(analyse(&words(q)).kind, kind, "{q}");
         }
+    }
+
+    #[test]
+    fn counts_and_years_are_found() {
+        let a = analyse(&words("how many members did the mek have in 1979"));
+        assert_eq!(a.attributes, [English::QUANTITY]);
+        assert_eq!(a.years, ["1979"]);
+        assert_eq!(analyse(&words("how much ransom did they ask")).attributes, [English::QUANTITY]);
+        // A duration or a distance is not a count.
+        assert!(analyse(&words("how long were they inside")).attributes.is_empty());
+        assert!(analyse(&words("what happened on 15 july")).years.is_empty());
     }
 
     #[test]

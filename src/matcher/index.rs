@@ -289,6 +289,9 @@ impl Index {
             for s in [&intent.title, &intent.button, &intent.answer] {
                 known.extend(index.prepare(s, false).stems);
             }
+            if English::states_quantity(&intent.answer) {
+                known.insert(English::QUANTITY.to_string());
+            }
             for group in &intent.keywords {
                 for term in &group.any {
                     known.extend(term.iter().cloned());
@@ -403,16 +406,24 @@ impl Index {
         let vocab_of = |texts: &mut dyn Iterator<Item = &String>| -> HashSet<String> {
             texts.flat_map(|s| index.prepare(s, false).stems).collect()
         };
+        let with_quantity = |mut known: HashSet<String>, summary: &str| {
+            if English::states_quantity(summary) {
+                known.insert(English::QUANTITY.to_string());
+            }
+            known
+        };
         let actor_vocab = crate::par::map(actors, |a| {
-            vocab_of(
+            let known = vocab_of(
                 &mut std::iter::once(&a.name)
                     .chain(&a.aliases)
                     .chain(&a.role)
                     .chain([&a.summary]),
-            )
+            );
+            with_quantity(known, &a.summary)
         });
         let topic_vocab = crate::par::map(topics, |t| {
-            vocab_of(&mut std::iter::once(&t.name).chain(&t.aliases).chain([&t.summary]))
+            let known = vocab_of(&mut std::iter::once(&t.name).chain(&t.aliases).chain([&t.summary]));
+            with_quantity(known, &t.summary)
         });
         let actor_ix: HashMap<&str, &Actor> = actors.iter().map(|a| (a.id.as_str(), a)).collect();
         let event_vocab = crate::par::map(events, |e| {
@@ -435,7 +446,9 @@ impl Index {
             for a in e.actors.iter().filter_map(|id| actor_ix.get(id.as_str())) {
                 known.extend(vocab_of(&mut std::iter::once(&a.name).chain(&a.aliases)));
             }
-            known
+            // The year it happened, for questions that name one.
+            known.extend(e.date.iso().get(..4).map(str::to_string));
+            with_quantity(known, &e.summary)
         });
         for (i, known) in actor_vocab.into_iter().enumerate() {
             index.lookup_vocab.insert(Target::Actor(i), known);
@@ -511,6 +524,10 @@ impl Index {
 
     /// The stem of a folded word.
     pub(super) fn stem(&self, word: &str) -> String {
+        // Markers such as `English::QUANTITY` are not words.
+        if word.starts_with('#') {
+            return word.to_string();
+        }
         English::stemmer().stem(word).into_owned()
     }
 }

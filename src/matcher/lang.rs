@@ -133,9 +133,58 @@ impl English {
         &["abbreviation"],
     ];
 
+    /// The attribute a "how many" or "how much" question asks for: a
+    /// figure, which only a text that states one can give (see
+    /// `states_quantity`).
+    pub const QUANTITY: &'static str = "#quantity";
+
+    /// Number words that state a quantity ("four groups", "six Americans",
+    /// "thousands of members").
+    const NUMBER_WORDS: &'static [&'static str] = &[
+        "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+        "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+        "nineteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+        "hundred", "hundreds", "thousand", "thousands", "million", "millions", "billion",
+        "billions", "dozen", "dozens", "half", "double", "twice", "percent",
+    ];
+
+    /// Whether a text states a quantity: a number word, or a number that is
+    /// neither a year nor the day of a date ("15 July 2022" states none;
+    /// "about 3,000 members", "24 hours", "30 km" do).
+    pub fn states_quantity(text: &str) -> bool {
+        let words: Vec<&str> = text
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        words.iter().enumerate().any(|(i, w)| {
+            let lower = w.to_lowercase();
+            if Self::NUMBER_WORDS.contains(&lower.as_str()) {
+                return true;
+            }
+            if !w.chars().all(|c| c.is_ascii_digit()) {
+                return false;
+            }
+            let next = words.get(i + 1).map(|n| n.to_lowercase());
+            let prev = i.checked_sub(1).map(|p| words[p].to_lowercase());
+            let month = |w: &Option<String>| {
+                w.as_deref()
+                    .is_some_and(|w| crate::dates::month_number(w).is_some())
+            };
+            !(Self::is_year(w) || month(&next) || month(&prev))
+        })
+    }
+
+    /// A year as a question or a text writes it: four digits, 1900–2099.
+    pub fn is_year(word: &str) -> bool {
+        word.len() == 4
+            && word.chars().all(|c| c.is_ascii_digit())
+            && (word.starts_with("19") || word.starts_with("20"))
+    }
+
     /// What an attribute word asks about, for the reply that declines it.
     pub fn attribute_noun(word: &str) -> &'static str {
         match word {
+            Self::QUANTITY => "figure",
             "age" | "aged" | "old" => "age",
             "born" | "birthplace" | "birthday" | "birth" => "birthplace or birthday",
             "salary" | "salaries" | "earn" | "earns" | "income" | "wealth" | "worth" | "rich"
@@ -320,4 +369,36 @@ impl English {
         "details",
         "detail",
     ];
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_quantity_is_a_number_but_not_a_date() {
+        for stated in [
+            "About 3,000 MEK members live there.",
+            "four groups organised and funded by Tehran",
+            "the diplomats had 24 hours to leave",
+            "some 30 km west of Tirana",
+            "thousands of documents",
+        ] {
+            assert!(English::states_quantity(stated), "{stated}");
+        }
+        for none in [
+            "On 15 July 2022 a cyberattack hit Albania.",
+            "Albania cut ties on September 7, 2022, in a video.",
+            "In 2006 Albania took in Uighurs, and in 2021 Afghans.",
+            "Tehran denies it.",
+        ] {
+            assert!(!English::states_quantity(none), "{none}");
+        }
+    }
+
+    #[test]
+    fn years_are_four_digits_of_this_or_the_last_century() {
+        assert!(English::is_year("1979") && English::is_year("2026"));
+        assert!(!English::is_year("3000") && !English::is_year("210") && !English::is_year("0842"));
+    }
 }

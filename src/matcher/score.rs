@@ -5,6 +5,7 @@
 use std::collections::HashSet;
 
 use super::analyse::{Analysis, QuestionKind};
+use super::lang::English;
 use super::normalise::Prepared;
 use super::weights::*;
 use super::{Candidate, Parts, Target};
@@ -25,6 +26,11 @@ fn agreement(a: &Analysis, kinds: &[QuestionKind], knows: impl Fn(&str) -> bool)
     for attribute in &a.attributes {
         if !knows(attribute) {
             factor *= ATTRIBUTE_UNKNOWN;
+        }
+    }
+    for year in &a.years {
+        if !knows(year) {
+            factor *= YEAR_UNKNOWN;
         }
     }
     factor
@@ -220,7 +226,7 @@ pub(super) fn builtin_candidates(
         };
         if kb.events.iter().any(|e| date.matches(&e.date)) {
             let on_date = [QuestionKind::When, QuestionKind::What];
-            let score = explained_score(&span) * agreement(a, &on_date, |_| false);
+            let score = explained_score(&span) * agreement(a, &on_date, English::is_year);
             out.push(Candidate::builtin(Target::Date(date), score));
         }
     }

@@ -54,6 +54,10 @@ pub const KIND_MISMATCH: f32 = 0.6;
 /// "born", "population") that it never speaks of: such a question is
 /// declined rather than answered about something else.
 pub const ATTRIBUTE_UNKNOWN: f32 = 0.3;
+/// What a candidate keeps for each year in the question it never mentions
+/// ("how many members did the MEK have in 1979" of the MEK's numbers
+/// today). Milder than an attribute: a year is often only the setting.
+pub const YEAR_UNKNOWN: f32 = 0.5;
 
 /// The score of an event that knows every meaningful word of the question:
 /// below a fitting intent's, so that intents, written for questions, win.

@@ -46,6 +46,8 @@ const QUESTIONS: &[(&str, &str)] = &[
     ("help", "help"),
     ("oos-population", "What is the population of Albania?"),
     ("oos-russia", "Who is the president of Russia?"),
+    ("count-not-given", "how many uighurs did albania take in"),
+    ("year-not-given", "how many members did the mek have in 1979"),
     ("typo", "who hackd albnia"),
 ];
 
