@@ -13,6 +13,21 @@ use super::patterns::{Pattern, ascii_boundaries, compile_pattern, rarest};
 use crate::kb::{Actor, Event, Intent, KeywordGroup, Topic, short_name};
 use crate::text;
 
+/// One lexicon variant and the canonical term it stands for.
+#[derive(Debug, Clone, Default)]
+pub(super) struct LexiconEntry {
+    /// The variant's stems.
+    pub(super) variant: Vec<String>,
+    /// The variant's words without their inflections
+    /// (`English::inflection_base`): a question's words must agree with
+    /// these too, so that "executive" (stem "execut") is not taken for the
+    /// variant "executed".
+    pub(super) forms: Vec<String>,
+    /// The canonical term's words and stems.
+    pub(super) words: Vec<String>,
+    pub(super) stems: Vec<String>,
+}
+
 /// Everything precomputed from the knowledge for matching. Built once, at
 /// load time, by `Index::build`.
 #[derive(Debug, Default)]
@@ -22,9 +37,9 @@ pub struct Index {
     /// `vocab`'s words of three letters or more by first letter and length
     /// in characters, for correction.
     pub(super) by_start: HashMap<(char, usize), Vec<String>>,
-    /// Lexicon variants as stem sequences, longest first, with the canonical
-    /// term's words and stems.
-    pub(super) lexicon: Vec<(Vec<String>, Vec<String>, Vec<String>)>,
+    /// Lexicon variants, longest first, with the canonical term's words and
+    /// stems.
+    pub(super) lexicon: Vec<LexiconEntry>,
     /// For each first stem of a variant, its entries in `lexicon` (in order).
     pub(super) lexicon_by_first: HashMap<String, Vec<u32>>,
     /// Every pattern of every intent, compiled on its own (ASCII classes).
@@ -196,7 +211,7 @@ impl Index {
         }
 
         // The lexicon, as stems.
-        let mut lex: Vec<(Vec<String>, Vec<String>, Vec<String>)> = lexicon
+        let mut lex: Vec<LexiconEntry> = lexicon
             .iter()
             .map(|(variant, canonical)| {
                 let words: Vec<String> = text::fold(canonical)
@@ -204,12 +219,22 @@ impl Index {
                     .map(str::to_string)
                     .collect();
                 let stems = words.iter().map(|w| stem(w)).collect();
-                (variant.iter().map(|w| stem(w)).collect(), words, stems)
+                LexiconEntry {
+                    variant: variant.iter().map(|w| stem(w)).collect(),
+                    forms: variant.iter().map(|w| English::inflection_base(w)).collect(),
+                    words,
+                    stems,
+                }
             })
             .collect();
-        lex.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
-        for (k, (variant, _, _)) in lex.iter().enumerate() {
-            if let Some(first) = variant.first() {
+        lex.sort_by(|a, b| {
+            b.variant
+                .len()
+                .cmp(&a.variant.len())
+                .then_with(|| a.variant.cmp(&b.variant))
+        });
+        for (k, entry) in lex.iter().enumerate() {
+            if let Some(first) = entry.variant.first() {
                 index
                     .lexicon_by_first
                     .entry(first.clone())

@@ -174,6 +174,39 @@ impl English {
         })
     }
 
+    /// A word without its inflection: a plural, a past or a gerund
+    /// ("attacks", "hacked", "probing", "countries" lose them), and no
+    /// more. Snowball's stems go further and join words of different
+    /// meanings ("executive" and "executed" are both "execut"); a lexicon
+    /// variant matches a word only when both agree.
+    pub fn inflection_base(word: &str) -> String {
+        let mut w = word;
+        let mut out = None;
+        if let Some(base) = w.strip_suffix("ies").filter(|b| b.len() >= 2) {
+            out = Some(format!("{base}y"));
+        } else {
+            for suffix in ["ing", "ed", "es", "s"] {
+                if let Some(base) = w.strip_suffix(suffix).filter(|b| b.len() >= 3) {
+                    // "ss" is not a plural ("access", "address").
+                    if suffix == "s" && base.ends_with('s') {
+                        break;
+                    }
+                    w = base;
+                    break;
+                }
+            }
+        }
+        let base = out.unwrap_or_else(|| w.to_string());
+        // "probe"/"prob(ed)", "hacked"/"hack": a final "e" and a doubled
+        // consonant say nothing of the meaning.
+        let mut base = base.strip_suffix('e').map_or(base.clone(), str::to_string);
+        let bytes = base.as_bytes();
+        if bytes.len() >= 4 && bytes[bytes.len() - 1] == bytes[bytes.len() - 2] {
+            base.pop();
+        }
+        base
+    }
+
     /// A year as a question or a text writes it: four digits, 1900–2099.
     pub fn is_year(word: &str) -> bool {
         word.len() == 4
@@ -393,6 +426,26 @@ mod tests {
             "Tehran denies it.",
         ] {
             assert!(!English::states_quantity(none), "{none}");
+        }
+    }
+
+    #[test]
+    fn inflections_agree_where_stems_overreach() {
+        let same = |a: &str, b: &str| English::inflection_base(a) == English::inflection_base(b);
+        for (a, b) in [
+            ("attack", "attacks"),
+            ("hack", "hacked"),
+            ("probe", "probing"),
+            ("probe", "probed"),
+            ("country", "countries"),
+            ("expel", "expelled"),
+            ("kill", "killing"),
+            ("sanction", "sanctions"),
+        ] {
+            assert!(same(a, b), "{a} {b}");
+        }
+        for (a, b) in [("executed", "executive"), ("general", "generate"), ("access", "acce")] {
+            assert!(!same(a, b), "{a} {b}");
         }
     }
 

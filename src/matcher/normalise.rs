@@ -89,13 +89,19 @@ impl Index {
                 .into_iter()
                 .flatten()
                 .map(|&k| &self.lexicon[k as usize])
-                .find(|(variant, _, _)| word_stems[i..].starts_with(variant));
+                .find(|entry| {
+                    word_stems[i..].starts_with(&entry.variant)
+                        && words[i..]
+                            .iter()
+                            .zip(&entry.forms)
+                            .all(|(w, form)| English::inflection_base(w) == *form)
+                });
             match hit {
-                Some((variant, canon_words, canon_stems)) => {
-                    rewritten.extend(canon_words.iter().cloned());
-                    stems.extend(canon_stems.iter().cloned());
-                    kinds.extend(canon_stems.iter().map(|_| WordKind::Content));
-                    i += variant.len();
+                Some(entry) => {
+                    rewritten.extend(entry.words.iter().cloned());
+                    stems.extend(entry.stems.iter().cloned());
+                    kinds.extend(entry.stems.iter().map(|_| WordKind::Content));
+                    i += entry.variant.len();
                 }
                 None => {
                     let w = words[i].as_str();
