@@ -383,6 +383,27 @@ pub fn explain(kb: &Kb, question: &str) -> String {
         p.rewritten,
         p.stems.join(" ")
     ));
+    let a = &m.analysis;
+    let mut analysis = vec![format!("kind {}", a.kind.name())];
+    if a.lead + a.tail > 0 {
+        analysis.push(format!("discourse {} lead, {} tail words", a.lead, a.tail));
+    }
+    if !a.attributes.is_empty() {
+        analysis.push(format!("attributes {}", a.attributes.join(", ")));
+    }
+    if !a.years.is_empty() {
+        analysis.push(format!("years {}", a.years.join(", ")));
+    }
+    if a.expansion {
+        analysis.push("asks what an acronym stands for".to_string());
+    }
+    if let Some(focus) = &m.focus {
+        analysis.push(format!("focus {}", focus.key(kb)));
+    }
+    if m.unknown_names < 1.0 {
+        analysis.push(format!("unknown names x{:.2}", m.unknown_names));
+    }
+    out.push_str(&format!("analysis:   {}\n", analysis.join("; ")));
     out.push_str("candidates:\n");
     for c in m.candidates.iter().take(5) {
         let key = c.target.key(kb);

@@ -29,14 +29,15 @@ mod index;
 mod lang;
 mod normalise;
 mod patterns;
+mod retrieve;
 mod score;
 mod weights;
 
 pub use analyse::{Analysis, QuestionKind, split_question};
 pub use index::Index;
 pub use normalise::{Prepared, WordKind};
-pub(crate) use patterns::{ascii_boundaries, compile_pattern_within};
 pub(crate) use patterns::{Pattern, PatternError};
+pub(crate) use patterns::{ascii_boundaries, compile_pattern_within};
 pub use weights::{ANSWER_THRESHOLD, CHOICE_THRESHOLD, CONFIDENT, MARGIN, RUNNER_UP_BAND};
 
 use crate::dates::DateQuery;
@@ -163,6 +164,9 @@ pub struct Match {
     /// When declined: what the question asked of its focus that the
     /// knowledge does not have ("age", "full name"), if that is why.
     pub missing: Option<&'static str>,
+    /// What every candidate kept for names English knows and the knowledge
+    /// does not (1 when there are none).
+    pub unknown_names: f32,
 }
 
 impl Match {
@@ -199,13 +203,24 @@ pub fn best_match(kb: &Kb, question: &str) -> Match {
         .find(|t| matches!(t, Target::Actor(_) | Target::Topic(_)))
         .cloned();
     candidates.extend(score::builtin_candidates(kb, &prepared, &analysis, named));
-    candidates.extend(score::event_candidates(kb, &prepared, &analysis));
     let unknown = score::unknown_names(index, &prepared);
+    candidates.extend(score::event_candidates(kb, &prepared, &analysis));
+    // Whole summaries only when nothing else would answer: they know many
+    // words, and an intent or a name that fits answers better.
+    if candidates
+        .iter()
+        .all(|c| c.score * unknown < weights::ANSWER_THRESHOLD)
+    {
+        candidates.extend(retrieve::summary_candidates(kb, &prepared, &analysis));
+    }
     for c in &mut candidates {
         c.score *= unknown;
     }
     candidates.retain(|c| c.score >= weights::MIN_CANDIDATE);
     candidates.sort_by(|a, b| rank(kb, a, b));
+    // One target found two ways (a name, and its summary) keeps its best.
+    let mut seen = std::collections::HashSet::new();
+    candidates.retain(|c| seen.insert(c.target.clone()));
     candidates.truncate(weights::MAX_CANDIDATES);
     let mut decision = decide::decide(&candidates);
     let mut missing = None;
@@ -245,6 +260,7 @@ pub fn best_match(kb: &Kb, question: &str) -> Match {
         decision,
         focus,
         missing,
+        unknown_names: unknown,
     }
 }
 

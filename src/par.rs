@@ -38,7 +38,11 @@ mod tests {
         for n in [0, 1, MIN_PARALLEL - 1, MIN_PARALLEL, 1000, 1001] {
             let items: Vec<usize> = (0..n).collect();
             let squares = map(&items, |i| i * i);
-            assert_eq!(squares, items.iter().map(|i| i * i).collect::<Vec<_>>(), "{n}");
+            assert_eq!(
+                squares,
+                items.iter().map(|i| i * i).collect::<Vec<_>>(),
+                "{n}"
+            );
         }
     }
 

@@ -254,7 +254,7 @@ impl Validator {
         let order = sort_intents(&mut intents);
 
         let compiled = std::mem::take(&mut self.compiled);
-        let built = Index::build(&intents, &lexicon, &actors, &topics, &events, &compiled);
+        let built = Index::build(&intents, &lexicon, &actors, &topics, &events, compiled);
         let index = match built {
             Ok(index) => index,
             Err(e) => {
@@ -1003,4 +1003,3 @@ fn sort_intents(intents: &mut Vec<Intent>) -> Vec<usize> {
         .collect();
     order
 }
-

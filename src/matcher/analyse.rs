@@ -135,7 +135,11 @@ pub fn analyse(words: &[String]) -> Analysis {
         tail,
         kind,
         attributes: attributes(body, kind),
-        years: body.iter().filter(|w| English::is_year(w)).cloned().collect(),
+        years: body
+            .iter()
+            .filter(|w| English::is_year(w))
+            .cloned()
+            .collect(),
         expansion: English::EXPANSION.iter().any(|p| {
             body.windows(p.len())
                 .any(|w| w.iter().zip(*p).all(|(a, b)| a == b))
@@ -293,9 +297,16 @@ mod tests {
         let a = analyse(&words("how many members did the mek have in 1979"));
         assert_eq!(a.attributes, [English::QUANTITY]);
         assert_eq!(a.years, ["1979"]);
-        assert_eq!(analyse(&words("how much ransom did they ask")).attributes, [English::QUANTITY]);
+        assert_eq!(
+            analyse(&words("how much ransom did they ask")).attributes,
+            [English::QUANTITY]
+        );
         // A duration or a distance is not a count.
-        assert!(analyse(&words("how long were they inside")).attributes.is_empty());
+        assert!(
+            analyse(&words("how long were they inside"))
+                .attributes
+                .is_empty()
+        );
         assert!(analyse(&words("what happened on 15 july")).years.is_empty());
     }
 

@@ -10,6 +10,7 @@ use super::Target;
 use super::analyse::{QuestionKind, analyse};
 use super::lang::English;
 use super::patterns::{Pattern, ascii_boundaries, compile_pattern, rarest};
+use super::retrieve::FullText;
 use crate::kb::{Actor, Event, Intent, KeywordGroup, Topic, short_name};
 use crate::text;
 
@@ -32,6 +33,8 @@ pub(super) struct LexiconEntry {
 /// load time, by `Index::build`.
 #[derive(Debug, Default)]
 pub struct Index {
+    /// The whole text of every event, actor and topic.
+    pub(super) full_text: FullText,
     /// Known words (folded, unstemmed): the typo corrector's dictionary.
     pub(super) vocab: HashMap<String, u32>,
     /// `vocab`'s words of three letters or more by first letter and length
@@ -101,7 +104,7 @@ impl Index {
         actors: &[Actor],
         topics: &[Topic],
         events: &[Event],
-        compiled: &HashMap<String, Pattern>,
+        mut compiled: HashMap<String, Pattern>,
     ) -> Result<Index, super::patterns::PatternError> {
         let stemmer = English::stemmer();
         let stem = |w: &str| stemmer.stem(w).into_owned();
@@ -221,7 +224,10 @@ impl Index {
                 let stems = words.iter().map(|w| stem(w)).collect();
                 LexiconEntry {
                     variant: variant.iter().map(|w| stem(w)).collect(),
-                    forms: variant.iter().map(|w| English::inflection_base(w)).collect(),
+                    forms: variant
+                        .iter()
+                        .map(|w| English::inflection_base(w))
+                        .collect(),
                     words,
                     stems,
                 }
@@ -253,11 +259,13 @@ impl Index {
         for (i, intent) in intents.iter().enumerate() {
             for (j, p) in intent.patterns.iter().enumerate() {
                 let ascii = ascii_boundaries(p);
-                let re = match compiled.get(&ascii) {
-                    Some(re) => re.clone(),
+                // Taken, not cloned: a pattern two intents share is
+                // compiled again for the second.
+                let mut re = match compiled.remove(&ascii) {
+                    Some(re) => re,
                     None => compile_pattern(&ascii)?,
                 };
-                let options = re.literals().to_vec();
+                let options = re.take_literals();
                 index.patterns.push(re);
                 index.pattern_owner.push((i, j));
                 let mut mine: Vec<&String> = options.iter().flatten().collect();
@@ -447,7 +455,11 @@ impl Index {
             with_quantity(known, &a.summary)
         });
         let topic_vocab = crate::par::map(topics, |t| {
-            let known = vocab_of(&mut std::iter::once(&t.name).chain(&t.aliases).chain([&t.summary]));
+            let known = vocab_of(
+                &mut std::iter::once(&t.name)
+                    .chain(&t.aliases)
+                    .chain([&t.summary]),
+            );
             with_quantity(known, &t.summary)
         });
         let actor_ix: HashMap<&str, &Actor> = actors.iter().map(|a| (a.id.as_str(), a)).collect();
@@ -525,13 +537,14 @@ impl Index {
                 .push(k as u32);
         }
         index.entities = entities;
+        index.full_text = FullText::build(&index, actors, topics, events);
         Ok(index)
     }
 
     /// An index that only rewrites through the lexicon: for preparing
     /// keyword terms before the full index exists.
     pub(crate) fn lexicon_only(lexicon: &[(Vec<String>, String)]) -> Index {
-        Index::build(&[], lexicon, &[], &[], &[], &HashMap::new()).unwrap_or_default()
+        Index::build(&[], lexicon, &[], &[], &[], HashMap::new()).unwrap_or_default()
     }
 
     /// The weight of a stem: its IDF over the examples, the highest for a

@@ -141,11 +141,47 @@ impl English {
     /// Number words that state a quantity ("four groups", "six Americans",
     /// "thousands of members").
     const NUMBER_WORDS: &'static [&'static str] = &[
-        "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
-        "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
-        "nineteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
-        "hundred", "hundreds", "thousand", "thousands", "million", "millions", "billion",
-        "billions", "dozen", "dozens", "half", "double", "twice", "percent",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+        "twenty",
+        "thirty",
+        "forty",
+        "fifty",
+        "sixty",
+        "seventy",
+        "eighty",
+        "ninety",
+        "hundred",
+        "hundreds",
+        "thousand",
+        "thousands",
+        "million",
+        "millions",
+        "billion",
+        "billions",
+        "dozen",
+        "dozens",
+        "half",
+        "double",
+        "twice",
+        "percent",
     ];
 
     /// Whether a text states a quantity: a number word, or a number that is
@@ -444,7 +480,11 @@ mod tests {
         ] {
             assert!(same(a, b), "{a} {b}");
         }
-        for (a, b) in [("executed", "executive"), ("general", "generate"), ("access", "acce")] {
+        for (a, b) in [
+            ("executed", "executive"),
+            ("general", "generate"),
+            ("access", "acce"),
+        ] {
             assert!(!same(a, b), "{a} {b}");
         }
     }

@@ -117,9 +117,10 @@ impl Pattern {
     }
 
     /// Sets of literals such that every match contains one of each set (see
-    /// `literal_options_of`).
-    pub(super) fn literals(&self) -> &[Vec<String>] {
-        &self.literals
+    /// `literal_options_of`), taken out: the index needs them once, to
+    /// build its prefilter.
+    pub(super) fn take_literals(&mut self) -> Vec<Vec<String>> {
+        std::mem::take(&mut self.literals)
     }
 }
 
@@ -165,10 +166,7 @@ pub(crate) fn compile_pattern(ascii: &str) -> Result<Pattern, PatternError> {
 /// `.{0,40}` gaps takes a tenth of the memory and time to build. A `.`
 /// also matches a line break: questions are folded to one line, so the
 /// meaning is the same, and a `.` is then one byte range instead of two.
-pub(crate) fn compile_pattern_within(
-    ascii: &str,
-    limit: usize,
-) -> Result<Pattern, PatternError> {
+pub(crate) fn compile_pattern_within(ascii: &str, limit: usize) -> Result<Pattern, PatternError> {
     let nfa = thompson::Config::new()
         .which_captures(WhichCaptures::None)
         .nfa_size_limit(Some(limit));
@@ -179,27 +177,24 @@ pub(crate) fn compile_pattern_within(
             .dot_matches_new_line(true)
             .build()
             .parse(ascii)
+            .map_err(|e| PatternError::Syntax(Box::new(e)))
     };
     // A Unicode class (`\pL`) needs the UTF-8 form.
-    let hir = match parse(false).or_else(|_| parse(true)) {
-        Ok(hir) => hir,
-        Err(e) => return Err(PatternError::Syntax(Box::new(e))),
-    };
-    let build = || {
-        let compiled = thompson::Compiler::new()
-            .configure(nfa)
-            .build_from_hir(&hir)?;
-        BoundedBacktracker::new_from_nfa(compiled)
-    };
-    let backtracker = build().map_err(|e| PatternError::Build(Box::new(e)))?;
+    let hir = parse(false).or_else(|_| parse(true))?;
+    let build = |e| PatternError::Build(Box::new(e));
+    let compiled = thompson::Compiler::new()
+        .configure(nfa)
+        .build_from_hir(&hir)
+        .map_err(build)?;
+    let backtracker = BoundedBacktracker::new_from_nfa(compiled).map_err(build)?;
     Ok(Pattern {
         backtracker,
         literals: literal_options_of(&hir),
     })
 }
 
-/// Sets of literals such that every match of the pattern `hir` contains at least one
-/// literal of each set: any one set can prune the pattern. Empty when there
+/// Sets of literals such that every match of the pattern `hir` contains at
+/// least one literal of each set: any one set can prune the pattern. Empty when there
 /// is nothing to prune by (then the pattern runs on every question).
 /// Conservative: a set is only ever returned when the pattern's syntax tree
 /// implies it. Sets with a literal shorter than `MIN_PREFILTER_LITERAL` are
@@ -232,8 +227,8 @@ pub(super) fn rarest(options: &[Vec<String>], uses: &HashMap<String, u32>) -> Op
 /// For the tests: the literals the pattern would be pruned by on its own.
 #[cfg(test)]
 fn required_literals(pattern: &str) -> Option<Vec<String>> {
-    let compiled = compile_pattern(pattern).expect("test patterns compile");
-    rarest(compiled.literals(), &HashMap::new())
+    let mut compiled = compile_pattern(pattern).expect("test patterns compile");
+    rarest(&compiled.take_literals(), &HashMap::new())
 }
 
 fn options(hir: &Hir) -> Vec<Vec<Vec<u8>>> {
@@ -304,7 +299,9 @@ mod tests {
     fn a_dot_matches_what_it_did_over_folded_questions() {
         let re = compile_pattern(&ascii_boundaries(r"^who\b.{0,40}\bvelmor$")).unwrap();
         assert!(re.is_match("who is velmor"));
-        assert!(!re.is_match("who is the man behind the attack on the government they call velmor"));
+        assert!(
+            !re.is_match("who is the man behind the attack on the government they call velmor")
+        );
         assert!(!re.is_match("ask who velmor"));
         // Unicode classes compile in the UTF-8 form.
         let letters = compile_pattern(r"^\pL+$").unwrap();

@@ -15,7 +15,7 @@ use crate::kb::{EntityKind, Intent, Kb};
 /// How well a candidate agrees with the analysis: a penalty when it does
 /// not answer the kind of question asked, and one for each attribute it
 /// knows nothing of ("how old is X" of an intent that never speaks of age).
-fn agreement(a: &Analysis, kinds: &[QuestionKind], knows: impl Fn(&str) -> bool) -> f32 {
+pub(super) fn agreement(a: &Analysis, kinds: &[QuestionKind], knows: impl Fn(&str) -> bool) -> f32 {
     let mut factor = 1.0;
     // Only a candidate that answers specific kinds alone can disagree: one
     // whose examples include "what" or yes/no questions explains its matter.
@@ -239,65 +239,30 @@ pub(super) fn builtin_candidates(
 /// event answers when, what and who questions.
 pub(super) fn event_candidates(kb: &Kb, q: &Prepared, a: &Analysis) -> Vec<Candidate> {
     let index = &kb.index;
-    // Small numbers ("2", "10") say little about an event; years do.
-    let small_number = |s: &str| s.len() < 4 && s.chars().all(|c| c.is_ascii_digit());
-    let meaningful: Vec<&str> = q
+    let (weighted, total) = super::retrieve::weighted_stems(index, q);
+    let meaningful = q
         .content()
-        .map(|(_, s)| s)
-        .filter(|s| !index.frame.contains(*s) && !small_number(s))
-        .collect();
-    if meaningful.len() < EVENT_MIN_WORDS {
+        .filter(|(_, s)| weighted.iter().any(|(w, _)| w == s))
+        .count();
+    if meaningful < EVENT_MIN_WORDS {
         return Vec::new();
     }
-    let total: f32 = meaningful.iter().map(|s| index.idf_of(s)).sum();
     let kinds = [QuestionKind::When, QuestionKind::What, QuestionKind::Who];
-    let mut out = Vec::new();
-    // Each distinct stem with its weight in the question, heaviest first.
-    let mut weighted: Vec<(&str, f32)> = Vec::new();
-    for stem in &meaningful {
-        match weighted.iter_mut().find(|(s, _)| s == stem) {
-            Some((_, w)) => *w += index.idf_of(stem),
-            None => weighted.push((stem, index.idf_of(stem))),
-        }
-    }
-    weighted.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0)));
-    // Prefix filtering: an event that knows none of the heaviest stems
-    // whose weights add up to more than the share it may miss cannot reach
-    // `EVENT_MIN_SHARE`, so only the postings of those stems (the rarest,
-    // hence the shortest lists) are read. Large knowledge repeats words
-    // such as "attack" in thousands of events.
-    let may_miss = total * (1.0 - EVENT_MIN_SHARE);
-    let mut prefix = 0;
-    let mut heavy = 0.0;
-    while prefix < weighted.len() && heavy <= may_miss {
-        heavy += weighted[prefix].1;
-        prefix += 1;
-    }
-    let mut events: Vec<u32> = weighted[..prefix]
-        .iter()
-        .flat_map(|(stem, _)| index.event_postings.get(*stem).into_iter().flatten())
-        .copied()
-        .collect();
-    events.sort_unstable();
-    events.dedup();
-    let sums = events.into_iter().map(|e| {
-        let vocab = &index.event_vocab[e as usize];
-        let (known, hits) = weighted
-            .iter()
-            .filter(|(stem, _)| vocab.contains(*stem))
-            .fold((0.0, 0), |(k, h), (_, w)| (k + w, h + 1));
-        (e, (known, hits))
-    });
-    for (i, (known, hits)) in sums {
-        let i = i as usize;
-        let vocab = &index.event_vocab[i];
-        let share = known / total;
-        if share < EVENT_MIN_SHARE || hits < EVENT_MIN_WORDS {
-            continue;
-        }
-        let knows = |w: &str| vocab.contains(&index.stem(w));
-        let score = EVENT_FULL * share * share * agreement(a, &kinds, knows);
-        out.push(Candidate::builtin(Target::Event(i), score));
-    }
-    out
+    let found = super::retrieve::covering(
+        &weighted,
+        total,
+        EVENT_MIN_SHARE,
+        |s| index.event_postings.get(s).map_or(&[], Vec::as_slice),
+        |e, s| index.event_vocab[e as usize].contains(s),
+    );
+    found
+        .into_iter()
+        .filter(|&(_, _, hits)| hits >= EVENT_MIN_WORDS)
+        .map(|(e, share, _)| {
+            let vocab = &index.event_vocab[e as usize];
+            let knows = |w: &str| vocab.contains(&index.stem(w));
+            let score = EVENT_FULL * share * share * agreement(a, &kinds, knows);
+            Candidate::builtin(Target::Event(e as usize), score)
+        })
+        .collect()
 }

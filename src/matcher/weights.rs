@@ -70,3 +70,12 @@ pub const EVENT_MIN_WORDS: usize = 2;
 /// What a candidate keeps for each name in the question that English knows
 /// (a country, a person, a contest) and the knowledge never mentions.
 pub const UNKNOWN_NAME: f32 = 0.5;
+
+/// The score of an event, actor or topic whose whole text (its summary
+/// too) knows every meaningful word of the question: below an event found
+/// by what it is about, since a summary's many words meet many questions.
+pub const SUMMARY_FULL: f32 = 0.55;
+/// A text is a candidate only when it knows this share of the question …
+pub const SUMMARY_MIN_SHARE: f32 = 0.9;
+/// … and at least this many of its meaningful words.
+pub const SUMMARY_MIN_WORDS: usize = 3;

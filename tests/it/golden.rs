@@ -47,7 +47,14 @@ const QUESTIONS: &[(&str, &str)] = &[
     ("oos-population", "What is the population of Albania?"),
     ("oos-russia", "Who is the president of Russia?"),
     ("count-not-given", "how many uighurs did albania take in"),
-    ("year-not-given", "how many members did the mek have in 1979"),
+    (
+        "year-not-given",
+        "how many members did the mek have in 1979",
+    ),
+    (
+        "detail-in-summary",
+        "under which executive order were mois and khatib designated?",
+    ),
     ("typo", "who hackd albnia"),
 ];
 

@@ -1,0 +1,251 @@
+//! Retrieval by coverage: the events, actors and topics whose text holds
+//! (nearly) every meaningful word of the question. Events are found by
+//! their title, tags and what their summary names (`score::event_candidates`);
+//! this module also finds any event, actor or topic by its whole text, as a
+//! weaker candidate, for the detail that only a summary gives ("under which
+//! executive order were MOIS and Khatib designated").
+
+use std::collections::HashMap;
+
+use super::analyse::{Analysis, QuestionKind};
+use super::index::Index;
+use super::lang::English;
+use super::normalise::Prepared;
+use super::score::agreement;
+use super::weights::*;
+use super::{Candidate, Target};
+use crate::kb::{Actor, Event, Kb, Topic};
+
+/// The question's meaningful stems (content words that are not frame words
+/// nor small numbers), each once with its weight, heaviest first; and the
+/// sum of their weights.
+pub(super) fn weighted_stems<'q>(index: &Index, q: &'q Prepared) -> (Vec<(&'q str, f32)>, f32) {
+    // Small numbers ("2", "10") say little about an event; years do.
+    let small_number = |s: &str| s.len() < 4 && s.chars().all(|c| c.is_ascii_digit());
+    let mut weighted: Vec<(&str, f32)> = Vec::new();
+    let mut total = 0.0;
+    for (_, stem) in q.content() {
+        if index.frame.contains(stem) || small_number(stem) {
+            continue;
+        }
+        let w = index.idf_of(stem);
+        total += w;
+        match weighted.iter_mut().find(|(s, _)| *s == stem) {
+            Some((_, sum)) => *sum += w,
+            None => weighted.push((stem, w)),
+        }
+    }
+    weighted.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    (weighted, total)
+}
+
+/// The documents that know at least `min_share` of the question's weight,
+/// with that share and how many of its stems they know, in document order.
+///
+/// Prefix filtering: a document that knows none of the heaviest stems
+/// whose weights add up to more than the share it may miss cannot reach
+/// `min_share`, so only the postings of those stems (the rarest, hence the
+/// shortest lists) are read. Large knowledge repeats words such as
+/// "attack" in thousands of documents.
+pub(super) fn covering<'p>(
+    weighted: &[(&str, f32)],
+    total: f32,
+    min_share: f32,
+    postings: impl Fn(&str) -> &'p [u32],
+    knows: impl Fn(u32, &str) -> bool,
+) -> Vec<(u32, f32, usize)> {
+    if total <= 0.0 {
+        return Vec::new();
+    }
+    let may_miss = total * (1.0 - min_share);
+    let mut prefix = 0;
+    let mut heavy = 0.0;
+    while prefix < weighted.len() && heavy <= may_miss {
+        heavy += weighted[prefix].1;
+        prefix += 1;
+    }
+    let mut docs: Vec<u32> = weighted[..prefix]
+        .iter()
+        .flat_map(|(stem, _)| postings(stem))
+        .copied()
+        .collect();
+    docs.sort_unstable();
+    docs.dedup();
+    docs.into_iter()
+        .filter_map(|d| {
+            let (known, hits) = weighted
+                .iter()
+                .filter(|(stem, _)| knows(d, stem))
+                .fold((0.0, 0), |(k, h), (_, w)| (k + w, h + 1));
+            let share = known / total;
+            (share >= min_share).then_some((d, share, hits))
+        })
+        .collect()
+}
+
+/// The whole text of every event, actor and topic, as sorted stem ids.
+#[derive(Debug, Default)]
+pub(super) struct FullText {
+    ids: HashMap<String, u32>,
+    docs: Vec<Vec<u32>>,
+    postings: Vec<Vec<u32>>,
+    targets: Vec<Target>,
+}
+
+impl FullText {
+    pub(super) fn build(
+        index: &Index,
+        actors: &[Actor],
+        topics: &[Topic],
+        events: &[Event],
+    ) -> FullText {
+        let mut texts: Vec<(Target, Vec<&String>)> = Vec::new();
+        for (i, a) in actors.iter().enumerate() {
+            let words = std::iter::once(&a.name).chain(&a.aliases).chain(&a.role);
+            texts.push((Target::Actor(i), words.chain([&a.summary]).collect()));
+        }
+        for (i, t) in topics.iter().enumerate() {
+            let words = std::iter::once(&t.name).chain(&t.aliases);
+            texts.push((Target::Topic(i), words.chain([&t.summary]).collect()));
+        }
+        for (i, e) in events.iter().enumerate() {
+            let words = std::iter::once(&e.title).chain(&e.tags);
+            texts.push((Target::Event(i), words.chain([&e.summary]).collect()));
+        }
+        let stems = crate::par::map(&texts, |(_, parts)| {
+            let mut stems: Vec<String> = parts
+                .iter()
+                .flat_map(|s| index.prepare(s, false).stems)
+                .collect();
+            if parts.last().is_some_and(|s| English::states_quantity(s)) {
+                stems.push(English::QUANTITY.to_string());
+            }
+            stems.sort_unstable();
+            stems.dedup();
+            stems
+        });
+        let mut full = FullText::default();
+        for ((target, _), stems) in texts.into_iter().zip(stems) {
+            let d = full.docs.len() as u32;
+            let mut doc: Vec<u32> = stems
+                .into_iter()
+                .map(|s| {
+                    let next = full.ids.len() as u32;
+                    *full.ids.entry(s).or_insert(next)
+                })
+                .collect();
+            doc.sort_unstable();
+            for &id in &doc {
+                if full.postings.len() <= id as usize {
+                    full.postings.resize(id as usize + 1, Vec::new());
+                }
+                full.postings[id as usize].push(d);
+            }
+            full.docs.push(doc);
+            full.targets.push(target);
+        }
+        full
+    }
+
+    fn knows(&self, doc: u32, stem: &str) -> bool {
+        self.ids
+            .get(stem)
+            .is_some_and(|id| self.docs[doc as usize].binary_search(id).is_ok())
+    }
+
+    fn postings(&self, stem: &str) -> &[u32] {
+        self.ids
+            .get(stem)
+            .map_or(&[], |&id| self.postings[id as usize].as_slice())
+    }
+}
+
+/// The one event, actor or topic whose whole text knows nearly every
+/// meaningful word of a question of `SUMMARY_MIN_WORDS` or more: a weak
+/// candidate, below the intents and names that fit. When several texts
+/// know the question it is about the story's common matter, which intents
+/// answer better than any one summary: none is a candidate.
+pub(super) fn summary_candidates(kb: &Kb, q: &Prepared, a: &Analysis) -> Vec<Candidate> {
+    let index = &kb.index;
+    let full = &index.full_text;
+    let (weighted, total) = weighted_stems(index, q);
+    // Dates are the events' to give, by their own date; a summary that
+    // merely mentions one says little of when its matter happened.
+    if weighted.len() < SUMMARY_MIN_WORDS || a.kind == QuestionKind::When {
+        return Vec::new();
+    }
+    let found = covering(
+        &weighted,
+        total,
+        SUMMARY_MIN_SHARE,
+        |s| full.postings(s),
+        |d, s| full.knows(d, s),
+    );
+    let found: Vec<(u32, f32, usize)> = found
+        .into_iter()
+        .filter(|&(_, _, hits)| hits >= SUMMARY_MIN_WORDS)
+        .collect();
+    let [(d, share, _)] = found[..] else {
+        return Vec::new();
+    };
+    let knows = |w: &str| full.knows(d, &index.stem(w));
+    let score = SUMMARY_FULL * share * share * agreement(a, &[QuestionKind::What], knows);
+    vec![Candidate::builtin(full.targets[d as usize].clone(), score)]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn covering_finds_exactly_the_documents_that_reach_the_share() {
+        // Documents 0..4 as sets of stems; "attack" is everywhere.
+        let docs: Vec<Vec<&str>> = vec![
+            vec!["attack", "albania"],
+            vec!["attack", "albania", "khatib", "order"],
+            vec!["attack", "order"],
+            vec!["attack"],
+            vec!["khatib", "order", "albania"],
+        ];
+        let mut postings: HashMap<&str, Vec<u32>> = HashMap::new();
+        for (d, doc) in docs.iter().enumerate() {
+            for s in doc {
+                postings.entry(s).or_default().push(d as u32);
+            }
+        }
+        let weighted = [
+            ("khatib", 3.0),
+            ("order", 2.0),
+            ("albania", 1.0),
+            ("attack", 0.5),
+        ];
+        let total: f32 = weighted.iter().map(|(_, w)| w).sum();
+        let find = |min_share: f32| {
+            covering(
+                &weighted,
+                total,
+                min_share,
+                |s| postings.get(s).map_or(&[], Vec::as_slice),
+                |d, s| docs[d as usize].contains(&s),
+            )
+        };
+        // Brute force: every document's share, against what prefix
+        // filtering finds, at several thresholds.
+        for min_share in [0.1, 0.5, 0.75, 0.9, 1.0] {
+            let expected: Vec<u32> = (0..docs.len() as u32)
+                .filter(|&d| {
+                    let known: f32 = weighted
+                        .iter()
+                        .filter(|(s, _)| docs[d as usize].contains(s))
+                        .map(|(_, w)| w)
+                        .sum();
+                    known / total >= min_share
+                })
+                .collect();
+            let found: Vec<u32> = find(min_share).iter().map(|&(d, _, _)| d).collect();
+            assert_eq!(found, expected, "min share {min_share}");
+        }
+        let all = find(1.0);
+        assert_eq!(all, [(1, 1.0, 4)]);
+    }
+}
