@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet};
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
 
 use super::Target;
+use super::weights::UNKNOWN_WORD_MIN_CHARS;
 use super::analyse::{QuestionKind, analyse};
 use super::lang::English;
 use super::patterns::{Pattern, ascii_boundaries, compile_pattern, rarest};
@@ -556,8 +557,19 @@ impl Index {
 
     /// Whether a folded word names something (a country, a person, a
     /// contest) that English knows and the knowledge never mentions.
+    ///
+    /// Also a long word that neither the knowledge nor English knows and
+    /// that the corrector left alone ("notpetya", "wannacry"): the name of
+    /// something the sources never mention. Shorter ones are more often
+    /// chat spellings ("gonna", "thx") than names.
     pub(super) fn is_unknown_name(&self, word: &str) -> bool {
-        !self.vocab.contains_key(word) && English::is_proper_noun(word)
+        if self.vocab.contains_key(word) {
+            return false;
+        }
+        let coined = word.chars().count() >= UNKNOWN_WORD_MIN_CHARS
+            && word.chars().all(|c| c.is_ascii_lowercase())
+            && !English::is_word(word);
+        coined || English::is_proper_noun(word)
     }
 
     /// The stem of a folded word.

@@ -70,6 +70,10 @@ pub const EVENT_MIN_WORDS: usize = 2;
 /// What a candidate keeps for each name in the question that English knows
 /// (a country, a person, a contest) and the knowledge never mentions.
 pub const UNKNOWN_NAME: f32 = 0.5;
+/// A word of this many letters or more that neither the knowledge nor the
+/// dictionary knows, and that is no typo of a known word, counts as an
+/// unknown name.
+pub const UNKNOWN_WORD_MIN_CHARS: usize = 6;
 
 /// The score of an event, actor or topic whose whole text (its summary
 /// too) knows every meaningful word of the question: below an event found
