@@ -563,7 +563,9 @@ impl Index {
     /// something the sources never mention. Shorter ones are more often
     /// chat spellings ("gonna", "thx") than names.
     pub(super) fn is_unknown_name(&self, word: &str) -> bool {
-        if self.vocab.contains_key(word) {
+        // "americas", "irans": a possessive typed without its apostrophe.
+        let known = |w: &str| self.vocab.contains_key(w);
+        if known(word) || word.strip_suffix('s').is_some_and(known) {
             return false;
         }
         let coined = word.chars().count() >= UNKNOWN_WORD_MIN_CHARS
