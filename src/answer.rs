@@ -191,6 +191,9 @@ fn decline_about(kb: &Kb, score: f32, named: &Target, missing: Option<&str>) -> 
         return decline(kb, score);
     };
     let body = match missing {
+        Some("office holder") => format!(
+            "My sources don't say who holds that office. I can tell you what they say about {name} in this story."
+        ),
         Some("figure") => format!(
             "My sources don't give that figure. I can tell you what they say about {name} in this story."
         ),

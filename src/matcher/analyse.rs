@@ -224,6 +224,13 @@ fn attributes(words: &[String], kind: QuestionKind) -> Vec<String> {
     {
         out.push(w.clone());
     }
+    // "Who is the head of …": the holder of an office.
+    if kind == QuestionKind::Who
+        && let Some(office) = words.iter().find(|w| English::OFFICES.contains(&w.as_str()))
+        && !out.contains(office)
+    {
+        out.push(office.clone());
+    }
     // "How many", "how much": a figure. Not "how long" or "how far",
     // which a date or a place answers as well as a number.
     let counted = ["many", "much"];
@@ -320,8 +327,14 @@ mod tests {
         assert!(analyse(&words("how did they get in")).attributes.is_empty());
         assert_eq!(
             analyse(&words("who is irans president now")).attributes,
-            ["now"]
+            ["now", "president"]
         );
+        assert_eq!(
+            analyse(&words("who is the head of the uk ncsc")).attributes,
+            ["head"]
+        );
+        // An office outside a "who" question is a plain word.
+        assert!(analyse(&words("what did the president say")).attributes.is_empty());
         assert!(
             analyse(&words("is the mek still in albania now"))
                 .attributes

@@ -272,9 +272,20 @@ impl English {
             "weather" | "temperature" => "weather",
             "replaced" | "replace" | "successor" | "predecessor" => "successor",
             "currently" | "nowadays" | "now" | "today" | "current" => "situation today",
+            "translate" | "translated" | "translation" => "translation",
+            "president" | "head" | "leader" | "director" | "chief" | "ceo" | "boss" | "chairman"
+            | "chair" | "minister" | "ambassador" | "king" | "monarch" => "office holder",
             _ => "details",
         }
     }
+
+    /// Offices a "who" question may ask the holder of ("who is the head of
+    /// the NCSC", "who was Estonia's president"): a candidate that never
+    /// names the office does not answer it.
+    pub const OFFICES: &[&str] = &[
+        "president", "head", "leader", "director", "chief", "ceo", "boss", "chairman", "chair",
+        "minister", "ambassador", "king", "monarch",
+    ];
 
     /// Words that open the second question of two in one.
     pub const SPLIT_WORDS: &[&str] = &[
@@ -345,6 +356,9 @@ impl English {
         "prices",
         "cost",
         "costs",
+        "translate",
+        "translated",
+        "translation",
         "charge",
         "charged",
         "fee",

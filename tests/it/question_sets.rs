@@ -122,7 +122,7 @@ fn every_article_fact_is_reachable() {
 
 #[test]
 fn held_out_phrasings() {
-    assert_at_least(&score("heldout.jsonl"), 90.0, 90.0);
+    assert_at_least(&score("heldout.jsonl"), 95.0, 97.0);
 }
 
 /// Blind set 1, written from `../shared/sources/` by someone who never saw
@@ -131,20 +131,34 @@ fn held_out_phrasings() {
 /// scores it reached.
 #[test]
 fn blind_set_1() {
-    assert_at_least(&score("blind-1.jsonl"), 86.0, 88.0);
+    assert_at_least(&score("blind-1.jsonl"), 86.5, 89.5);
 }
 
 /// Blind set 2, first sight 88.1 % in scope and 81.5 % declined; kept at
 /// the scores it reached.
 #[test]
 fn blind_set_2() {
-    assert_at_least(&score("blind-2.jsonl"), 90.0, 80.0);
+    assert_at_least(&score("blind-2.jsonl"), 91.5, 83.0);
 }
 
 /// Blind set 3, scored once at first sight after the fixes of sets 1 and 2
 /// (80.1 % in scope, 75.8 % declined, small talk 7 of 8); kept as a
-/// regression set at that score.
+/// regression set at the scores it reached.
 #[test]
 fn blind_set_3() {
-    assert_scores(&score("blind-3.jsonl"), 80.0, 75.0, 1);
+    assert_scores(&score("blind-3.jsonl"), 84.0, 81.5, 0);
+}
+
+/// Blind set 4, first sight 77.3 % in scope, 78.6 % declined, small talk 9
+/// of 11 (after the fixes of sets 1 to 3); kept at the scores it reached.
+#[test]
+fn blind_set_4() {
+    assert_scores(&score("blind-4.jsonl"), 84.0, 94.5, 0);
+}
+
+/// Blind set 5, first sight 94.2 % in scope, 91.7 % declined, small talk 10
+/// of 11 (after the fixes of set 4); kept at the scores it reached.
+#[test]
+fn blind_set_5() {
+    assert_scores(&score("blind-5.jsonl"), 95.0, 96.5, 0);
 }
