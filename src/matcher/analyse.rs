@@ -226,7 +226,9 @@ fn attributes(words: &[String], kind: QuestionKind) -> Vec<String> {
     }
     // "Who is the head of …": the holder of an office.
     if kind == QuestionKind::Who
-        && let Some(office) = words.iter().find(|w| English::OFFICES.contains(&w.as_str()))
+        && let Some(office) = words
+            .iter()
+            .find(|w| English::OFFICES.contains(&w.as_str()))
         && !out.contains(office)
     {
         out.push(office.clone());
@@ -334,7 +336,11 @@ mod tests {
             ["head"]
         );
         // An office outside a "who" question is a plain word.
-        assert!(analyse(&words("what did the president say")).attributes.is_empty());
+        assert!(
+            analyse(&words("what did the president say"))
+                .attributes
+                .is_empty()
+        );
         assert!(
             analyse(&words("is the mek still in albania now"))
                 .attributes

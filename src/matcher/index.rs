@@ -7,11 +7,11 @@ use std::collections::{HashMap, HashSet};
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
 
 use super::Target;
-use super::weights::UNKNOWN_WORD_MIN_CHARS;
 use super::analyse::{QuestionKind, analyse};
 use super::lang::English;
 use super::patterns::{Pattern, ascii_boundaries, compile_pattern, rarest};
 use super::retrieve::FullText;
+use super::weights::UNKNOWN_WORD_MIN_CHARS;
 use crate::kb::{Actor, Event, Intent, KeywordGroup, Topic, short_name};
 use crate::text;
 

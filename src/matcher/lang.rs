@@ -273,8 +273,10 @@ impl English {
             "replaced" | "replace" | "successor" | "predecessor" => "successor",
             "currently" | "nowadays" | "now" | "today" | "current" => "situation today",
             "translate" | "translated" | "translation" => "translation",
-            "president" | "head" | "leader" | "director" | "chief" | "ceo" | "boss" | "chairman"
-            | "chair" | "minister" | "ambassador" | "king" | "monarch" => "office holder",
+            "president" | "head" | "leader" | "director" | "chief" | "ceo" | "boss"
+            | "chairman" | "chair" | "minister" | "ambassador" | "king" | "monarch" => {
+                "office holder"
+            }
             _ => "details",
         }
     }
@@ -283,8 +285,19 @@ impl English {
     /// the NCSC", "who was Estonia's president"): a candidate that never
     /// names the office does not answer it.
     pub const OFFICES: &[&str] = &[
-        "president", "head", "leader", "director", "chief", "ceo", "boss", "chairman", "chair",
-        "minister", "ambassador", "king", "monarch",
+        "president",
+        "head",
+        "leader",
+        "director",
+        "chief",
+        "ceo",
+        "boss",
+        "chairman",
+        "chair",
+        "minister",
+        "ambassador",
+        "king",
+        "monarch",
     ];
 
     /// Words that open the second question of two in one.
