@@ -17,6 +17,8 @@ pub struct IntentFile {
     #[serde(default)]
     pub intent: Vec<Spanned<Intent>>,
     pub lexicon: Option<Spanned<Lexicon>>,
+    /// `[lexicon_sq]`: the Albanian lexicon, in the same form.
+    pub lexicon_sq: Option<Spanned<Lexicon>>,
     pub bot: Option<Spanned<Bot>>,
 }
 
@@ -51,6 +53,25 @@ pub struct Intent {
     pub kinds: Vec<Spanned<String>>,
     /// Names a reply computed from `data/` instead of `answer` (`timeline`).
     pub builtin: Option<Spanned<String>>,
+    /// `[intent.sq]`: the intent in Albanian.
+    pub sq: Option<Spanned<IntentSq>>,
+}
+
+/// The wording of an intent in Albanian: what a reader sees and what an
+/// Albanian question is matched against. Its facts are the English
+/// intent's: the same template expressions, the same numbers.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IntentSq {
+    pub title: Option<Spanned<String>>,
+    pub button: Option<Spanned<String>>,
+    #[serde(default)]
+    pub patterns: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub keywords: Vec<Spanned<KeywordGroup>>,
+    #[serde(default)]
+    pub examples: Vec<Spanned<String>>,
+    pub answer: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -79,6 +100,16 @@ pub struct Bot {
     pub headline: Option<Spanned<String>>,
     /// The sources of the headline (required with it).
     pub headline_sources: Option<Spanned<Vec<Spanned<String>>>>,
+    /// `[bot.sq]`: the bot's texts in Albanian.
+    pub sq: Option<Spanned<BotSq>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BotSq {
+    pub about: Spanned<String>,
+    pub decline: Spanned<String>,
+    pub headline: Option<Spanned<String>>,
 }
 
 /// `data/sources.toml`.
@@ -119,6 +150,18 @@ pub struct Event {
     /// Shown in the short timeline.
     #[serde(default)]
     pub key: bool,
+    /// `[sq]`: the event in Albanian.
+    pub sq: Option<Spanned<EventSq>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventSq {
+    pub title: Spanned<String>,
+    pub summary: Spanned<String>,
+    pub note: Option<Spanned<String>>,
+    #[serde(default)]
+    pub tags: Vec<Spanned<String>>,
 }
 
 /// One file under `data/actors/`.
@@ -139,6 +182,23 @@ pub struct Actor {
     pub descriptions: Vec<Spanned<String>>,
     pub summary: Spanned<String>,
     pub sources: Spanned<Vec<Spanned<String>>>,
+    /// `[sq]`: the actor in Albanian.
+    pub sq: Option<Spanned<NamedSq>>,
+}
+
+/// An actor or a topic in Albanian. `name` only where Albanian names it
+/// otherwise ("Shqipëria", "Shtetet e Bashkuara"); people keep the
+/// spelling of the sources.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NamedSq {
+    pub name: Option<Spanned<String>>,
+    #[serde(default)]
+    pub aliases: Vec<Spanned<String>>,
+    pub role: Option<Spanned<String>>,
+    #[serde(default)]
+    pub descriptions: Vec<Spanned<String>>,
+    pub summary: Spanned<String>,
 }
 
 /// One file under `data/topics/`.
@@ -157,4 +217,6 @@ pub struct Topic {
     pub descriptions: Vec<Spanned<String>>,
     pub summary: Spanned<String>,
     pub sources: Spanned<Vec<Spanned<String>>>,
+    /// `[sq]`: the topic in Albanian.
+    pub sq: Option<Spanned<NamedSq>>,
 }
