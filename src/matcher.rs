@@ -179,7 +179,8 @@ impl Match {
 /// Decides what answers `question`.
 pub fn best_match(kb: &Kb, question: &str) -> Match {
     let index = &kb.index;
-    let folded = crate::text::fold(question);
+    let folded = lang::English::expand_chat(&crate::text::fold(question));
+    let question = folded.as_str();
     let words: Vec<String> = folded
         .split(' ')
         .filter(|w| !w.is_empty())

@@ -57,7 +57,16 @@ fn fold_chars(chars: impl Iterator<Item = char>, capacity: usize) -> String {
         }
         // A few symbols are alphabetic and upper case with no lower case
         // (`🅙`, U+1F159): they separate words like any other symbol.
-        if c.is_alphanumeric() && !c.is_uppercase() {
+        // "10%": a word of its own.
+        if c == '%' {
+            if !out.is_empty() {
+                pending_space = true;
+            }
+            for p in "percent".chars() {
+                push(&mut out, &mut pending_space, p);
+            }
+            pending_space = true;
+        } else if c.is_alphanumeric() && !c.is_uppercase() {
             push(&mut out, &mut pending_space, c);
         } else {
             pending_space = !out.is_empty();
@@ -256,7 +265,8 @@ mod tests {
     fn folds_case_diacritics_and_punctuation() {
         assert_eq!(fold("Who is Olta Xhaçka?"), "who is olta xhacka");
         assert_eq!(fold("  What's   ALBANIA's role?! "), "what albania role");
-        assert_eq!(fold("cyber-attack, 10%"), "cyber attack 10");
+        assert_eq!(fold("cyber-attack, 10%"), "cyber attack 10 percent");
+        assert_eq!(fold("10 %of"), "10 percent of");
         assert_eq!(fold("Manëz"), "manez");
         assert_eq!(fold("don't"), "dont");
         assert_eq!(fold("ﬁle"), "file");

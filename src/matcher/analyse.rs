@@ -97,7 +97,14 @@ pub fn split_question(question: &str) -> Option<(String, String)> {
     let parts = |at: usize, skip: usize| {
         let (a, b) = (text[..at].trim(), text[at + skip..].trim());
         let long = |s: &str| s.split_whitespace().count() >= 2;
-        (long(a) && long(b)).then(|| (a.to_string(), b.to_string()))
+        // "hey bot, did …": a greeting in front is not a question.
+        let words: Vec<String> = crate::text::fold(a)
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect();
+        let greeting = lead_len(&words) >= words.len();
+        (long(a) && long(b) && !greeting).then(|| (a.to_string(), b.to_string()))
     };
     if let Some(at) = text.find('?') {
         return parts(at, 1);
@@ -215,6 +222,25 @@ fn attributes(words: &[String], kind: QuestionKind) -> Vec<String> {
     }
     if words.windows(2).any(|p| p[0] == "right" && p[1] == "now") {
         out.push("now".to_string());
+    }
+    if words.windows(2).any(|p| p[0] == "these" && p[1] == "days") {
+        out.push("now".to_string());
+    }
+    // "Where did X grow up": an upbringing.
+    if words
+        .windows(2)
+        .any(|p| matches!(p[0].as_str(), "grow" | "grew" | "grown") && p[1] == "up")
+    {
+        out.push("hometown".to_string());
+    }
+    // "How do I get a permit": advice for the reader, which a news story
+    // does not give (questions about the bot itself are small talk).
+    let advice = [["how", "do", "i"], ["how", "can", "i"], ["where", "can", "i"], ["should", "i", "get"]];
+    let about_bot = ["you", "bot", "this", "ask", "use", "commands", "subscribe"];
+    if words.windows(3).any(|w| advice.iter().any(|a| w == a))
+        && !words.iter().any(|w| about_bot.contains(&w.as_str()))
+    {
+        out.push(English::ADVICE.to_string());
     }
     // "Who is … now": today's office holder, which dated sources never give.
     let today = ["now", "today", "current", "currently", "nowadays"];

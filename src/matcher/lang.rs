@@ -137,6 +137,46 @@ impl English {
     /// figure, which only a text that states one can give (see
     /// `states_quantity`).
     pub const QUANTITY: &'static str = "#quantity";
+    /// The attribute of a question asking the bot for personal advice
+    /// ("how do I get a residence permit").
+    pub const ADVICE: &'static str = "#advice";
+
+    /// Chat spellings, as folded words, and the words they stand for.
+    pub const CHAT_SPELLINGS: &'static [(&'static str, &'static str)] = &[
+        ("u", "you"),
+        ("ur", "your"),
+        ("r", "are"),
+        ("pls", "please"),
+        ("plz", "please"),
+        ("thx", "thanks"),
+        ("thnx", "thanks"),
+        ("tnx", "thanks"),
+        ("ty", "thank you"),
+        ("cya", "see you"),
+        ("b4", "before"),
+        ("bc", "because"),
+        ("cuz", "because"),
+        ("coz", "because"),
+        ("abt", "about"),
+        ("govt", "government"),
+        ("ppl", "people"),
+        ("im", "i am"),
+    ];
+
+    /// Folded text with chat spellings written out ("what can u do" →
+    /// "what can you do").
+    pub fn expand_chat(folded: &str) -> String {
+        folded
+            .split(' ')
+            .map(|w| {
+                Self::CHAT_SPELLINGS
+                    .iter()
+                    .find(|(short, _)| *short == w)
+                    .map_or(w, |(_, long)| long)
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
 
     /// Number words that state a quantity ("four groups", "six Americans",
     /// "thousands of members").
@@ -254,6 +294,8 @@ impl English {
     pub fn attribute_noun(word: &str) -> &'static str {
         match word {
             Self::QUANTITY => "figure",
+            Self::ADVICE => "advice",
+            "hometown" => "birthplace or upbringing",
             "age" | "aged" | "old" => "age",
             "born" | "birthplace" | "birthday" | "birth" => "birthplace or birthday",
             "salary" | "salaries" | "earn" | "earns" | "income" | "wealth" | "worth" | "rich"
