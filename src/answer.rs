@@ -5,6 +5,7 @@
 
 use crate::command;
 use crate::kb::Kb;
+use crate::matcher::Lang;
 use crate::matcher::{self, Decision, Target};
 use crate::render::{self, Button, Reply};
 
@@ -13,6 +14,10 @@ use crate::render::{self, Button, Reply};
 pub struct ChatState {
     /// Target keys of the numbered follow-ups of the last reply.
     pub offered: Vec<String>,
+    /// The chat's language: its `/lang` setting, or the language of the
+    /// last reply. A message whose language is clear is answered in its
+    /// own; one that could be either ("MEK?") in this one.
+    pub lang: Option<Lang>,
 }
 
 /// The answer to one message.
@@ -36,6 +41,7 @@ impl Outcome {
     pub fn state(&self) -> ChatState {
         ChatState {
             offered: self.reply.related.iter().map(|b| b.key.clone()).collect(),
+            lang: Some(self.reply.lang),
         }
     }
 
@@ -51,19 +57,31 @@ impl Outcome {
     }
 }
 
-/// Answers a message.
+/// Answers a message, in its own language when that is clear (see
+/// `matcher::detect_lang`), else in the chat's.
 pub fn answer(kb: &Kb, state: &ChatState, message: &str) -> Outcome {
+    answer_in(kb, state, message, None)
+}
+
+/// `answer`, in `lang` whatever the message's language when one is given
+/// (`--lang`).
+pub fn answer_in(kb: &Kb, state: &ChatState, message: &str, lang: Option<Lang>) -> Outcome {
     let message = message.trim();
+    let chat = state.lang.unwrap_or_default();
     if let Ok(n) = message.parse::<usize>()
         && let Some(key) = n.checked_sub(1).and_then(|i| state.offered.get(i))
-        && let Some(outcome) = answer_key(kb, key)
+        // A button keeps the language of the message it sat under.
+        && let Some(outcome) = answer_key(kb.in_lang(lang.unwrap_or(chat)), key)
     {
         return outcome;
     }
     if let Some(cmd) = command::parse(message) {
-        return command::run(kb, cmd);
+        return command::run(kb.in_lang(lang.unwrap_or(chat)), cmd);
     }
-    answer_question(kb, message)
+    let lang = lang
+        .or_else(|| matcher::detect_lang(kb, message))
+        .unwrap_or(chat);
+    answer_question(kb.in_lang(lang), message)
 }
 
 /// Answers a question (never a command). Two questions in one ("what is
@@ -79,7 +97,7 @@ pub fn answer_question(kb: &Kb, question: &str) -> Outcome {
 /// The two answers of a question made of two, or `None` when it is not
 /// two questions or a part finds no answer of its own.
 fn answer_both(kb: &Kb, question: &str) -> Option<Outcome> {
-    let (first, second) = matcher::split_question(question)?;
+    let (first, second) = matcher::split_question(kb.index.lang(), question)?;
     let first_match = matcher::best_match(kb, &first);
     // The second part often speaks of the first's subject ("… and who
     // leads it"): it is asked with that subject when it names none.
@@ -95,7 +113,7 @@ fn answer_both(kb: &Kb, question: &str) -> Option<Outcome> {
         return None;
     }
     // Never half an answer: a part the sources cannot answer is said so.
-    let unanswered = |part: &str| format!("As for \"{part}\": my sources don't say.");
+    let unanswered = |part: &str| crate::i18n::texts(kb.lang).part_unanswered(part);
     let (mut reply, second_body, score) = match (one.matched, two.matched) {
         (true, true) => {
             let body = match &two.reply.title {
@@ -162,11 +180,12 @@ fn outcome(kb: &Kb, m: matcher::Match) -> Outcome {
         Decision::Choices(choices) => {
             let related: Vec<Button> = choices.iter().map(|t| render::button(kb, t)).collect();
             let body = if related.len() == 1 {
-                "I'm not sure I have that. Did you mean this?"
+                crate::i18n::texts(kb.lang).did_you_mean_one
             } else {
-                "I'm not sure which you mean. Did you mean one of these?"
+                crate::i18n::texts(kb.lang).did_you_mean_many
             };
             let reply = Reply {
+                lang: kb.lang,
                 title: None,
                 body: body.to_string(),
                 sources: Vec::new(),
@@ -190,24 +209,12 @@ fn decline_about(kb: &Kb, score: f32, named: &Target, missing: Option<&str>) -> 
     let Some(name) = kb.named(named).map(|n| n.name) else {
         return decline(kb, score);
     };
-    let body = match missing {
-        Some("office holder") => format!(
-            "My sources don't say who holds that office. I can tell you what they say about {name} in this story."
-        ),
-        Some("figure") => format!(
-            "My sources don't give that figure. I can tell you what they say about {name} in this story."
-        ),
-        Some(what) => format!(
-            "I don't know the {what} of {name}: my sources don't give it. I can tell you what they say about {name} in this story."
-        ),
-        None => format!(
-            "I don't have that in my notes on the Albania-Iran affair. I can tell you what my sources say about {name} in this story."
-        ),
-    };
+    let body = crate::i18n::texts(kb.lang).decline_about(name, missing);
     let mut related = vec![render::button(kb, named)];
     related.extend(render::buttons(kb, &kb.bot.suggestions));
     related.dedup_by(|a, b| a.key == b.key);
     let reply = Reply {
+        lang: kb.lang,
         title: None,
         body,
         sources: Vec::new(),
@@ -230,6 +237,7 @@ pub fn answer_key(kb: &Kb, key: &str) -> Option<Outcome> {
 /// The honest "I don't know", with pointers to what the bot does know.
 pub fn decline(kb: &Kb, score: f32) -> Outcome {
     let reply = Reply {
+        lang: kb.lang,
         title: None,
         body: kb.bot.decline.clone(),
         sources: Vec::new(),

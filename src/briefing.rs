@@ -61,7 +61,8 @@ pub fn edition(kb: &Kb) -> String {
 pub fn compose(kb: &Kb, seen: Option<&HashSet<String>>) -> Briefing {
     let edition = edition(kb);
     let event_keys: Vec<String> = kb.events.iter().map(Event::seen_key).collect();
-    let title = "Briefing".to_string();
+    let texts = crate::i18n::texts(kb.lang);
+    let title = texts.briefing.to_string();
     let mut body = kb
         .bot
         .headline
@@ -77,9 +78,10 @@ pub fn compose(kb: &Kb, seen: Option<&HashSet<String>>) -> Briefing {
         }
         let latest = &key[key.len().saturating_sub(FIRST_BRIEFING_EVENTS)..];
         if !latest.is_empty() {
-            body.push_str("\n\nThe main events so far:");
+            body.push_str("\n\n");
+            body.push_str(texts.main_events);
             for e in latest {
-                body.push_str(&format!("\n• {} — {}", e.date, e.title));
+                body.push_str(&format!("\n• {} — {}", e.date.display(kb.lang), e.title));
             }
         }
         cited.extend(latest);
@@ -94,39 +96,41 @@ pub fn compose(kb: &Kb, seen: Option<&HashSet<String>>) -> Briefing {
             return Briefing {
                 edition,
                 reply: Reply {
+                    lang: kb.lang,
                     title: Some(title),
-                    body: format!("Nothing new since your last briefing.\n\n{}", ask_more()),
+                    body: format!("{}\n\n{}", texts.nothing_new, texts.ask_more),
                     sources: Vec::new(),
-                    related: vec![timeline_button()],
+                    related: vec![timeline_button(texts)],
                 },
                 event_keys,
                 new_events,
                 nothing_new: true,
             };
         }
-        body.push_str("\n\nNew since your last briefing:");
+        body.push_str("\n\n");
+        body.push_str(texts.new_since);
         for e in fresh.iter().take(MAX_BRIEFED_EVENTS) {
             let updated = if seen.contains(&e.id) {
-                " (updated)"
+                texts.updated
             } else {
                 ""
             };
             body.push_str(&format!(
                 "\n• {} — {}{updated}: {}",
-                e.date, e.title, e.summary
+                e.date.display(kb.lang),
+                e.title,
+                e.summary
             ));
         }
         if fresh.len() > MAX_BRIEFED_EVENTS {
-            body.push_str(&format!(
-                "\n…and {} more: /timeline all",
-                fresh.len() - MAX_BRIEFED_EVENTS
-            ));
+            body.push('\n');
+            body.push_str(&texts.and_more(fresh.len() - MAX_BRIEFED_EVENTS));
         }
         new_events = fresh.iter().map(|e| e.id.clone()).collect();
         cited.extend(fresh.iter().take(MAX_BRIEFED_EVENTS));
     }
     body.push_str("\n\n");
-    body.push_str(&ask_more());
+    body.push_str(texts.ask_more);
     let mut ids: Vec<String> = kb
         .bot
         .headline
@@ -148,10 +152,11 @@ pub fn compose(kb: &Kb, seen: Option<&HashSet<String>>) -> Briefing {
             key: format!("event:{}", e.id),
         })
         .collect();
-    related.push(timeline_button());
+    related.push(timeline_button(texts));
     Briefing {
         edition,
         reply: Reply {
+            lang: kb.lang,
             title: Some(title),
             body,
             sources,
@@ -163,13 +168,9 @@ pub fn compose(kb: &Kb, seen: Option<&HashSet<String>>) -> Briefing {
     }
 }
 
-fn ask_more() -> String {
-    "Ask me anything about it, or /timeline for the whole story.".to_string()
-}
-
-fn timeline_button() -> Button {
+fn timeline_button(texts: &crate::i18n::Texts) -> Button {
     Button {
-        label: "Timeline".to_string(),
+        label: texts.timeline.to_string(),
         key: "timeline".to_string(),
     }
 }

@@ -14,6 +14,7 @@ use crate::answer::{self, ChatState, Outcome};
 use crate::config::Config;
 use crate::eval;
 use crate::kb::{self, Kb, KbError};
+use crate::matcher::Lang;
 use crate::matcher::{self, Decision};
 use crate::store;
 
@@ -30,6 +31,9 @@ struct Cli {
     /// The data directory.
     #[arg(long, global = true, value_name = "DIR")]
     data: Option<PathBuf>,
+    /// Answer in this language (en or sq) whatever the question's.
+    #[arg(long, global = true, value_name = "LANG", value_parser = parse_lang)]
+    lang: Option<Lang>,
     #[command(subcommand)]
     command: Option<Cmd>,
 }
@@ -123,19 +127,19 @@ pub fn run(config: Config) -> ExitCode {
             std::mem::forget(kb);
             return ExitCode::SUCCESS;
         }
-        Cmd::Chat => chat(&kb),
+        Cmd::Chat => chat(&kb, cli.lang),
         Cmd::Ask {
             question: Some(q),
             json,
             jsonl: false,
-        } => ask(&kb, &q, json),
-        Cmd::Ask { jsonl: true, .. } => ask_jsonl(&kb),
+        } => ask(&kb, &q, json, cli.lang),
+        Cmd::Ask { jsonl: true, .. } => ask_jsonl(&kb, cli.lang),
         Cmd::Ask { question: None, .. } => {
             eprintln!("error: give a QUESTION, or --jsonl to read questions from stdin");
             return ExitCode::from(2);
         }
         Cmd::Explain { question } => {
-            print!("{}", explain(&kb, &question));
+            print!("{}", explain(&kb, &question, cli.lang));
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Eval { file, show_fail } => run_eval(&kb, &file, show_fail),
@@ -264,6 +268,14 @@ fn knowledge_error(e: &KbError, check: bool) -> ExitCode {
     ExitCode::from(1)
 }
 
+fn parse_lang(code: &str) -> Result<Lang, String> {
+    match code {
+        "en" => Ok(Lang::En),
+        "sq" => Ok(Lang::Sq),
+        other => Err(format!("`{other}` is not a language of the bot: en or sq")),
+    }
+}
+
 fn to_json(question: &str, outcome: &Outcome) -> serde_json::Value {
     let mut v = json!({
         "question": question,
@@ -271,6 +283,7 @@ fn to_json(question: &str, outcome: &Outcome) -> serde_json::Value {
         "intent": outcome.intent,
         "score": (outcome.score * 1000.0).round() / 1000.0,
         "reply": outcome.reply.to_plain(),
+        "lang": outcome.reply.lang.code(),
     });
     if outcome.choices {
         let labels: Vec<&str> = outcome
@@ -284,8 +297,8 @@ fn to_json(question: &str, outcome: &Outcome) -> serde_json::Value {
     v
 }
 
-fn ask(kb: &Kb, question: &str, json: bool) -> Result<ExitCode> {
-    let outcome = answer::answer(kb, &ChatState::default(), question);
+fn ask(kb: &Kb, question: &str, json: bool, lang: Option<Lang>) -> Result<ExitCode> {
+    let outcome = answer::answer_in(kb, &ChatState::default(), question, lang);
     if json {
         println!("{}", to_json(question, &outcome));
     } else {
@@ -294,7 +307,7 @@ fn ask(kb: &Kb, question: &str, json: bool) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn ask_jsonl(kb: &Kb) -> Result<ExitCode> {
+fn ask_jsonl(kb: &Kb, lang: Option<Lang>) -> Result<ExitCode> {
     let stdin = io::stdin().lock();
     let mut out = io::BufWriter::new(io::stdout().lock());
     for line in stdin.split(b'\n') {
@@ -302,17 +315,17 @@ fn ask_jsonl(kb: &Kb) -> Result<ExitCode> {
         // Invalid UTF-8 is answered too, with the bad bytes replaced.
         let question = String::from_utf8_lossy(&line);
         let question = question.trim_end_matches('\r');
-        let outcome = answer::answer(kb, &ChatState::default(), question);
+        let outcome = answer::answer_in(kb, &ChatState::default(), question, lang);
         writeln!(out, "{}", to_json(question, &outcome)).context("writing stdout")?;
     }
     out.flush().context("writing stdout")?;
     Ok(ExitCode::SUCCESS)
 }
 
-fn chat(kb: &Kb) -> Result<ExitCode> {
+fn chat(kb: &Kb, lang: Option<Lang>) -> Result<ExitCode> {
     let mut state = ChatState::default();
     let mut respond = |line: &str, out: &mut dyn Write| -> Result<bool> {
-        let outcome = answer::answer(kb, &state, line);
+        let outcome = answer::answer_in(kb, &state, line, lang);
         writeln!(out, "{}\n", outcome.reply.to_plain())?;
         state = outcome.state();
         Ok(outcome.quit)
@@ -362,7 +375,11 @@ fn chat(kb: &Kb) -> Result<ExitCode> {
 }
 
 /// Why a question gets the answer it gets, step by step.
-pub fn explain(kb: &Kb, question: &str) -> String {
+pub fn explain(kb: &Kb, question: &str, lang: Option<Lang>) -> String {
+    let lang = lang
+        .or_else(|| matcher::detect_lang(kb, question))
+        .unwrap_or_default();
+    let kb = kb.in_lang(lang);
     let m = matcher::best_match(kb, question);
     let p = &m.prepared;
     let mut out = String::new();

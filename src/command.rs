@@ -9,34 +9,7 @@ use crate::matcher::{Target, best_match};
 use crate::render::{self, Citation, Reply};
 
 /// The commands, with the text `/help` shows.
-pub const HELP: &[(&str, &str)] = &[
-    ("/help", "what I know and how to ask"),
-    (
-        "/timeline",
-        "the main events in order (/timeline all: every event)",
-    ),
-    (
-        "/event DATE|ID",
-        "what happened on a date, e.g. /event 2022-09-10 or /event 10 September",
-    ),
-    (
-        "/who NAME",
-        "a person, organisation or topic, e.g. /who Xhacka",
-    ),
-    ("/sources", "every source the answers cite"),
-    (
-        "/brief",
-        "a briefing: the story in short and its main events",
-    ),
-    (
-        "/subscribe",
-        "daily briefings in this chat, on Telegram (in groups: admins only)",
-    ),
-    ("/unsubscribe", "stop the briefings in this chat"),
-    ("/ask QUESTION", "ask a question (the same as typing it)"),
-    ("/about", "what this bot is"),
-    ("/quit", "leave (terminal only)"),
-];
+pub const HELP: &[(&str, &str)] = crate::i18n::HELP_EN;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
@@ -131,12 +104,15 @@ pub fn run(kb: &Kb, cmd: Command) -> Outcome {
         Command::Who(name) => who(kb, &name),
         Command::Brief => plain(crate::briefing::compose(kb, None).reply, key("brief")),
         Command::Subscribe | Command::Unsubscribe | Command::Admin(_) => plain(
-            Reply::text("Briefing subscriptions and admin commands work in Telegram chats."),
+            Reply::text_in(kb.lang, crate::i18n::texts(kb.lang).telegram_only),
             None,
         ),
         Command::Quit => Outcome {
             quit: true,
-            ..plain(Reply::text("Goodbye."), key("quit"))
+            ..plain(
+                Reply::text_in(kb.lang, crate::i18n::texts(kb.lang).goodbye),
+                key("quit"),
+            )
         },
         Command::Unknown(name) => {
             let mut outcome = plain(help(kb), None);
@@ -171,8 +147,13 @@ fn usage(text: &str) -> Outcome {
 
 fn welcome(kb: &Kb) -> Outcome {
     let reply = Reply {
-        title: Some(format!("Hello, I'm {}.", kb.bot.name)),
-        body: format!("{}\nAsk me a question, or try one of these:", kb.bot.about),
+        lang: kb.lang,
+        title: Some(crate::i18n::texts(kb.lang).hello(&kb.bot.name)),
+        body: format!(
+            "{}\n{}",
+            kb.bot.about,
+            crate::i18n::texts(kb.lang).ask_or_try
+        ),
         sources: Vec::new(),
         related: render::buttons(kb, &kb.bot.suggestions),
     };
@@ -180,14 +161,13 @@ fn welcome(kb: &Kb) -> Outcome {
 }
 
 fn help(kb: &Kb) -> Reply {
-    let mut body = format!(
-        "{}\n\nAsk in your own words, or use a command:",
-        kb.bot.about
-    );
-    for (cmd, what) in HELP {
+    let texts = crate::i18n::texts(kb.lang);
+    let mut body = format!("{}\n\n{}", kb.bot.about, texts.ask_or_command);
+    for (cmd, what) in texts.commands {
         body.push_str(&format!("\n{cmd} — {what}"));
     }
     Reply {
+        lang: kb.lang,
         title: None,
         body,
         sources: Vec::new(),
@@ -210,7 +190,8 @@ fn sources(kb: &Kb) -> Reply {
         })
         .collect();
     Reply {
-        title: Some(format!("Sources ({})", lines.len())),
+        lang: kb.lang,
+        title: Some(crate::i18n::texts(kb.lang).sources_title(lines.len())),
         body: lines.join("\n"),
         sources: vec![],
         related: vec![],
@@ -249,7 +230,8 @@ fn who(kb: &Kb, name: &str) -> Outcome {
         None => {
             let mut outcome = answer::decline(kb, 0.0);
             outcome.reply.body = format!(
-                "I have nobody and nothing called \"{name}\" in my notes. {}",
+                "{} {}",
+                crate::i18n::texts(kb.lang).nobody_called(name),
                 kb.bot.decline
             );
             outcome

@@ -4,6 +4,8 @@
 
 use std::fmt;
 
+use crate::matcher::Lang;
+
 /// A calendar date, possibly known only to the month or the year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
@@ -27,7 +29,39 @@ const MONTHS: [&str; 12] = [
     "December",
 ];
 
+/// The months in Albanian, as a date is written ("15 korrik 2022").
+const MONTHS_SQ: [&str; 12] = [
+    "janar", "shkurt", "mars", "prill", "maj", "qershor", "korrik", "gusht", "shtator", "tetor",
+    "nëntor", "dhjetor",
+];
+
+fn month_name(lang: Lang, m: u8) -> &'static str {
+    match lang {
+        Lang::En => MONTHS[m as usize - 1],
+        Lang::Sq => MONTHS_SQ[m as usize - 1],
+    }
+}
+
 impl Date {
+    /// The date as a reader of `lang` sees it: "15 July 2022", "15 korrik
+    /// 2022", "May 2021", "2022".
+    pub fn display(&self, lang: Lang) -> String {
+        match (self.month, self.day) {
+            (Some(m), Some(d)) => format!("{d} {} {}", month_name(lang, m), self.year),
+            (Some(m), None) => format!("{} {}", month_name(lang, m), self.year),
+            _ => self.year.to_string(),
+        }
+    }
+
+    /// `short` in `lang`: Albanian months are written out ("15 korrik
+    /// 2022"), as Albanian lists usually do.
+    pub fn short_in(&self, lang: Lang) -> String {
+        match lang {
+            Lang::En => self.short(),
+            Lang::Sq => self.display(lang),
+        }
+    }
+
     /// Parses `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, checking that the day exists.
     pub fn parse_iso(s: &str) -> Option<Date> {
         let mut parts = s.split('-');
@@ -176,22 +210,34 @@ impl DateQuery {
     }
 }
 
-impl fmt::Display for DateQuery {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl DateQuery {
+    /// The query as a reader of `lang` sees it ("10 September", "korrik 2022").
+    pub fn display(&self, lang: Lang) -> String {
         let parts: Vec<String> = [
             self.day.map(|d| d.to_string()),
-            self.month.map(|m| MONTHS[m as usize - 1].to_string()),
+            self.month.map(|m| month_name(lang, m).to_string()),
             self.year.map(|y| y.to_string()),
         ]
         .into_iter()
         .flatten()
         .collect();
-        f.write_str(&parts.join(" "))
+        parts.join(" ")
     }
 }
 
-/// Month number for an English month name or abbreviation, folded to lower case.
+impl fmt::Display for DateQuery {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.display(Lang::En))
+    }
+}
+
+/// Month number for an English month name or abbreviation, or an Albanian
+/// month name in any of its forms ("korrik", "korrikut", "nentor"), folded
+/// to lower case without diacritics.
 pub fn month_number(word: &str) -> Option<u8> {
+    if let Some(m) = albanian_month(word) {
+        return Some(m);
+    }
     let m = match word {
         "january" | "jan" => 1,
         "february" | "feb" => 2,
@@ -208,6 +254,20 @@ pub fn month_number(word: &str) -> Option<u8> {
         _ => return None,
     };
     Some(m)
+}
+
+/// An Albanian month: its name, with or without its article and case
+/// ending ("shtator", "shtatori", "shtatorit", "shtatorin").
+fn albanian_month(word: &str) -> Option<u8> {
+    let base = ["it", "in", "i", "u", "ut"]
+        .iter()
+        .find_map(|end| word.strip_suffix(end).filter(|b| b.len() >= 3))
+        .unwrap_or(word);
+    let folded = |m: &str| m.replace('ë', "e");
+    MONTHS_SQ
+        .iter()
+        .position(|m| folded(m) == word || folded(m) == base)
+        .map(|i| i as u8 + 1)
 }
 
 /// Finds the first date in normalised tokens. Returns the date and the range

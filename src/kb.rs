@@ -8,6 +8,7 @@
 //! - `load`: the only place that reads the file system.
 
 mod load;
+mod localise;
 mod model;
 pub mod raw;
 mod template;

@@ -27,6 +27,7 @@ pub mod config;
 pub mod dates;
 pub mod deliver;
 pub mod eval;
+pub mod i18n;
 pub mod kb;
 pub mod matcher;
 pub mod metrics;

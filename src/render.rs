@@ -5,7 +5,7 @@
 
 use crate::dates::DateQuery;
 use crate::kb::{Builtin, EntityKind, Event, Kb};
-use crate::matcher::Target;
+use crate::matcher::{Lang, Target};
 
 /// How many events a list shows before pointing at the rest.
 const MAX_LISTED_EVENTS: usize = 8;
@@ -23,6 +23,9 @@ pub struct Reply {
     pub sources: Vec<Citation>,
     /// Follow-up questions: buttons on Telegram, a numbered list in the terminal.
     pub related: Vec<Button>,
+    /// The language it is written in: its labels ("Sources", "More") and
+    /// its buttons' are in it too.
+    pub lang: Lang,
 }
 
 /// One source, as cited under a reply.
@@ -48,6 +51,15 @@ impl Reply {
             body: body.into(),
             sources: Vec::new(),
             related: Vec::new(),
+            lang: Lang::En,
+        }
+    }
+
+    /// `text` in `lang`.
+    pub fn text_in(lang: Lang, body: impl Into<String>) -> Reply {
+        Reply {
+            lang,
+            ..Reply::text(body)
         }
     }
 
@@ -67,7 +79,8 @@ impl Reply {
             out.push_str(&line);
         }
         if !self.related.is_empty() {
-            out.push_str("\n\nMore:");
+            out.push_str("\n\n");
+            out.push_str(crate::i18n::texts(self.lang).more);
             for (i, b) in self.related.iter().enumerate() {
                 out.push_str(&format!("\n  {}. {}", i + 1, b.label));
             }
@@ -80,10 +93,11 @@ impl Reply {
         if self.sources.is_empty() {
             return None;
         }
+        let texts = crate::i18n::texts(self.lang);
         let label = if self.sources.len() == 1 {
-            "Source"
+            texts.source
         } else {
-            "Sources"
+            texts.sources
         };
         let list: Vec<String> = self.sources.iter().map(cite).collect();
         Some(format!("{label}: {}.", list.join("; ")))
@@ -98,6 +112,7 @@ pub fn render(kb: &Kb, target: &Target) -> Reply {
             match intent.builtin {
                 Some(Builtin::Timeline) => timeline(kb, false),
                 None => Reply {
+                    lang: kb.lang,
                     title: Some(intent.title.clone()).filter(|t| !t.is_empty()),
                     body: intent.answer.clone(),
                     sources: citations(kb, &intent.sources),
@@ -120,6 +135,7 @@ pub fn render(kb: &Kb, target: &Target) -> Reply {
                 .map(|e| format!("event:{}", e.id))
                 .collect();
             Reply {
+                lang: kb.lang,
                 title: Some(title),
                 body: actor.summary.clone(),
                 sources: citations(kb, &actor.sources),
@@ -129,6 +145,7 @@ pub fn render(kb: &Kb, target: &Target) -> Reply {
         Target::Topic(i) => {
             let topic = &kb.topics[*i];
             Reply {
+                lang: kb.lang,
                 title: Some(topic.name.clone()),
                 body: topic.summary.clone(),
                 sources: citations(kb, &topic.sources),
@@ -141,8 +158,9 @@ pub fn render(kb: &Kb, target: &Target) -> Reply {
             let (short, long) = kb.stands_for(named).unwrap_or_default();
             let sources = kb.named(named).map_or(&[][..], |n| n.sources);
             Reply {
-                title: Some(format!("What {short} stands for")),
-                body: format!("{short} stands for {long}."),
+                lang: kb.lang,
+                title: Some(crate::i18n::texts(kb.lang).stands_for_title(&short)),
+                body: crate::i18n::texts(kb.lang).stands_for_body(&short, &long),
                 sources: citations(kb, sources),
                 related: vec![button(kb, named)],
             }
@@ -161,13 +179,12 @@ pub fn timeline(kb: &Kb, all: bool) -> Reply {
     let limit = if all { usize::MAX } else { MAX_LISTED_EVENTS };
     let mut body = list(&events, limit);
     if !all && events.len() < kb.events.len() {
-        body.push_str(&format!(
-            "\n({} events in all: ask about a date, or /timeline all for every one.)",
-            kb.events.len()
-        ));
+        body.push('\n');
+        body.push_str(&crate::i18n::texts(kb.lang).events_in_all(kb.events.len()));
     }
     Reply {
-        title: Some("Timeline".to_string()),
+        lang: kb.lang,
+        title: Some(crate::i18n::texts(kb.lang).timeline.to_string()),
         body,
         sources: list_citations(kb, &events),
         related: Vec::new(),
@@ -177,7 +194,7 @@ pub fn timeline(kb: &Kb, all: bool) -> Reply {
 fn event(kb: &Kb, e: &Event) -> Reply {
     let mut body = e.summary.clone();
     if let Some(note) = &e.note {
-        body.push_str(&format!("\nNote: {note}"));
+        body.push_str(&format!("\n{} {note}", crate::i18n::texts(kb.lang).note));
     }
     let actors: Vec<String> = e
         .actors
@@ -187,7 +204,8 @@ fn event(kb: &Kb, e: &Event) -> Reply {
         .map(|a| format!("lookup:{a}"))
         .collect();
     Reply {
-        title: Some(format!("{} — {}", e.date, e.title)),
+        lang: kb.lang,
+        title: Some(format!("{} — {}", e.date.display(kb.lang), e.title)),
         body,
         sources: citations(kb, &e.sources),
         related: buttons(kb, &actors),
@@ -197,14 +215,16 @@ fn event(kb: &Kb, e: &Event) -> Reply {
 fn on_date(kb: &Kb, q: &DateQuery) -> Reply {
     let events: Vec<&Event> = kb.events.iter().filter(|e| q.matches(&e.date)).collect();
     match events.as_slice() {
-        [] => Reply::text(format!(
-            "I have no events on {q} in my notes. Try /timeline."
-        )),
+        [] => Reply::text_in(
+            kb.lang,
+            crate::i18n::texts(kb.lang).no_events_on(&q.display(kb.lang)),
+        ),
         [one] => event(kb, one),
         many => {
-            let on = if q.day.is_some() { "On" } else { "In" };
+            let texts = crate::i18n::texts(kb.lang);
             Reply {
-                title: Some(format!("{on} {q}")),
+                lang: kb.lang,
+                title: Some(texts.on_date(&q.display(kb.lang), q.day.is_some())),
                 body: list(many, MAX_LISTED_EVENTS),
                 sources: list_citations(kb, many),
                 related: buttons(
@@ -301,26 +321,28 @@ pub fn label(kb: &Kb, target: &Target) -> String {
         Target::Intent(i) => {
             let intent = &kb.intents[*i];
             match intent.builtin {
-                Some(Builtin::Timeline) if intent.button.is_empty() => "Timeline".to_string(),
+                Some(Builtin::Timeline) if intent.button.is_empty() => {
+                    crate::i18n::texts(kb.lang).timeline.to_string()
+                }
                 _ => intent.button.clone(),
             }
         }
         Target::Actor(i) => {
             let actor = &kb.actors[*i];
             match actor.kind {
-                EntityKind::Person => format!("Who is {}?", actor.name),
-                _ => format!("What is {}?", actor.name),
+                EntityKind::Person => crate::i18n::texts(kb.lang).who_is(&actor.name),
+                _ => crate::i18n::texts(kb.lang).what_is(&actor.name),
             }
         }
-        Target::Topic(i) => format!("What is {}?", kb.topics[*i].name),
+        Target::Topic(i) => crate::i18n::texts(kb.lang).what_is(&kb.topics[*i].name),
         Target::Event(i) => {
             let e = &kb.events[*i];
-            format!("{}: {}", e.date.short(), e.title)
+            format!("{}: {}", e.date.short_in(kb.lang), e.title)
         }
-        Target::Date(q) => format!("What happened on {q}?"),
+        Target::Date(q) => crate::i18n::texts(kb.lang).what_happened_on(&q.display(kb.lang)),
         Target::StandsFor(named) => {
             let short = kb.stands_for(named).map(|(s, _)| s).unwrap_or_default();
-            format!("What does {short} stand for?")
+            crate::i18n::texts(kb.lang).what_does_stand_for(&short)
         }
     }
 }

@@ -154,6 +154,7 @@ pub fn reply_from(data: &[u8]) -> (Reply, usize) {
         });
     }
     let reply = Reply {
+        lang: Default::default(),
         title,
         body,
         sources,

@@ -6,10 +6,16 @@ use std::collections::HashMap;
 
 use crate::dates::Date;
 use crate::matcher::Index;
+use crate::matcher::Lang;
 
 /// Everything the bot knows, loaded once and shared read-only.
 #[derive(Debug)]
 pub struct Kb {
+    /// The language of every text here.
+    pub lang: Lang,
+    /// The same knowledge in Albanian, when it has its Albanian texts: the
+    /// same ids, in the same order.
+    pub sq: Option<Box<Kb>>,
     pub bot: Bot,
     pub sources: Vec<Source>,
     /// Sorted by date, then id.
@@ -149,6 +155,21 @@ pub struct KeywordGroup {
 }
 
 impl Kb {
+    /// The knowledge in `lang`: the Albanian when asked for and present,
+    /// else this.
+    pub fn in_lang(&self, lang: Lang) -> &Kb {
+        match (lang, &self.sq) {
+            (Lang::Sq, Some(sq)) if self.lang == Lang::En => sq,
+            _ => self,
+        }
+    }
+
+    /// The languages this knowledge speaks.
+    pub fn langs(&self) -> Vec<Lang> {
+        let mut out = vec![self.lang];
+        out.extend(self.sq.as_ref().map(|sq| sq.lang));
+        out
+    }
     /// The actor or topic `named` is, seen the same way whichever it is.
     pub fn named(&self, named: &crate::matcher::Target) -> Option<Named<'_>> {
         use crate::matcher::Target;

@@ -11,6 +11,7 @@ use serde_json::json;
 
 use super::{Actor, Event, Source, Topic};
 use crate::dates::Date;
+use crate::matcher::Lang;
 
 pub struct Templates {
     env: Environment<'static>,
@@ -24,6 +25,7 @@ pub struct TemplateError {
 
 impl Templates {
     pub fn new(
+        lang: Lang,
         events: &[Event],
         actors: &[Actor],
         topics: &[Topic],
@@ -61,13 +63,15 @@ impl Templates {
         env.add_function("actor", lookup("actor", actors));
         env.add_function("topic", lookup("topic", topics));
         env.add_function("source", lookup("source", sources));
-        env.add_filter("date", |iso: String| -> Result<String, Error> {
-            Date::parse_iso(&iso).map(|d| d.to_string()).ok_or_else(|| {
-                Error::new(
-                    ErrorKind::InvalidOperation,
-                    format!("`{iso}` is not an ISO date"),
-                )
-            })
+        env.add_filter("date", move |iso: String| -> Result<String, Error> {
+            Date::parse_iso(&iso)
+                .map(|d| d.display(lang))
+                .ok_or_else(|| {
+                    Error::new(
+                        ErrorKind::InvalidOperation,
+                        format!("`{iso}` is not an ISO date"),
+                    )
+                })
         });
         Templates { env }
     }

@@ -11,6 +11,7 @@ use std::path::Path;
 use serde::de::DeserializeOwned;
 use toml::Spanned;
 
+use super::localise::Localise;
 use super::template::Templates;
 use super::{
     Actor, Bot, Builtin, EntityKind, Event, Intent, KbError, KeywordGroup, Problem, SourceFile,
@@ -18,6 +19,7 @@ use super::{
 };
 use super::{Kb, Source, Topic, raw};
 use crate::dates::Date;
+use crate::matcher::Lang;
 use crate::matcher::{self, Decision, Index, QuestionKind, Target};
 use crate::text;
 
@@ -40,18 +42,26 @@ pub const MAX_URL_CHARS: usize = 1000;
 /// The fewest examples an intent must give.
 const MIN_EXAMPLES: usize = 3;
 
-/// Validates the files and builds the knowledge base.
+/// Validates the files and builds the knowledge base: in English, and in
+/// Albanian too when the `[bot]` table has its `[bot.sq]` (then every item
+/// must have its Albanian text).
 pub fn validate(files: SourceFiles) -> Result<Kb, KbError> {
-    let mut v = Validator {
-        problems: files.problems.clone(),
-        compiled: HashMap::new(),
-        precompiled: HashMap::new(),
-    };
+    let mut v = Validator::new(Lang::En, &files);
     let kb = v.build(&files);
+    let mut problems = v.problems;
+    let kb = match kb {
+        Some(mut kb) if v.albanian => {
+            let mut sq = Validator::new(Lang::Sq, &files);
+            let albanian = sq.build(&files);
+            problems.extend(sq.problems);
+            kb.sq = albanian.map(Box::new);
+            Some(kb)
+        }
+        kb => kb,
+    };
     match kb {
-        Some(kb) if v.problems.is_empty() => Ok(kb),
+        Some(kb) if problems.is_empty() => Ok(kb),
         _ => {
-            let mut problems = v.problems;
             problems.sort();
             problems.dedup();
             Err(KbError::Invalid(problems))
@@ -60,6 +70,11 @@ pub fn validate(files: SourceFiles) -> Result<Kb, KbError> {
 }
 
 struct Validator {
+    /// The language the knowledge is built in.
+    lang: Lang,
+    /// Whether the bot has Albanian texts (`[bot.sq]`): then the knowledge
+    /// is built in Albanian too.
+    albanian: bool,
     problems: Vec<Problem>,
     /// Each valid pattern, compiled once here as the matcher runs it (its
     /// ASCII form), for the index to reuse: compiling them twice was most
@@ -134,9 +149,40 @@ impl Validator {
         });
     }
 
-    fn parse<T: DeserializeOwned>(&mut self, file: &SourceFile) -> Option<T> {
+    fn new(lang: Lang, files: &SourceFiles) -> Validator {
+        Validator {
+            lang,
+            albanian: false,
+            // Reading problems are the English pass's to report.
+            problems: match lang {
+                Lang::En => files.problems.clone(),
+                Lang::Sq => Vec::new(),
+            },
+            compiled: HashMap::new(),
+            precompiled: HashMap::new(),
+        }
+    }
+
+    /// A file's raw items, in the language being built.
+    fn parse<T: DeserializeOwned + Localise>(&mut self, file: &SourceFile) -> Option<T> {
         match toml::from_str::<T>(&file.text) {
-            Ok(v) => Some(v),
+            Ok(v) => {
+                if self.lang == Lang::En {
+                    return Some(v);
+                }
+                let mut found = Vec::new();
+                let v = v.localise(self.lang, &mut found);
+                let at = At {
+                    path: &file.path,
+                    text: &file.text,
+                };
+                for (span, message) in found {
+                    self.at(at, span, message);
+                }
+                Some(v)
+            }
+            // The English pass reports a file that does not parse.
+            Err(_) if self.lang != Lang::En => None,
             Err(e) => {
                 let at = At {
                     path: &file.path,
@@ -229,7 +275,7 @@ impl Validator {
         let mut events = self.events(&files.events, &source_ids, &actor_ids);
         events.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.id.cmp(&b.id)));
 
-        let templates = Templates::new(&events, &actors, &topics, &sources);
+        let templates = Templates::new(self.lang, &events, &actors, &topics, &sources);
         let parsed: Vec<(&SourceFile, raw::IntentFile)> = files
             .intents
             .iter()
@@ -254,7 +300,9 @@ impl Validator {
         let order = sort_intents(&mut intents);
 
         let compiled = std::mem::take(&mut self.compiled);
-        let built = Index::build(&intents, &lexicon, &actors, &topics, &events, compiled);
+        let built = Index::build(
+            self.lang, &intents, &lexicon, &actors, &topics, &events, compiled,
+        );
         let index = match built {
             Ok(index) => index,
             Err(e) => {
@@ -273,6 +321,8 @@ impl Validator {
             .map(|(i, s)| (s.id.clone(), i))
             .collect();
         let kb = Kb {
+            lang: self.lang,
+            sq: None,
             bot: bot?,
             sources,
             events,
@@ -622,6 +672,7 @@ impl Validator {
                 path: &file.path,
                 text: &file.text,
             };
+            self.albanian |= bot.get_ref().sq.is_some();
             if found.is_some() {
                 self.at(
                     at,
@@ -703,7 +754,7 @@ impl Validator {
     ) -> (Vec<Intent>, Vec<Located<'f>>) {
         let mut seen = HashSet::new();
         // Keyword terms go through the lexicon, as questions do; built once.
-        let lexicon_index = Index::lexicon_only(lexicon);
+        let lexicon_index = Index::lexicon_only(self.lang, lexicon);
         let mut intents = Vec::new();
         let mut located = Vec::new();
         for (file, raw) in files {

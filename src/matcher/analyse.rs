@@ -2,7 +2,7 @@
 //! greetings and fillers around it, the kind of answer it asks for, and the
 //! attributes (an age, a population, a price) it asks about.
 
-use super::lang::English;
+use super::lang::{English, Lang};
 
 /// What the later stages know of the question.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -92,7 +92,7 @@ impl QuestionKind {
 /// it? who did it?"): the two parts, each of two words or more. The split
 /// is at a question mark inside the text, or at "and", "also" or a comma
 /// followed by a question word.
-pub fn split_question(question: &str) -> Option<(String, String)> {
+pub fn split_question(lang: Lang, question: &str) -> Option<(String, String)> {
     let text = question.trim().trim_end_matches(['?', '!', '.', ' ']);
     let parts = |at: usize, skip: usize| {
         let (a, b) = (text[..at].trim(), text[at + skip..].trim());
@@ -103,14 +103,18 @@ pub fn split_question(question: &str) -> Option<(String, String)> {
             .filter(|w| !w.is_empty())
             .map(str::to_string)
             .collect();
-        let greeting = lead_len(&words) >= words.len();
+        let greeting = lead_len(lang, &words) >= words.len();
         (long(a) && long(b) && !greeting).then(|| (a.to_string(), b.to_string()))
     };
     if let Some(at) = text.find('?') {
         return parts(at, 1);
     }
     let lower = text.to_lowercase();
-    for joint in [" and ", ", and ", " also ", ", "] {
+    let joints: &[&str] = match lang {
+        Lang::En => &[" and ", ", and ", " also ", ", "],
+        Lang::Sq => &[" dhe ", ", dhe ", " edhe ", ", "],
+    };
+    for joint in joints {
         let mut from = 0;
         while let Some(found) = lower[from..].find(joint) {
             let at = from + found;
@@ -118,7 +122,7 @@ pub fn split_question(question: &str) -> Option<(String, String)> {
                 .split_whitespace()
                 .next()
                 .unwrap_or("");
-            if English::SPLIT_WORDS.contains(&next) {
+            if lang.split_words().contains(&next) {
                 return parts(at, joint.len());
             }
             from = at + joint.len();
@@ -128,26 +132,26 @@ pub fn split_question(question: &str) -> Option<(String, String)> {
 }
 
 /// Analyses the folded words of a question.
-pub fn analyse(words: &[String]) -> Analysis {
-    let lead = lead_len(words);
+pub fn analyse(lang: Lang, words: &[String]) -> Analysis {
+    let lead = lead_len(lang, words);
     let tail = if lead >= words.len() {
         0
     } else {
-        tail_len(&words[lead..])
+        tail_len(lang, &words[lead..])
     };
     let body = &words[lead..words.len() - tail];
-    let kind = kind_of(body);
+    let kind = kind_of(lang, body);
     Analysis {
         lead,
         tail,
         kind,
-        attributes: attributes(body, kind),
+        attributes: attributes(lang, body, kind),
         years: body
             .iter()
             .filter(|w| English::is_year(w))
             .cloned()
             .collect(),
-        expansion: English::EXPANSION.iter().any(|p| {
+        expansion: lang.expansion().iter().any(|p| {
             body.windows(p.len())
                 .any(|w| w.iter().zip(*p).all(|(a, b)| a == b))
         }),
@@ -156,10 +160,10 @@ pub fn analyse(words: &[String]) -> Analysis {
 
 /// The length of the leading run of discourse phrases, longest phrase
 /// first at each step.
-fn lead_len(words: &[String]) -> usize {
+fn lead_len(lang: Lang, words: &[String]) -> usize {
     let mut at = 0;
     'outer: while at < words.len() {
-        for phrase in English::DISCOURSE {
+        for phrase in lang.discourse() {
             let n = phrase.len();
             if words.len() >= at + n && words[at..at + n].iter().zip(*phrase).all(|(w, p)| w == p) {
                 at += n;
@@ -172,17 +176,20 @@ fn lead_len(words: &[String]) -> usize {
 }
 
 /// The length of the trailing run of politeness words.
-fn tail_len(words: &[String]) -> usize {
+fn tail_len(lang: Lang, words: &[String]) -> usize {
     words
         .iter()
         .rev()
-        .take_while(|w| English::TRAILING.contains(&w.as_str()))
+        .take_while(|w| lang.trailing().contains(&w.as_str()))
         .count()
 }
 
 /// The kind of the question: its first question word decides; a question
 /// that opens with an auxiliary ("did", "is") is a yes/no question.
-fn kind_of(words: &[String]) -> QuestionKind {
+fn kind_of(lang: Lang, words: &[String]) -> QuestionKind {
+    if lang == Lang::Sq {
+        return kind_of_albanian(words);
+    }
     let w = |i: usize| words.get(i).map_or("", String::as_str);
     if English::AUXILIARIES.contains(&w(0)) {
         return QuestionKind::YesNo;
@@ -209,11 +216,46 @@ fn kind_of(words: &[String]) -> QuestionKind {
     QuestionKind::What
 }
 
+/// The kind of an Albanian question: "kush" who, "kur" when, "ku" where,
+/// "pse"/"përse" why, "si" how, "sa" how many (but "sa kohë" how long is
+/// a figure too), "çfarë"/"cili" what (a time with "çfarë date", "cilin
+/// vit"), and the particle "a" or a verb in front a yes/no question.
+fn kind_of_albanian(words: &[String]) -> QuestionKind {
+    let w = |i: usize| words.get(i).map_or("", String::as_str);
+    if Lang::Sq.auxiliaries().contains(&w(0)) {
+        return QuestionKind::YesNo;
+    }
+    for i in 0..words.len() {
+        let next = w(i + 1);
+        let kind = match w(i) {
+            "kush" | "ke" | "kujt" => QuestionKind::Who,
+            "kur" => QuestionKind::When,
+            "ku" => QuestionKind::Where,
+            "pse" | "perse" => QuestionKind::Why,
+            "si" if next == "u" || next == "e" || next == "ia" || next == "i" || next.len() > 2 => {
+                QuestionKind::How
+            }
+            "sa" => QuestionKind::HowMany,
+            "cfare" | "cka" | "cili" | "cila" | "cilin" | "cilen" | "cilet" | "cilat"
+                if Lang::Sq.time_nouns().contains(&next) =>
+            {
+                QuestionKind::When
+            }
+            "cfare" | "cka" | "cili" | "cila" | "cilin" | "cilen" | "cilet" | "cilat" | "ciles" => {
+                QuestionKind::What
+            }
+            _ => continue,
+        };
+        return kind;
+    }
+    QuestionKind::What
+}
+
 /// The attribute words of a question ("how old", "born", "population").
-fn attributes(words: &[String], kind: QuestionKind) -> Vec<String> {
+fn attributes(lang: Lang, words: &[String], kind: QuestionKind) -> Vec<String> {
     let mut out: Vec<String> = words
         .iter()
-        .filter(|w| English::ATTRIBUTES.contains(&w.as_str()))
+        .filter(|w| lang.attributes().contains(&w.as_str()))
         .cloned()
         .collect();
     // "how old": "old" is an attribute only after "how".
@@ -235,7 +277,12 @@ fn attributes(words: &[String], kind: QuestionKind) -> Vec<String> {
     }
     // "How do I get a permit": advice for the reader, which a news story
     // does not give (questions about the bot itself are small talk).
-    let advice = [["how", "do", "i"], ["how", "can", "i"], ["where", "can", "i"], ["should", "i", "get"]];
+    let advice = [
+        ["how", "do", "i"],
+        ["how", "can", "i"],
+        ["where", "can", "i"],
+        ["should", "i", "get"],
+    ];
     let about_bot = ["you", "bot", "this", "ask", "use", "commands", "subscribe"];
     if words.windows(3).any(|w| advice.iter().any(|a| w == a))
         && !words.iter().any(|w| about_bot.contains(&w.as_str()))
@@ -252,9 +299,7 @@ fn attributes(words: &[String], kind: QuestionKind) -> Vec<String> {
     }
     // "Who is the head of …": the holder of an office.
     if kind == QuestionKind::Who
-        && let Some(office) = words
-            .iter()
-            .find(|w| English::OFFICES.contains(&w.as_str()))
+        && let Some(office) = words.iter().find(|w| lang.offices().contains(&w.as_str()))
         && !out.contains(office)
     {
         out.push(office.clone());
@@ -262,10 +307,17 @@ fn attributes(words: &[String], kind: QuestionKind) -> Vec<String> {
     // "How many", "how much": a figure. Not "how long" or "how far",
     // which a date or a place answers as well as a number.
     let counted = ["many", "much"];
-    if words
-        .windows(2)
-        .any(|p| p[0] == "how" && counted.contains(&p[1].as_str()))
-    {
+    let albanian_count = |p: &[String]| {
+        // "sa", but not "sa kohë" (how long) or "sa larg" (how far).
+        p[0] == "sa" && !matches!(p[1].as_str(), "kohe" | "larg" | "gjate" | "shpejt")
+    };
+    let asks_count = match lang {
+        Lang::En => words
+            .windows(2)
+            .any(|p| p[0] == "how" && counted.contains(&p[1].as_str())),
+        Lang::Sq => words.windows(2).any(albanian_count) || words.last().is_some_and(|w| w == "sa"),
+    };
+    if asks_count {
         out.push(English::QUANTITY.to_string());
     }
     out
@@ -294,11 +346,11 @@ mod tests {
             ("ok so thanks, why did albania cut ties", 3),
         ];
         for (q, lead) in cases {
-            assert_eq!(analyse(&words(q)).lead, lead, "{q}");
+            assert_eq!(analyse(Lang::En, &words(q)).lead, lead, "{q}");
         }
-        let thanks = analyse(&words("thanks!"));
+        let thanks = analyse(Lang::En, &words("thanks!"));
         assert!(thanks.only_discourse(1));
-        let polite = analyse(&words("when was the attack please"));
+        let polite = analyse(Lang::En, &words("when was the attack please"));
         assert_eq!((polite.tail, polite.only_discourse(5)), (1, false));
     }
 
@@ -323,57 +375,71 @@ mod tests {
             ("jcpoa", What),
         ];
         for (q, kind) in cases {
-            assert_eq!(analyse(&words(q)).kind, kind, "{q}");
+            assert_eq!(analyse(Lang::En, &words(q)).kind, kind, "{q}");
         }
     }
 
     #[test]
     fn counts_and_years_are_found() {
-        let a = analyse(&words("how many members did the mek have in 1979"));
+        let a = analyse(
+            Lang::En,
+            &words("how many members did the mek have in 1979"),
+        );
         assert_eq!(a.attributes, [English::QUANTITY]);
         assert_eq!(a.years, ["1979"]);
         assert_eq!(
-            analyse(&words("how much ransom did they ask")).attributes,
+            analyse(Lang::En, &words("how much ransom did they ask")).attributes,
             [English::QUANTITY]
         );
         // A duration or a distance is not a count.
         assert!(
-            analyse(&words("how long were they inside"))
+            analyse(Lang::En, &words("how long were they inside"))
                 .attributes
                 .is_empty()
         );
-        assert!(analyse(&words("what happened on 15 july")).years.is_empty());
+        assert!(
+            analyse(Lang::En, &words("what happened on 15 july"))
+                .years
+                .is_empty()
+        );
     }
 
     #[test]
     fn attributes_are_found() {
-        assert_eq!(analyse(&words("how old is edi rama")).attributes, ["old"]);
         assert_eq!(
-            analyse(&words("where was olta xhacka born")).attributes,
+            analyse(Lang::En, &words("how old is edi rama")).attributes,
+            ["old"]
+        );
+        assert_eq!(
+            analyse(Lang::En, &words("where was olta xhacka born")).attributes,
             ["born"]
         );
-        assert!(analyse(&words("how did they get in")).attributes.is_empty());
+        assert!(
+            analyse(Lang::En, &words("how did they get in"))
+                .attributes
+                .is_empty()
+        );
         assert_eq!(
-            analyse(&words("who is irans president now")).attributes,
+            analyse(Lang::En, &words("who is irans president now")).attributes,
             ["now", "president"]
         );
         assert_eq!(
-            analyse(&words("who is the head of the uk ncsc")).attributes,
+            analyse(Lang::En, &words("who is the head of the uk ncsc")).attributes,
             ["head"]
         );
         // An office outside a "who" question is a plain word.
         assert!(
-            analyse(&words("what did the president say"))
+            analyse(Lang::En, &words("what did the president say"))
                 .attributes
                 .is_empty()
         );
         assert!(
-            analyse(&words("is the mek still in albania now"))
+            analyse(Lang::En, &words("is the mek still in albania now"))
                 .attributes
                 .is_empty()
         );
         assert_eq!(
-            analyse(&words("gas price in europe right now")).attributes,
+            analyse(Lang::En, &words("gas price in europe right now")).attributes,
             ["price", "now"]
         );
     }
@@ -385,14 +451,14 @@ mod tests {
             "full name of jcpoa",
             "ofac is short for?",
         ] {
-            assert!(analyse(&words(q)).expansion, "{q}");
+            assert!(analyse(Lang::En, &words(q)).expansion, "{q}");
         }
-        assert!(!analyse(&words("what is the mek")).expansion);
+        assert!(!analyse(Lang::En, &words("what is the mek")).expansion);
     }
 
     #[test]
     fn two_questions_in_one_are_split() {
-        let split = |q: &str| split_question(q).map(|(a, b)| format!("{a} | {b}"));
+        let split = |q: &str| split_question(Lang::En, q).map(|(a, b)| format!("{a} | {b}"));
         assert_eq!(
             split("what is the mek and who leads it").as_deref(),
             Some("what is the mek | who leads it")

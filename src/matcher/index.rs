@@ -8,7 +8,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind};
 
 use super::Target;
 use super::analyse::{QuestionKind, analyse};
-use super::lang::English;
+use super::lang::{English, Lang};
 use super::patterns::{Pattern, ascii_boundaries, compile_pattern, rarest};
 use super::retrieve::FullText;
 use super::weights::UNKNOWN_WORD_MIN_CHARS;
@@ -34,6 +34,8 @@ pub(super) struct LexiconEntry {
 /// load time, by `Index::build`.
 #[derive(Debug, Default)]
 pub struct Index {
+    /// The language of the questions and the knowledge this index reads.
+    pub(super) lang: Lang,
     /// The whole text of every event, actor and topic.
     pub(super) full_text: FullText,
     /// Known words (folded, unstemmed): the typo corrector's dictionary.
@@ -100,6 +102,7 @@ impl Index {
     /// in `compiled`, by ASCII form); the only error left is a set too large
     /// to compile.
     pub(crate) fn build(
+        lang: Lang,
         intents: &[Intent],
         lexicon: &[(Vec<String>, String)],
         actors: &[Actor],
@@ -107,8 +110,7 @@ impl Index {
         events: &[Event],
         mut compiled: HashMap<String, Pattern>,
     ) -> Result<Index, super::patterns::PatternError> {
-        let stemmer = English::stemmer();
-        let stem = |w: &str| stemmer.stem(w).into_owned();
+        let stem = |w: &str| lang.stem(w);
         // Descriptions of actors and topics ("the American security firm")
         // are rewritten, as lexicon variants are, to themselves followed by
         // the short name, so that intents about the name match the
@@ -132,10 +134,11 @@ impl Index {
             lexicon.iter().cloned().chain(described).collect();
         let lexicon = lexicon.as_slice();
         let mut index = Index {
-            frame: English::FRAME_WORDS.iter().map(|w| stem(w)).collect(),
+            lang,
+            frame: lang.frame_words().iter().map(|w| stem(w)).collect(),
             ..Index::default()
         };
-        for w in English::FRAME_WORDS {
+        for w in lang.frame_words() {
             index.frame.insert((*w).to_string());
         }
 
@@ -145,7 +148,7 @@ impl Index {
                 *index.vocab.entry(w.to_string()).or_default() += 1;
             }
         };
-        for w in English::FRAME_WORDS {
+        for w in lang.frame_words() {
             add_words(&mut index, w);
         }
         for m in [
@@ -225,10 +228,7 @@ impl Index {
                 let stems = words.iter().map(|w| stem(w)).collect();
                 LexiconEntry {
                     variant: variant.iter().map(|w| stem(w)).collect(),
-                    forms: variant
-                        .iter()
-                        .map(|w| English::inflection_base(w))
-                        .collect(),
+                    forms: variant.iter().map(|w| lang.inflection_base(w)).collect(),
                     words,
                     stems,
                 }
@@ -323,7 +323,7 @@ impl Index {
             for s in [&intent.title, &intent.button, &intent.answer] {
                 known.extend(index.prepare(s, false).stems);
             }
-            if English::states_quantity(&intent.answer) {
+            if lang.states_quantity(&intent.answer) {
                 known.insert(English::QUANTITY.to_string());
             }
             for group in &intent.keywords {
@@ -430,7 +430,7 @@ impl Index {
                         .filter(|w| !w.is_empty())
                         .map(str::to_string)
                         .collect();
-                    kinds.push(analyse(&words).kind);
+                    kinds.push(analyse(lang, &words).kind);
                 }
             }
             kinds.sort_unstable();
@@ -441,7 +441,7 @@ impl Index {
             texts.flat_map(|s| index.prepare(s, false).stems).collect()
         };
         let with_quantity = |mut known: HashSet<String>, summary: &str| {
-            if English::states_quantity(summary) {
+            if lang.states_quantity(summary) {
                 known.insert(English::QUANTITY.to_string());
             }
             known
@@ -542,10 +542,15 @@ impl Index {
         Ok(index)
     }
 
+    /// The language of the questions this index reads.
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+
     /// An index that only rewrites through the lexicon: for preparing
     /// keyword terms before the full index exists.
-    pub(crate) fn lexicon_only(lexicon: &[(Vec<String>, String)]) -> Index {
-        Index::build(&[], lexicon, &[], &[], &[], HashMap::new()).unwrap_or_default()
+    pub(crate) fn lexicon_only(lang: Lang, lexicon: &[(Vec<String>, String)]) -> Index {
+        Index::build(lang, &[], lexicon, &[], &[], &[], HashMap::new()).unwrap_or_default()
     }
 
     /// The weight of a stem: its IDF over the examples, the highest for a
@@ -570,16 +575,13 @@ impl Index {
         }
         let coined = word.chars().count() >= UNKNOWN_WORD_MIN_CHARS
             && word.chars().all(|c| c.is_ascii_lowercase())
-            && !English::is_word(word);
-        coined || English::is_proper_noun(word)
+            && !self.lang.is_word(word)
+            && self.lang == Lang::En;
+        coined || self.lang.is_proper_noun(word)
     }
 
     /// The stem of a folded word.
     pub(super) fn stem(&self, word: &str) -> String {
-        // Markers such as `English::QUANTITY` are not words.
-        if word.starts_with('#') {
-            return word.to_string();
-        }
-        English::stemmer().stem(word).into_owned()
+        self.lang.stem(word)
     }
 }

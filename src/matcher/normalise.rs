@@ -3,7 +3,6 @@
 //! canonical terms.
 
 use super::index::Index;
-use super::lang::English;
 use crate::text;
 
 /// The question after normalisation, at each step.
@@ -58,7 +57,6 @@ impl Index {
     /// Runs the normalisation pipeline. `correct` turns typo correction on
     /// (off for the knowledge's own text, which defines the vocabulary).
     pub fn prepare(&self, question: &str, correct: bool) -> Prepared {
-        let stemmer = English::stemmer();
         let folded = text::fold(question);
         let mut corrections = Vec::new();
         let words: Vec<String> = folded
@@ -77,7 +75,7 @@ impl Index {
                 }
             })
             .collect();
-        let word_stems: Vec<String> = words.iter().map(|w| stemmer.stem(w).into_owned()).collect();
+        let word_stems: Vec<String> = words.iter().map(|w| self.lang.stem(w)).collect();
         let mut rewritten = Vec::with_capacity(words.len());
         let mut stems = Vec::with_capacity(words.len());
         let mut kinds = Vec::with_capacity(words.len());
@@ -94,7 +92,7 @@ impl Index {
                         && words[i..]
                             .iter()
                             .zip(&entry.forms)
-                            .all(|(w, form)| English::inflection_base(w) == *form)
+                            .all(|(w, form)| self.lang.inflection_base(w) == *form)
                 });
             match hit {
                 Some(entry) => {
@@ -105,9 +103,9 @@ impl Index {
                 }
                 None => {
                     let w = words[i].as_str();
-                    kinds.push(if text::is_stopword(w) {
+                    kinds.push(if self.lang.is_stopword(w) {
                         WordKind::Stop
-                    } else if text::is_question_word(w) {
+                    } else if self.lang.is_question_word(w) {
                         WordKind::Question
                     } else {
                         WordKind::Content
@@ -136,7 +134,7 @@ impl Index {
         }
         // A real English word is never "corrected" into a knowledge word
         // (export is not expert, join is not joint).
-        if English::is_word(word) {
+        if self.lang.is_word(word) {
             return None;
         }
         let len = word.chars().count();

@@ -117,7 +117,7 @@ impl FullText {
                 .iter()
                 .flat_map(|s| index.prepare(s, false).stems)
                 .collect();
-            if parts.last().is_some_and(|s| English::states_quantity(s)) {
+            if parts.last().is_some_and(|s| index.lang.states_quantity(s)) {
                 stems.push(English::QUANTITY.to_string());
             }
             stems.sort_unstable();

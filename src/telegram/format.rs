@@ -58,12 +58,13 @@ pub fn html(reply: &Reply) -> String {
     w.run(Style::default(), &reply.body);
     if !reply.sources.is_empty() {
         w.run(Style::default(), "\n");
+        let texts = crate::i18n::texts(reply.lang);
         let label = if reply.sources.len() == 1 {
-            "Source: "
+            texts.source
         } else {
-            "Sources: "
+            texts.sources
         };
-        w.run(italic, label);
+        w.run(italic, &format!("{label}: "));
         for (i, c) in reply.sources.iter().enumerate() {
             if i > 0 {
                 w.run(italic, "; ");
@@ -350,6 +351,7 @@ mod tests {
     #[test]
     fn html_escapes_every_piece_of_text() {
         let reply = Reply {
+            lang: crate::matcher::Lang::En,
             title: Some("A <b> & B".to_string()),
             body: "x < y && z > w".to_string(),
             sources: vec![Citation {

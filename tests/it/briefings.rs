@@ -177,7 +177,7 @@ async fn a_broken_reload_keeps_the_old_knowledge_and_a_good_one_briefs_new_event
     std::fs::copy(root.join("intents/mek.toml"), intents.join("mek.toml")).unwrap();
     std::fs::write(
         data.join("events/new-event.toml"),
-        "id = \"new-event\"\ndate = \"2024-02-01\"\ntitle = \"A curator's new event\"\nsummary = \"Something that happened.\"\nsources = [\"article\"]\n",
+        "id = \"new-event\"\ndate = \"2024-02-01\"\ntitle = \"A curator's new event\"\nsummary = \"Something that happened.\"\nsources = [\"article\"]\n\n[sq]\ntitle = \"Një ngjarje e re e kuratorit\"\nsummary = \"Diçka që ndodhi.\"\n",
     )
     .unwrap();
     let reply = say(&bot, 5, private(91), ADMIN, "/reload").await;

@@ -5,6 +5,7 @@ mod chats_move;
 mod cli;
 mod fake;
 mod golden;
+mod lang;
 mod matcher;
 mod operator;
 mod process;

@@ -111,6 +111,7 @@ fn reply() -> impl Strategy<Value = Reply> {
         ),
     )
         .prop_map(|(title, body, sources)| Reply {
+            lang: Default::default(),
             title,
             body,
             sources: sources
@@ -163,6 +164,7 @@ proptest! {
 fn html_markup_is_closed_at_newlines_and_long_runs() {
     use briefbot::telegram::format::{MAX_MESSAGE_CHARS, html, split};
     let reply = Reply {
+        lang: Default::default(),
         title: Some("Two\nlines & <more>".to_string()),
         body: "Body.".to_string(),
         sources: vec![Citation {

@@ -26,7 +26,7 @@ fn unknown_and_missing_fields() {
             &crate::support::ACTOR.replace("kind =", "knd ="),
         )
         .problems();
-    expect!["data/actors/iran.toml:5:1: unknown field `knd`, expected one of `id`, `name`, `aliases`, `kind`, `role`, `stands_for`, `descriptions`, `summary`, `sources`"].assert_eq(unknown.lines().next().unwrap_or_default());
+    expect!["data/actors/iran.toml:5:1: unknown field `knd`, expected one of `id`, `name`, `aliases`, `kind`, `role`, `stands_for`, `descriptions`, `summary`, `sources`, `sq`"].assert_eq(unknown.lines().next().unwrap_or_default());
     let extra = TestKb::new()
         .event(
             "data/events/july-attack.toml",
@@ -260,4 +260,49 @@ fn many_heavy_patterns_are_each_bounded_and_load_together() {
         .intents("intents/attack.toml", &many)
         .problems();
     expect!["no problems"].assert_eq(&problems);
+}
+
+/// The fixture with `[bot.sq]`: from then on every item needs its Albanian.
+fn albanian_bot() -> String {
+    format!(
+        "{}\n[bot.sq]\nabout = \"Di për historinë e provës.\"\ndecline = \"Nuk e kam këtë në shënimet e mia.\"\n",
+        crate::support::BOT
+    )
+}
+
+#[test]
+fn missing_albanian_is_reported_where_it_belongs() {
+    let problems = TestKb::new()
+        .intents("intents/bot.toml", &albanian_bot())
+        .problems();
+    // Every intent, the event, the actor and the lexicon, each at its place.
+    for wanted in [
+        "intents/attack.toml:3:6: missing Albanian (sq) text for intent `attack.when`",
+        "intents/attack.toml:15:6: missing Albanian (sq) text for intent `attack.who`",
+        "data/events/july-attack.toml:2:6: missing Albanian (sq) text for event `july-attack`",
+        "data/actors/iran.toml:2:6: missing Albanian (sq) text for actor `iran`",
+        "missing Albanian (sq) lexicon",
+    ] {
+        assert!(problems.contains(wanted), "{wanted}\nin:\n{problems}");
+    }
+}
+
+#[test]
+fn albanian_must_state_the_english_facts() {
+    let intents = INTENTS.replace(
+        "related = [\"attack.when\"]\nsources = [\"article\"]",
+        "related = [\"attack.when\"]\nsources = [\"article\"]\n\n[intent.sq]\ntitle = \"Kush qëndronte pas sulmit\"\nkeywords = [{ any = [\"kush\"], required = true }, { any = [\"sulm\"], required = true }]\nexamples = [\"kush qendronte pas sulmit\", \"kush e beri sulmin\", \"kush eshte pergjegjes per sulmin\"]\nanswer = \"Më 7 shtator u akuzua Irani.\"",
+    );
+    let problems = TestKb::new()
+        .intents("intents/bot.toml", &albanian_bot())
+        .intents("intents/attack.toml", &intents)
+        .problems();
+    assert!(
+        problems.contains("the Albanian answer of intent `attack.who` must use the English one's template expressions (only in English: {{actor('iran').name}}; only in Albanian: none)"),
+        "{problems}"
+    );
+    assert!(
+        problems.contains("the Albanian answer of intent `attack.who` must give the English one's numbers (only in English: none; only in Albanian: 7)"),
+        "{problems}"
+    );
 }

@@ -1,0 +1,472 @@
+//! The Albanian the matcher reads: a light stemmer, and the words that
+//! frame, open and close Albanian questions. Every word here is folded as
+//! questions are (lower case, "ë" → "e", "ç" → "c"), since readers type
+//! with and without diacritics.
+//!
+//! Snowball has no Albanian stemmer and no maintained crate offers one, so
+//! `stem` is a small suffix stripper written for this matcher (see its
+//! comment and tests): it joins the definite, indefinite and case forms of
+//! nouns ("sulm", "sulmi", "sulmit", "sulmet") and the common verb endings
+//! ("sulmoi", "sulmuan"), and leaves short words alone.
+
+/// The Albanian the matcher reads.
+pub struct Albanian;
+
+/// Endings removed by `stem`, longest first: noun cases and articles
+/// (-it, -in, -ut, -eve, -ën), plurals (-et, -e), participles (-uar,
+/// -ur), verb endings (-oi, -uan, -ojnë). Left out because they end too
+/// many stems: -on and -oj ("sanksion"), -at ("diplomat"), -të, -së, -në
+/// and -ve after a consonant ("shtete"), and single consonants ("iran").
+const SUFFIXES: &[&str] = &[
+    "uarit", "uesit", "imeve", "ojne", "ojme", "uara", "uari", "uese", "imet", "imit", "imin",
+    "ueve", "uar", "ues", "imi", "ise", "ine", "ive", "eve", "ave", "iet", "ies", "ien", "uan",
+    "uam", "ova", "in", "it", "ut", "un", "ja", "ia", "ie", "et", "en", "es", "oi", "ur", "i", "u",
+    "a", "e",
+];
+
+/// The shortest stem `stem` leaves: "sa", "ku", "kur" stay whole.
+const MIN_STEM: usize = 3;
+
+impl Albanian {
+    /// A folded word without its ending: the longest ending of `SUFFIXES`
+    /// whose removal leaves at least `MIN_STEM` letters. Words with digits
+    /// are left alone.
+    pub fn stem(word: &str) -> String {
+        if word.chars().any(|c| c.is_ascii_digit()) {
+            return word.to_string();
+        }
+        for suffix in SUFFIXES {
+            if let Some(base) = word.strip_suffix(suffix)
+                && base.chars().count() >= MIN_STEM
+            {
+                return base.to_string();
+            }
+        }
+        word.to_string()
+    }
+
+    /// Greetings, politeness and fillers that may open a question, longest
+    /// first where one begins another.
+    pub const DISCOURSE: &[&[&str]] = &[
+        &["shume", "faleminderit"],
+        &["faleminderit", "shume"],
+        &["falemnderit", "shume"],
+        &["flm", "shume"],
+        &["rrofsh", "shume"],
+        &["pershendetje", "bot"],
+        &["tungjatjeta", "bot"],
+        &["hej", "bot"],
+        &["si", "je", "sot"],
+        &["si", "jeni"],
+        &["si", "ia", "kalon"],
+        &["kam", "nje", "pyetje"],
+        &["nje", "pyetje", "tjeter"],
+        &["nje", "pyetje"],
+        &["me", "fal", "por"],
+        &["me", "falni", "por"],
+        &["me", "fal"],
+        &["me", "falni"],
+        &["ju", "lutem"],
+        &["te", "lutem"],
+        &["mire", "dita"],
+        &["mire", "mengjes"],
+        &["mire", "mbrema"],
+        &["pershendetje"],
+        &["pershendes"],
+        &["tungjatjeta"],
+        &["tung"],
+        &["ckemi"],
+        &["cka", "ka"],
+        &["si", "je"],
+        &["miredita"],
+        &["miremengjes"],
+        &["mirembrema"],
+        &["hej"],
+        &["hey"],
+        &["hi"],
+        &["hello"],
+        &["alo"],
+        &["ok"],
+        &["okej"],
+        &["mire"],
+        &["faleminderit"],
+        &["falemnderit"],
+        &["flm"],
+        &["rrofsh"],
+        &["pra"],
+        &["dhe"],
+        &["edhe"],
+        &["por"],
+    ];
+
+    /// Phrases that ask what an acronym stands for.
+    pub const EXPANSION: &[&[&str]] = &[
+        &["do", "te", "thote"],
+        &["emri", "i", "plote"],
+        &["emrin", "e", "plote"],
+        &["si", "zberthehet"],
+        &["zberthehet"],
+        &["shkurtimi"],
+        &["shkurtim"],
+        &["qendron", "per"],
+    ];
+
+    /// Chat spellings and the words they stand for.
+    pub const CHAT_SPELLINGS: &[(&str, &str)] = &[
+        ("flm", "faleminderit"),
+        ("pse", "pse"),
+        ("qe", "qe"),
+        ("xhan", "xhan"),
+    ];
+
+    /// Words that open the second question of two in one.
+    pub const SPLIT_WORDS: &[&str] = &[
+        "kush", "cfare", "cka", "kur", "ku", "pse", "perse", "si", "sa", "cili", "cila", "ciles",
+        "cilet", "cilat", "a", "eshte", "ishte",
+    ];
+
+    /// Politeness that may close a question.
+    pub const TRAILING: &[&str] = &["faleminderit", "flm", "rrofsh", "lutem", "pls"];
+
+    /// Words that open a yes/no question: the particle "a", and verbs.
+    pub const AUXILIARIES: &[&str] = &[
+        "a", "eshte", "ishte", "jane", "ishin", "ka", "kane", "kishte", "kishin", "do", "mund",
+        "u", "nuk",
+    ];
+
+    /// Nouns that make "çfarë" or "cili" ask for a time.
+    pub const TIME_NOUNS: &[&str] = &[
+        "data", "daten", "dite", "dita", "diten", "vit", "viti", "vitin", "muaj", "muaji",
+        "muajin", "ore", "ora", "oren", "kohe", "koha",
+    ];
+
+    /// Offices a "kush" question may ask the holder of.
+    pub const OFFICES: &[&str] = &[
+        "presidenti",
+        "presidente",
+        "president",
+        "kreu",
+        "shefi",
+        "drejtori",
+        "drejtoresha",
+        "kryetari",
+        "ministri",
+        "ministrja",
+        "ambasadori",
+        "mbreti",
+        "udheheqesi",
+    ];
+
+    /// Words that ask for an attribute the story's sources seldom give.
+    pub const ATTRIBUTES: &[&str] = &[
+        "mosha",
+        "moshen",
+        "vjec",
+        "vjeç",
+        "lindi",
+        "lindur",
+        "vendlindja",
+        "datelindja",
+        "rroga",
+        "rrogen",
+        "paga",
+        "pagen",
+        "fiton",
+        "pasuria",
+        "pasurine",
+        "martuar",
+        "gruaja",
+        "burri",
+        "femije",
+        "femijet",
+        "gjatesia",
+        "pesha",
+        "popullsia",
+        "popullsine",
+        "kryeqyteti",
+        "kryeqytetin",
+        "monedha",
+        "monedhen",
+        "feja",
+        "arsimi",
+        "studioi",
+        "universitet",
+        "vdiq",
+        "vdekja",
+        "gjalle",
+        "cmimi",
+        "cmimin",
+        "kosto",
+        "kushton",
+        "kushtoi",
+        "moti",
+        "temperatura",
+        "sot",
+        "tani",
+        "aktualisht",
+        "perkthe",
+        "perkthim",
+        "perkthimi",
+    ];
+
+    /// What an attribute word asks about: the same keys as English's
+    /// `attribute_noun`, which the replies put in words.
+    pub fn attribute_key(word: &str) -> Option<&'static str> {
+        Some(match word {
+            "mosha" | "moshen" | "vjec" | "vjeç" => "age",
+            "lindi" | "lindur" | "vendlindja" | "datelindja" => "birthplace or birthday",
+            "rroga" | "rrogen" | "paga" | "pagen" | "fiton" | "pasuria" | "pasurine" => {
+                "income or wealth"
+            }
+            "martuar" | "gruaja" | "burri" | "femije" | "femijet" => "family",
+            "gjatesia" | "pesha" => "height or weight",
+            "popullsia" | "popullsine" => "population",
+            "kryeqyteti" | "kryeqytetin" => "capital",
+            "monedha" | "monedhen" => "currency",
+            "feja" => "religion",
+            "arsimi" | "studioi" | "universitet" => "education",
+            "vdiq" | "vdekja" | "gjalle" => "death",
+            "cmimi" | "cmimin" | "kosto" | "kushton" | "kushtoi" => "prices or costs",
+            "moti" | "temperatura" => "weather",
+            "sot" | "tani" | "aktualisht" => "situation today",
+            "perkthe" | "perkthim" | "perkthimi" => "translation",
+            w if Self::OFFICES.contains(&w) => "office holder",
+            _ => return None,
+        })
+    }
+
+    /// Number words that state a quantity.
+    pub const NUMBER_WORDS: &[&str] = &[
+        "nje",
+        "dy",
+        "tre",
+        "tri",
+        "kater",
+        "pese",
+        "gjashte",
+        "shtate",
+        "tete",
+        "nente",
+        "dhjete",
+        "njezet",
+        "tridhjete",
+        "dyzet",
+        "pesedhjete",
+        "qind",
+        "qindra",
+        "mije",
+        "mijera",
+        "milion",
+        "miliona",
+        "miliard",
+        "gjysme",
+        "dyfish",
+        "perqind",
+    ];
+
+    /// Words that carry no meaning for matching (articles, particles,
+    /// pronouns, the commonest verbs). Question words are not here.
+    pub fn is_stopword(word: &str) -> bool {
+        matches!(
+            word,
+            "e" | "te"
+                | "i"
+                | "ne"
+                | "dhe"
+                | "a"
+                | "qe"
+                | "me"
+                | "se"
+                | "u"
+                | "nje"
+                | "eshte"
+                | "ishte"
+                | "jane"
+                | "ishin"
+                | "ka"
+                | "kane"
+                | "kishte"
+                | "do"
+                | "ta"
+                | "t"
+                | "por"
+                | "ose"
+                | "apo"
+                | "ky"
+                | "kjo"
+                | "keto"
+                | "ato"
+                | "ai"
+                | "ajo"
+                | "ata"
+                | "kete"
+                | "ate"
+                | "tij"
+                | "saj"
+                | "tyre"
+                | "po"
+                | "jo"
+                | "nuk"
+                | "s"
+                | "mos"
+                | "edhe"
+                | "shume"
+                | "pra"
+                | "vetem"
+                | "ja"
+                | "mu"
+                | "na"
+                | "ju"
+                | "une"
+                | "ti"
+                | "mua"
+                | "ty"
+                | "kam"
+                | "kemi"
+                | "keni"
+                | "jam"
+                | "je"
+                | "jemi"
+                | "jeni"
+                | "qene"
+                | "per"
+                | "nga"
+                | "mbi"
+                | "tek"
+                | "prej"
+        )
+    }
+
+    /// Question words: kept for scoring, never counted as unexplained.
+    pub fn is_question_word(word: &str) -> bool {
+        matches!(
+            word,
+            "kush"
+                | "ke"
+                | "kujt"
+                | "kur"
+                | "ku"
+                | "pse"
+                | "perse"
+                | "si"
+                | "sa"
+                | "cfare"
+                | "cka"
+                | "cili"
+                | "cila"
+                | "cilet"
+                | "cilat"
+                | "cilin"
+                | "cilen"
+                | "ciles"
+                | "cilit"
+        )
+    }
+
+    /// Words that frame a question about a name without carrying its
+    /// subject ("kush është …", "më trego për …", "çfarë ndodhi më …").
+    pub const FRAME_WORDS: &[&str] = &[
+        "kush",
+        "cfare",
+        "cka",
+        "eshte",
+        "jane",
+        "ishte",
+        "ishin",
+        "me",
+        "trego",
+        "tregom",
+        "tregoni",
+        "thuaj",
+        "thuaje",
+        "rreth",
+        "per",
+        "mbi",
+        "shpjego",
+        "informacion",
+        "informacione",
+        "ndodhi",
+        "ndodh",
+        "ndodhur",
+        "ngjarje",
+        "ngjarja",
+        "ngjarjet",
+        "lajme",
+        "lajmet",
+        "dua",
+        "di",
+        "mund",
+        "te",
+        "ke",
+        "na",
+        "ndonje",
+        "dicka",
+        "ne",
+        "e",
+        "i",
+        "dhe",
+        "rol",
+        "roli",
+        "rolin",
+        "profil",
+        "kjo",
+        "ky",
+        "dite",
+        "dita",
+        "data",
+        "daten",
+        "gjate",
+        "perseri",
+        "shkurt",
+        "permbledhje",
+        "detaje",
+        "sqaro",
+        "kuptim",
+        "kuptimi",
+        "do",
+        "thote",
+        "ka",
+        "kane",
+    ];
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_forms_of_a_word_share_a_stem() {
+        for forms in [
+            &[
+                "sulm", "sulmi", "sulmit", "sulmin", "sulmet", "sulmeve", "sulmoi", "sulmuan",
+            ][..],
+            &["shqiperi", "shqiperia", "shqiperise", "shqiperine"],
+            &["iran", "irani", "iranit", "iranin"],
+            &["sanksion", "sanksione", "sanksionet", "sanksioneve"],
+            &["diplomat", "diplomati", "diplomatet", "diplomateve"],
+            &["gaz", "gazi", "gazit", "gazin"],
+        ] {
+            let stems: Vec<String> = forms.iter().map(|w| Albanian::stem(w)).collect();
+            assert!(stems.iter().all(|s| *s == stems[0]), "{forms:?}: {stems:?}");
+        }
+    }
+
+    #[test]
+    fn short_words_and_numbers_stay_whole() {
+        for word in [
+            "sa", "ku", "kur", "kush", "pse", "mek", "2022", "dev", "0842",
+        ] {
+            assert_eq!(Albanian::stem(word), word);
+        }
+    }
+
+    #[test]
+    fn attribute_words_have_the_english_keys() {
+        assert_eq!(Albanian::attribute_key("mosha"), Some("age"));
+        assert_eq!(Albanian::attribute_key("presidenti"), Some("office holder"));
+        assert_eq!(Albanian::attribute_key("sulmi"), None);
+        for word in Albanian::ATTRIBUTES {
+            assert!(Albanian::attribute_key(word).is_some(), "{word}");
+        }
+    }
+}

@@ -1,0 +1,556 @@
+//! The English the matcher reads: Snowball's stemmer, SCOWL's dictionary,
+//! and the words that frame, open and close English questions.
+
+use std::sync::OnceLock;
+
+use rust_stemmers::{Algorithm, Stemmer};
+use spellbook::Dictionary;
+
+/// The English the matcher reads.
+pub struct English;
+
+/// `word` with its first letter in capitals; `None` for an empty word.
+fn capitalised(word: &str) -> Option<String> {
+    let mut chars = word.chars();
+    let first = chars.next()?;
+    Some(first.to_uppercase().chain(chars).collect())
+}
+
+/// SCOWL's en_US Hunspell dictionary (Debian's `hunspell-en-us`; its
+/// licence is `dict/COPYRIGHT-en_US`), compiled in: the core reads no file.
+const AFF: &str = include_str!("../../../dict/en_US.aff");
+const DIC: &str = include_str!("../../../dict/en_US.dic");
+
+impl English {
+    pub fn stemmer() -> Stemmer {
+        Stemmer::create(Algorithm::English)
+    }
+
+    /// Whether `word` (folded: lower case) is an English word, a proper
+    /// noun ("germany") included. Parsed once per process, on first use.
+    pub fn is_word(word: &str) -> bool {
+        Self::is_word_exact(word) || capitalised(word).is_some_and(|c| Self::is_word_exact(&c))
+    }
+
+    /// Whether a folded word is a proper noun the dictionary knows
+    /// ("germany", "eurovision") and not a common word.
+    pub fn is_proper_noun(word: &str) -> bool {
+        capitalised(word).is_some_and(|capital| {
+            capital != word && !Self::is_word_exact(word) && Self::is_word_exact(&capital)
+        })
+    }
+
+    fn is_word_exact(word: &str) -> bool {
+        Self::dictionary().is_some_and(|d| d.check(word))
+    }
+
+    fn dictionary() -> Option<&'static Dictionary> {
+        static DICTIONARY: OnceLock<Option<Dictionary>> = OnceLock::new();
+        DICTIONARY
+            .get_or_init(|| Dictionary::new(AFF, DIC).ok())
+            .as_ref()
+    }
+
+    /// Greetings, politeness and fillers that may open a question, as
+    /// folded words, longest first where one begins another.
+    pub const DISCOURSE: &[&[&str]] = &[
+        &["sorry", "if", "this", "is", "a", "dumb", "question"],
+        &["sorry", "if", "this", "is", "a", "stupid", "question"],
+        &["sorry", "if", "this", "is", "dumb"],
+        &["sorry", "if", "this", "is", "stupid"],
+        &["thank", "you", "so", "much"],
+        &["thank", "you", "very", "much"],
+        &["sorry", "to", "bother", "you"],
+        &["sorry", "to", "bother"],
+        &["i", "have", "a", "question"],
+        &["i", "was", "wondering"],
+        &["can", "i", "ask", "you"],
+        &["can", "i", "ask"],
+        &["may", "i", "ask"],
+        &["just", "wondering"],
+        &["quick", "question"],
+        &["quick", "one"],
+        &["one", "more", "question"],
+        &["another", "question"],
+        &["random", "question"],
+        &["good", "morning"],
+        &["good", "afternoon"],
+        &["good", "evening"],
+        &["good", "day"],
+        &["hello", "there"],
+        &["hello", "bot"],
+        &["hi", "bot"],
+        &["hey", "bot"],
+        &["hi", "there"],
+        &["hey", "there"],
+        &["by", "the", "way"],
+        &["excuse", "me"],
+        &["thanks", "a", "lot"],
+        &["thanks", "so", "much"],
+        &["many", "thanks"],
+        &["thank", "you"],
+        &["hi"],
+        &["hello"],
+        &["hey"],
+        &["hiya"],
+        &["howdy"],
+        &["greetings"],
+        &["yo"],
+        &["morning"],
+        &["evening"],
+        &["ok"],
+        &["okay"],
+        &["so"],
+        &["um"],
+        &["uh"],
+        &["hmm"],
+        &["well"],
+        &["sorry"],
+        &["please"],
+        &["pls"],
+        &["plz"],
+        &["thanks"],
+        &["thx"],
+        &["btw"],
+        &["also"],
+        &["but"],
+        &["and"],
+        &["basically"],
+        &["lol"],
+    ];
+
+    /// Phrases that ask what an acronym stands for.
+    pub const EXPANSION: &[&[&str]] = &[
+        &["stand", "for"],
+        &["stands", "for"],
+        &["short", "for"],
+        &["full", "name"],
+        &["full", "form"],
+        &["long", "form"],
+        &["spelled", "out"],
+        &["acronym"],
+        &["abbreviation"],
+    ];
+
+    /// The attribute a "how many" or "how much" question asks for: a
+    /// figure, which only a text that states one can give (see
+    /// `states_quantity`).
+    pub const QUANTITY: &'static str = "#quantity";
+    /// The attribute of a question asking the bot for personal advice
+    /// ("how do I get a residence permit").
+    pub const ADVICE: &'static str = "#advice";
+
+    /// Chat spellings, as folded words, and the words they stand for.
+    pub const CHAT_SPELLINGS: &'static [(&'static str, &'static str)] = &[
+        ("u", "you"),
+        ("ur", "your"),
+        ("r", "are"),
+        ("pls", "please"),
+        ("plz", "please"),
+        ("thx", "thanks"),
+        ("thnx", "thanks"),
+        ("tnx", "thanks"),
+        ("ty", "thank you"),
+        ("cya", "see you"),
+        ("b4", "before"),
+        ("bc", "because"),
+        ("cuz", "because"),
+        ("coz", "because"),
+        ("abt", "about"),
+        ("govt", "government"),
+        ("ppl", "people"),
+        ("im", "i am"),
+    ];
+
+    /// Number words that state a quantity ("four groups", "six Americans",
+    /// "thousands of members").
+    pub const NUMBER_WORDS: &'static [&'static str] = &[
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+        "twenty",
+        "thirty",
+        "forty",
+        "fifty",
+        "sixty",
+        "seventy",
+        "eighty",
+        "ninety",
+        "hundred",
+        "hundreds",
+        "thousand",
+        "thousands",
+        "million",
+        "millions",
+        "billion",
+        "billions",
+        "dozen",
+        "dozens",
+        "half",
+        "double",
+        "twice",
+        "percent",
+    ];
+
+    /// `states_quantity` with another language's number words.
+    pub fn states_quantity_with(text: &str, number_words: &[&str]) -> bool {
+        let words: Vec<&str> = text
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        words.iter().enumerate().any(|(i, w)| {
+            let lower = crate::text::fold(w);
+            if number_words.contains(&lower.as_str()) {
+                return true;
+            }
+            if !w.chars().all(|c| c.is_ascii_digit()) {
+                return false;
+            }
+            let next = words.get(i + 1).map(|n| n.to_lowercase());
+            let prev = i.checked_sub(1).map(|p| words[p].to_lowercase());
+            let month = |w: &Option<String>| {
+                w.as_deref()
+                    .is_some_and(|w| crate::dates::month_number(w).is_some())
+            };
+            !(Self::is_year(w) || month(&next) || month(&prev))
+        })
+    }
+
+    /// A word without its inflection: a plural, a past or a gerund
+    /// ("attacks", "hacked", "probing", "countries" lose them), and no
+    /// more. Snowball's stems go further and join words of different
+    /// meanings ("executive" and "executed" are both "execut"); a lexicon
+    /// variant matches a word only when both agree.
+    pub fn inflection_base(word: &str) -> String {
+        let mut w = word;
+        let mut out = None;
+        if let Some(base) = w.strip_suffix("ies").filter(|b| b.len() >= 2) {
+            out = Some(format!("{base}y"));
+        } else {
+            for suffix in ["ing", "ed", "es", "s"] {
+                if let Some(base) = w.strip_suffix(suffix).filter(|b| b.len() >= 3) {
+                    // "ss" is not a plural ("access", "address").
+                    if suffix == "s" && base.ends_with('s') {
+                        break;
+                    }
+                    w = base;
+                    break;
+                }
+            }
+        }
+        let base = out.unwrap_or_else(|| w.to_string());
+        // "probe"/"prob(ed)", "hacked"/"hack": a final "e" and a doubled
+        // consonant say nothing of the meaning.
+        let mut base = base.strip_suffix('e').map_or(base.clone(), str::to_string);
+        let bytes = base.as_bytes();
+        if bytes.len() >= 4 && bytes[bytes.len() - 1] == bytes[bytes.len() - 2] {
+            base.pop();
+        }
+        base
+    }
+
+    /// A year as a question or a text writes it: four digits, 1900–2099.
+    pub fn is_year(word: &str) -> bool {
+        word.len() == 4
+            && word.chars().all(|c| c.is_ascii_digit())
+            && (word.starts_with("19") || word.starts_with("20"))
+    }
+
+    /// What an attribute word asks about, for the reply that declines it.
+    pub fn attribute_noun(word: &str) -> &'static str {
+        match word {
+            Self::QUANTITY => "figure",
+            Self::ADVICE => "advice",
+            "hometown" => "birthplace or upbringing",
+            "age" | "aged" | "old" => "age",
+            "born" | "birthplace" | "birthday" | "birth" => "birthplace or birthday",
+            "salary" | "salaries" | "earn" | "earns" | "income" | "wealth" | "worth" | "rich"
+            | "pay" | "pays" | "paid" => "income or wealth",
+            "married" | "marry" | "wife" | "husband" | "spouse" | "children" | "kids" | "son"
+            | "daughter" | "parents" => "family",
+            "height" | "tall" | "weight" => "height or weight",
+            "population" => "population",
+            "capital" => "capital",
+            "currency" => "currency",
+            "religion" => "religion",
+            "educated" | "education" | "university" | "degree" | "studied" => "education",
+            "die" | "died" | "death" | "dead" | "alive" | "buried" => "death",
+            "price" | "prices" | "cost" | "costs" | "charge" | "charged" | "fee" | "fees"
+            | "bill" | "billed" => "prices or costs",
+            "weather" | "temperature" => "weather",
+            "replaced" | "replace" | "successor" | "predecessor" => "successor",
+            "currently" | "nowadays" | "now" | "today" | "current" => "situation today",
+            "translate" | "translated" | "translation" => "translation",
+            "president" | "head" | "leader" | "director" | "chief" | "ceo" | "boss"
+            | "chairman" | "chair" | "minister" | "ambassador" | "king" | "monarch" => {
+                "office holder"
+            }
+            _ => "details",
+        }
+    }
+
+    /// Offices a "who" question may ask the holder of ("who is the head of
+    /// the NCSC", "who was Estonia's president"): a candidate that never
+    /// names the office does not answer it.
+    pub const OFFICES: &[&str] = &[
+        "president",
+        "head",
+        "leader",
+        "director",
+        "chief",
+        "ceo",
+        "boss",
+        "chairman",
+        "chair",
+        "minister",
+        "ambassador",
+        "king",
+        "monarch",
+    ];
+
+    /// Words that open the second question of two in one.
+    pub const SPLIT_WORDS: &[&str] = &[
+        "who", "what", "when", "where", "why", "how", "which", "whats", "whos", "is", "was", "did",
+        "does", "do", "are", "were",
+    ];
+
+    /// Politeness that may close a question.
+    pub const TRAILING: &[&str] = &["please", "pls", "plz", "thanks", "thx", "ty", "lol"];
+
+    /// Words that open a yes/no question.
+    pub const AUXILIARIES: &[&str] = &[
+        "is", "are", "was", "were", "did", "does", "do", "has", "have", "had", "can", "could",
+        "will", "would", "should", "shall", "isnt", "wasnt", "didnt", "doesnt", "arent",
+    ];
+
+    /// Nouns that make "what" or "which" ask for a time.
+    pub const TIME_NOUNS: &[&str] = &["date", "day", "year", "month", "time", "week"];
+
+    /// Words that ask for an attribute of a person, a place or a thing that
+    /// the story's sources seldom give: an age, a birthplace, a price. A
+    /// question that asks one is answered only by an intent that knows the
+    /// word; otherwise it is declined, with a pointer to what is known.
+    pub const ATTRIBUTES: &[&str] = &[
+        "age",
+        "aged",
+        "born",
+        "birthplace",
+        "birthday",
+        "birth",
+        "salary",
+        "salaries",
+        "earn",
+        "earns",
+        "income",
+        "wealth",
+        "worth",
+        "rich",
+        "married",
+        "marry",
+        "wife",
+        "husband",
+        "spouse",
+        "children",
+        "kids",
+        "son",
+        "daughter",
+        "parents",
+        "height",
+        "tall",
+        "weight",
+        "population",
+        "capital",
+        "currency",
+        "religion",
+        "educated",
+        "education",
+        "university",
+        "degree",
+        "studied",
+        "die",
+        "died",
+        "death",
+        "dead",
+        "alive",
+        "buried",
+        "price",
+        "prices",
+        "cost",
+        "costs",
+        "translate",
+        "translated",
+        "translation",
+        "charge",
+        "charged",
+        "fee",
+        "fees",
+        "bill",
+        "billed",
+        "weather",
+        "temperature",
+        "hobbies",
+        "hobby",
+        "favourite",
+        "favorite",
+        "nickname",
+        "nationality",
+        "currently",
+        "nowadays",
+        "replaced",
+        "replace",
+        "successor",
+        "predecessor",
+    ];
+
+    /// Words that frame a question about an actor, a topic or a date.
+    pub const FRAME_WORDS: &[&str] = &[
+        "who",
+        "what",
+        "is",
+        "are",
+        "was",
+        "were",
+        "tell",
+        "me",
+        "about",
+        "the",
+        "a",
+        "an",
+        "explain",
+        "describe",
+        "whos",
+        "whats",
+        "info",
+        "information",
+        "on",
+        "of",
+        "in",
+        "define",
+        "definition",
+        "meaning",
+        "mean",
+        "does",
+        "do",
+        "did",
+        "stand",
+        "for",
+        "know",
+        "you",
+        "can",
+        "please",
+        "more",
+        "anything",
+        "something",
+        "give",
+        "some",
+        "background",
+        "profile",
+        "role",
+        "happened",
+        "happen",
+        "events",
+        "event",
+        "news",
+        "show",
+        "list",
+        "during",
+        "day",
+        "date",
+        "occurred",
+        "occur",
+        "took",
+        "place",
+        "going",
+        "there",
+        "again",
+        "and",
+        "exactly",
+        "briefly",
+        "summary",
+        "summarise",
+        "summarize",
+        "quick",
+        "overview",
+        "i",
+        "want",
+        "to",
+        "like",
+        "would",
+        "learn",
+        "details",
+        "detail",
+    ];
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Lang;
+    use super::*;
+
+    #[test]
+    fn a_quantity_is_a_number_but_not_a_date() {
+        for stated in [
+            "About 3,000 MEK members live there.",
+            "four groups organised and funded by Tehran",
+            "the diplomats had 24 hours to leave",
+            "some 30 km west of Tirana",
+            "thousands of documents",
+        ] {
+            assert!(Lang::En.states_quantity(stated), "{stated}");
+        }
+        for none in [
+            "On 15 July 2022 a cyberattack hit Albania.",
+            "Albania cut ties on September 7, 2022, in a video.",
+            "In 2006 Albania took in Uighurs, and in 2021 Afghans.",
+            "Tehran denies it.",
+        ] {
+            assert!(!Lang::En.states_quantity(none), "{none}");
+        }
+    }
+
+    #[test]
+    fn inflections_agree_where_stems_overreach() {
+        let same = |a: &str, b: &str| English::inflection_base(a) == English::inflection_base(b);
+        for (a, b) in [
+            ("attack", "attacks"),
+            ("hack", "hacked"),
+            ("probe", "probing"),
+            ("probe", "probed"),
+            ("country", "countries"),
+            ("expel", "expelled"),
+            ("kill", "killing"),
+            ("sanction", "sanctions"),
+        ] {
+            assert!(same(a, b), "{a} {b}");
+        }
+        for (a, b) in [
+            ("executed", "executive"),
+            ("general", "generate"),
+            ("access", "acce"),
+        ] {
+            assert!(!same(a, b), "{a} {b}");
+        }
+    }
+
+    #[test]
+    fn years_are_four_digits_of_this_or_the_last_century() {
+        assert!(English::is_year("1979") && English::is_year("2026"));
+        assert!(!English::is_year("3000") && !English::is_year("210") && !English::is_year("0842"));
+    }
+}
