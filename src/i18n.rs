@@ -160,10 +160,14 @@ impl Texts {
         }
     }
 
-    pub fn what_happened_on(&self, date: &str) -> String {
-        match self.lang() {
-            Lang::En => format!("What happened on {date}?"),
-            Lang::Sq => format!("Çfarë ndodhi më {date}?"),
+    /// "What happened on 10 September?", or "in July 2022" for a month
+    /// or a year.
+    pub fn what_happened_on(&self, date: &str, day: bool) -> String {
+        match (self.lang(), day) {
+            (Lang::En, true) => format!("What happened on {date}?"),
+            (Lang::En, false) => format!("What happened in {date}?"),
+            (Lang::Sq, true) => format!("Çfarë ndodhi më {date}?"),
+            (Lang::Sq, false) => format!("Çfarë ndodhi në {date}?"),
         }
     }
 

@@ -339,7 +339,9 @@ pub fn label(kb: &Kb, target: &Target) -> String {
             let e = &kb.events[*i];
             format!("{}: {}", e.date.short_in(kb.lang), e.title)
         }
-        Target::Date(q) => crate::i18n::texts(kb.lang).what_happened_on(&q.display(kb.lang)),
+        Target::Date(q) => {
+            crate::i18n::texts(kb.lang).what_happened_on(&q.display(kb.lang), q.day.is_some())
+        }
         Target::StandsFor(named) => {
             let short = kb.stands_for(named).map(|(s, _)| s).unwrap_or_default();
             crate::i18n::texts(kb.lang).what_does_stand_for(&short)

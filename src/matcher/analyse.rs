@@ -235,6 +235,7 @@ fn kind_of_albanian(words: &[String]) -> QuestionKind {
             "si" if next == "u" || next == "e" || next == "ia" || next == "i" || next.len() > 2 => {
                 QuestionKind::How
             }
+            "sa" if matches!(next, "i" | "e" | "te" | "me") => QuestionKind::How,
             "sa" => QuestionKind::HowMany,
             "cfare" | "cka" | "cili" | "cila" | "cilin" | "cilen" | "cilet" | "cilat"
                 if Lang::Sq.time_nouns().contains(&next) =>
@@ -308,14 +309,21 @@ fn attributes(lang: Lang, words: &[String], kind: QuestionKind) -> Vec<String> {
     // which a date or a place answers as well as a number.
     let counted = ["many", "much"];
     let albanian_count = |p: &[String]| {
-        // "sa", but not "sa kohë" (how long) or "sa larg" (how far).
-        p[0] == "sa" && !matches!(p[1].as_str(), "kohe" | "larg" | "gjate" | "shpejt")
+        // "sa", but not "sa kohë" (how long), "sa larg" (how far) or "sa
+        // i/e sigurt" (how sure: "sa" and an adjective).
+        p[0] == "sa"
+            && !matches!(
+                p[1].as_str(),
+                "kohe" | "larg" | "gjate" | "shpejt" | "i" | "e" | "te" | "me"
+            )
     };
     let asks_count = match lang {
         Lang::En => words
             .windows(2)
             .any(|p| p[0] == "how" && counted.contains(&p[1].as_str())),
-        Lang::Sq => words.windows(2).any(albanian_count) || words.last().is_some_and(|w| w == "sa"),
+        Lang::Sq => {
+            words.windows(2).any(|p| albanian_count(p)) || words.last().is_some_and(|w| w == "sa")
+        }
     };
     if asks_count {
         out.push(English::QUANTITY.to_string());

@@ -56,6 +56,12 @@ const QUESTIONS: &[(&str, &str)] = &[
         "under which executive order were mois and khatib designated?",
     ),
     ("typo", "who hackd albnia"),
+    ("sq-who-hacked", "kush e sulmoi shqipërinë?"),
+    ("sq-why-break", "pse i preu shqiperia marredheniet me iranin"),
+    ("sq-sept-10", "çfarë ndodhi më 10 shtator"),
+    ("sq-mek", "çfarë është mek?"),
+    ("sq-oos-age", "sa vjeç është edi rama"),
+    ("sq-hello", "përshëndetje"),
 ];
 
 fn golden_dir() -> PathBuf {

@@ -184,6 +184,9 @@ impl Albanian {
         "popullsia",
         "popullsine",
         "kryeqyteti",
+        "banore",
+        "banoret",
+        "banor",
         "kryeqytetin",
         "monedha",
         "monedhen",
@@ -220,7 +223,7 @@ impl Albanian {
             }
             "martuar" | "gruaja" | "burri" | "femije" | "femijet" => "family",
             "gjatesia" | "pesha" => "height or weight",
-            "popullsia" | "popullsine" => "population",
+            "popullsia" | "popullsine" | "banore" | "banoret" | "banor" => "population",
             "kryeqyteti" | "kryeqytetin" => "capital",
             "monedha" | "monedhen" => "currency",
             "feja" => "religion",
@@ -427,6 +430,12 @@ impl Albanian {
         "thote",
         "ka",
         "kane",
+        "mbremje",
+        "mbremjen",
+        "mengjes",
+        "mengjesin",
+        "naten",
+        "diten",
     ];
 }
 
