@@ -5,7 +5,7 @@
 use crate::answer::{self, Outcome};
 use crate::dates;
 use crate::kb::Kb;
-use crate::matcher::{Target, best_match};
+use crate::matcher::{Lang, Target, best_match};
 use crate::render::{self, Citation, Reply};
 
 /// The commands, with the text `/help` shows.
@@ -26,6 +26,8 @@ pub enum Command {
     Brief,
     Subscribe,
     Unsubscribe,
+    /// `/lang en|sq`: the language of this chat's replies.
+    Lang(String),
     /// For the bot's administrators, on Telegram: `/brief_now`, `/reload`,
     /// `/stats [PERIOD]`.
     Admin(AdminCommand),
@@ -77,6 +79,7 @@ pub fn parse(message: &str) -> Option<Command> {
         "about" => Command::About,
         "brief" | "briefing" => Command::Brief,
         "subscribe" => Command::Subscribe,
+        "lang" | "language" | "gjuha" => Command::Lang(args),
         "unsubscribe" => Command::Unsubscribe,
         "brief_now" => Command::Admin(AdminCommand::BriefNow),
         "reload" => Command::Admin(AdminCommand::Reload),
@@ -98,11 +101,23 @@ pub fn run(kb: &Kb, cmd: Command) -> Outcome {
         Command::About => plain(Reply::text(kb.bot.about.clone()), key("about")),
         Command::Timeline { all } => plain(render::timeline(kb, all), key("timeline")),
         Command::Sources => plain(sources(kb), key("sources")),
-        Command::Ask(q) if q.is_empty() => usage("/ask QUESTION, e.g. /ask who hacked Albania?"),
+        Command::Ask(q) if q.is_empty() => {
+            usage(kb, "/ask QUESTION, e.g. /ask who hacked Albania?")
+        }
         Command::Ask(q) => answer::answer_question(kb, &q),
         Command::Event(arg) => event(kb, &arg),
         Command::Who(name) => who(kb, &name),
         Command::Brief => plain(crate::briefing::compose(kb, None).reply, key("brief")),
+        Command::Lang(code) => match Lang::from_code(&code).filter(|l| kb.langs().contains(l)) {
+            Some(lang) => plain(
+                Reply::text_in(lang, crate::i18n::texts(lang).lang_set),
+                key("lang"),
+            ),
+            None => {
+                let codes: Vec<&str> = kb.langs().iter().map(|l| l.code()).collect();
+                usage(kb, &format!("/lang {}", codes.join("|")))
+            }
+        },
         Command::Subscribe | Command::Unsubscribe | Command::Admin(_) => plain(
             Reply::text_in(kb.lang, crate::i18n::texts(kb.lang).telegram_only),
             None,
@@ -137,11 +152,14 @@ fn plain(reply: Reply, intent: Option<String>) -> Outcome {
     }
 }
 
-fn usage(text: &str) -> Outcome {
+fn usage(kb: &Kb, text: &str) -> Outcome {
     Outcome {
         matched: false,
         intent: None,
-        ..plain(Reply::text(format!("Usage: {text}")), None)
+        ..plain(
+            Reply::text_in(kb.lang, crate::i18n::texts(kb.lang).usage(text)),
+            None,
+        )
     }
 }
 
@@ -200,7 +218,7 @@ fn sources(kb: &Kb) -> Reply {
 
 fn event(kb: &Kb, arg: &str) -> Outcome {
     if arg.is_empty() {
-        return usage("/event DATE|ID, e.g. /event 2022-09-07");
+        return usage(kb, "/event DATE|ID, e.g. /event 2022-09-07");
     }
     if let Some(outcome) = answer::answer_key(kb, &format!("event:{}", arg.trim())) {
         return outcome;
@@ -210,13 +228,16 @@ fn event(kb: &Kb, arg: &str) -> Outcome {
     match dates::find_date(&words) {
         Some((q, _)) => answer::answer_key(kb, &Target::Date(q).key(kb))
             .unwrap_or_else(|| answer::decline(kb, 0.0)),
-        None => usage("/event DATE|ID — a date such as 2022-09-10 or 10 September, or an event id"),
+        None => usage(
+            kb,
+            "/event DATE|ID — a date such as 2022-09-10 or 10 September, or an event id",
+        ),
     }
 }
 
 fn who(kb: &Kb, name: &str) -> Outcome {
     if name.is_empty() {
-        return usage("/who NAME, e.g. /who Edi Rama");
+        return usage(kb, "/who NAME, e.g. /who Edi Rama");
     }
     let m = best_match(kb, name);
     let found = m

@@ -149,7 +149,10 @@ pub async fn fan_out(
         };
         let seen = lock().seen_events(p.chat_id)?;
         let first = seen.is_empty() || options.force;
-        let brief = briefing::compose(kb, (!first).then_some(&seen));
+        // In the chat's language (`/lang`); the edition is the story's, the
+        // same in every language.
+        let lang = lock().lang_of(p.chat_id)?.unwrap_or_default();
+        let brief = briefing::compose(kb.in_lang(lang), (!first).then_some(&seen));
         if brief.nothing_new && options.empty == EmptyBriefings::Skip {
             lock().delivered(&p.edition, p.chat_id, &brief.event_keys, now())?;
             report.skipped += 1;

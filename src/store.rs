@@ -47,6 +47,7 @@ use rusqlite::{Connection, OptionalExtension, Row, Transaction, TransactionBehav
 
 mod delivery;
 mod questions;
+mod settings;
 
 /// The schema migrations, in order: `MIGRATIONS[i]` takes `user_version` `i`
 /// to `i + 1`. Append only; never edit one that has shipped.
@@ -95,6 +96,12 @@ const MIGRATIONS: &[&str] = &[
     // it is theirs (a sender killed mid-send loses it when the lease ends).
     "ALTER TABLE delivery ADD COLUMN claimed_by TEXT;
     ALTER TABLE delivery ADD COLUMN lease_until INTEGER;",
+    // 3: per-chat settings: the language of the replies (`/lang`), for any
+    // chat, subscribed or not.
+    "CREATE TABLE chat_setting (
+        chat_id INTEGER PRIMARY KEY,
+        lang    TEXT NOT NULL CHECK (lang IN ('en', 'sq'))
+    ) STRICT;",
 ];
 
 /// How long a write waits for another connection's lock before failing.
@@ -395,6 +402,7 @@ impl Store {
             tx.execute(&format!("DELETE FROM {table} WHERE chat_id = ?1"), [from])?;
         }
         tx.execute("DELETE FROM subscription WHERE chat_id = ?1", [from])?;
+        settings::move_settings(&tx, from, to)?;
         tx.commit()?;
         Ok(true)
     }

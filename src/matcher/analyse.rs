@@ -321,9 +321,7 @@ fn attributes(lang: Lang, words: &[String], kind: QuestionKind) -> Vec<String> {
         Lang::En => words
             .windows(2)
             .any(|p| p[0] == "how" && counted.contains(&p[1].as_str())),
-        Lang::Sq => {
-            words.windows(2).any(|p| albanian_count(p)) || words.last().is_some_and(|w| w == "sa")
-        }
+        Lang::Sq => words.windows(2).any(albanian_count) || words.last().is_some_and(|w| w == "sa"),
     };
     if asks_count {
         out.push(English::QUANTITY.to_string());

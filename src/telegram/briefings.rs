@@ -138,7 +138,7 @@ pub async fn subscription(
 
 /// Whether the sender administers the group (an anonymous admin posts as
 /// the group itself).
-async fn is_group_admin(bot: &TgBot, msg: &Message) -> Result<bool> {
+pub(super) async fn is_group_admin(bot: &TgBot, msg: &Message) -> Result<bool> {
     if msg
         .sender_chat
         .as_ref()

@@ -20,6 +20,7 @@ use super::format::{self, MAX_MESSAGE_CHARS};
 use super::route::{self, ChatKind, Incoming};
 use crate::answer::{self, ChatState};
 use crate::command::{self, Command};
+use crate::matcher::{self, Lang};
 use crate::metrics::{self, Outcome};
 use crate::render::Reply;
 
@@ -104,7 +105,17 @@ async fn on_message(bot: TgBot, upd: Update, msg: Message, me: Me, app: Arc<App>
         Verdict::Drop => return Ok(()),
     }
     let user = msg.from.as_ref().map(|u| u.id);
+    // The chat's language: its `/lang`, else in a private chat the user's
+    // Telegram language; a question's own language still wins.
+    let stored = app.store().lang_of(msg.chat.id.0).ok().flatten();
+    let chat_lang = stored.or_else(|| {
+        (chat == ChatKind::Private)
+            .then(|| msg.from.as_ref()?.language_code.as_deref())
+            .flatten()
+            .and_then(Lang::from_code)
+    });
     let reply = match command::parse(&question) {
+        Some(Command::Lang(code)) => set_lang(&bot, &app, &msg, chat, &code).await?,
         Some(Command::Subscribe) => briefings::subscription(&bot, &app, &msg, chat, true).await?,
         Some(Command::Unsubscribe) => {
             briefings::subscription(&bot, &app, &msg, chat, false).await?
@@ -113,7 +124,11 @@ async fn on_message(bot: TgBot, upd: Update, msg: Message, me: Me, app: Arc<App>
         parsed => {
             let kb = app.kb();
             let started = std::time::Instant::now();
-            let outcome = answer::answer(&kb, &ChatState::default(), &question);
+            let state = ChatState {
+                lang: chat_lang,
+                ..ChatState::default()
+            };
+            let outcome = answer::answer(&kb, &state, &question);
             // Never the message text at info level: groups are private spaces.
             tracing::info!(
                 chat_kind = chat.as_str(),
@@ -132,7 +147,8 @@ async fn on_message(bot: TgBot, upd: Update, msg: Message, me: Me, app: Arc<App>
                     Outcome::Declined
                 };
                 let seconds = started.elapsed().as_secs_f64();
-                app.metrics.question(counted, "en", seconds);
+                app.metrics
+                    .question(counted, outcome.reply.lang.code(), seconds);
             }
             outcome.reply
         }
@@ -151,7 +167,16 @@ async fn on_callback(bot: TgBot, upd: Update, q: CallbackQuery, app: Arc<App>) -
         return Ok(());
     }
     let kb = app.kb();
-    let outcome = answer::answer_key(&kb, key).unwrap_or_else(|| answer::decline(&kb, 0.0));
+    // A button keeps the language of the message it sits under.
+    let under = message
+        .regular_message()
+        .and_then(|m| m.text())
+        .unwrap_or_default();
+    let lang = matcher::detect_lang(&kb, under)
+        .or_else(|| app.store().lang_of(message.chat().id.0).ok().flatten())
+        .unwrap_or_default();
+    let kb = kb.in_lang(lang);
+    let outcome = answer::answer_key(kb, key).unwrap_or_else(|| answer::decline(kb, 0.0));
     send(&bot, message.chat().id, &outcome.reply, None).await?;
     Ok(())
 }
@@ -159,30 +184,51 @@ async fn on_callback(bot: TgBot, upd: Update, q: CallbackQuery, app: Arc<App>) -
 /// `@botname QUERY` in any chat: the best answers as articles.
 #[tracing::instrument(name = "update", skip_all, fields(update_id = upd.id.0, kind = "inline"))]
 async fn on_inline(bot: TgBot, upd: Update, q: InlineQuery, app: Arc<App>) -> Result<()> {
-    let results: Vec<InlineQueryResult> =
-        answer::best_answers(&app.kb(), &q.query, MAX_INLINE_RESULTS)
-            .into_iter()
-            .map(|(key, reply)| {
-                // The first piece only: cut like any reply, never inside a
-                // tag or an entity.
-                let html = format::split(&format::html(&reply), MAX_MESSAGE_CHARS)
-                    .into_iter()
-                    .next()
-                    .unwrap_or_default();
-                let content = InputMessageContent::Text(
-                    InputMessageContentText::new(html).parse_mode(ParseMode::Html),
-                );
-                let title = reply
-                    .title
-                    .clone()
-                    .unwrap_or_else(|| app.kb().bot.name.clone());
-                let description: String = reply.body.chars().take(120).collect();
-                let id: String = key.chars().take(64).collect();
-                InlineQueryResultArticle::new(id, title, content)
-                    .description(description)
-                    .into()
-            })
-            .collect();
+    // In the language of the query, else of the user's Telegram.
+    let all = app.kb();
+    let lang = matcher::detect_lang(&all, &q.query)
+        .or_else(|| q.from.language_code.as_deref().and_then(Lang::from_code))
+        .unwrap_or_default();
+    let kb = all.in_lang(lang);
+    let results: Vec<InlineQueryResult> = answer::best_answers(kb, &q.query, MAX_INLINE_RESULTS)
+        .into_iter()
+        .map(|(key, reply)| {
+            // The first piece only: cut like any reply, never inside a
+            // tag or an entity.
+            let html = format::split(&format::html(&reply), MAX_MESSAGE_CHARS)
+                .into_iter()
+                .next()
+                .unwrap_or_default();
+            let content = InputMessageContent::Text(
+                InputMessageContentText::new(html).parse_mode(ParseMode::Html),
+            );
+            let title = reply.title.clone().unwrap_or_else(|| kb.bot.name.clone());
+            let description: String = reply.body.chars().take(120).collect();
+            let id: String = key.chars().take(64).collect();
+            InlineQueryResultArticle::new(id, title, content)
+                .description(description)
+                .into()
+        })
+        .collect();
     bot.answer_inline_query(q.id.clone(), results).await?;
     Ok(())
+}
+
+/// `/lang en|sq`: in a group, for its administrators only.
+async fn set_lang(
+    bot: &TgBot,
+    app: &App,
+    msg: &Message,
+    chat: ChatKind,
+    code: &str,
+) -> Result<Reply> {
+    let kb = app.kb();
+    let Some(lang) = Lang::from_code(code).filter(|l| kb.langs().contains(l)) else {
+        return Ok(command::run(&kb, Command::Lang(code.to_string())).reply);
+    };
+    if chat == ChatKind::Group && !briefings::is_group_admin(bot, msg).await? {
+        return Ok(Reply::text_in(lang, crate::i18n::texts(lang).admins_only));
+    }
+    app.store().set_lang(msg.chat.id.0, lang)?;
+    Ok(command::run(&kb, Command::Lang(code.to_string())).reply)
 }

@@ -29,9 +29,9 @@ use super::app::{App, FLUSH_QUESTIONS_EVERY};
 use super::bot::{TgBot, backoff, plain_bot, retrying, throttled_bot};
 use super::briefings;
 use super::handlers::schema;
-use crate::command::HELP;
 use crate::config::{Config, Webhook};
 use crate::kb::Kb;
+use crate::matcher::Lang;
 use crate::shutdown::{self, CancellationToken, GRACE};
 
 /// How long one long-polling `getUpdates` waits for updates.
@@ -188,6 +188,17 @@ async fn start(
     let setup = async {
         if let Err(e) = receiver.set_my_commands(command_menu()).await {
             tracing::warn!("could not publish the command menu: {e}");
+        }
+        for lang in app.kb().langs().into_iter().filter(|l| *l != Lang::En) {
+            let menu = receiver
+                .set_my_commands(command_menu_in(lang))
+                .language_code(lang.code());
+            if let Err(e) = menu.await {
+                tracing::warn!(
+                    lang = lang.code(),
+                    "could not publish the command menu: {e}"
+                );
+            }
         }
         briefings::sync_channels(app, bot, &me, channels).await;
     };
@@ -369,7 +380,15 @@ pub async fn run(config: &Config, kb: Arc<Kb>) -> Result<()> {
 
 /// The command menu Telegram shows, from the same list as `/help`.
 pub fn command_menu() -> Vec<BotCommand> {
-    HELP.iter()
+    command_menu_in(Lang::En)
+}
+
+/// `command_menu` in `lang` (published for users whose Telegram is set to
+/// it: `language_code`).
+pub fn command_menu_in(lang: Lang) -> Vec<BotCommand> {
+    crate::i18n::texts(lang)
+        .commands
+        .iter()
         .filter(|(cmd, _)| !cmd.starts_with("/quit"))
         .map(|(cmd, what)| {
             let name = cmd.trim_start_matches('/').split(' ').next();

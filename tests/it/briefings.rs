@@ -562,3 +562,32 @@ async fn serve_reloads_on_sighup_and_stops_on_sigterm() {
 fn text_of_first(fake: &Fake, chat: i64) -> String {
     fake.sent_to(chat).first().map(text).unwrap_or_default()
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_subscriber_is_briefed_in_its_language() {
+    let fake = Arc::new(Fake::default());
+    fake.admins.lock().unwrap().insert(ADMIN);
+    let bot = start_with(&[("BRIEFBOT_ADMINS", "7")], fake).await;
+    say(&bot, 1, private(60), MEMBER, "/subscribe").await;
+    say(&bot, 2, private(61), MEMBER, "/subscribe").await;
+    let set = say(&bot, 3, private(61), MEMBER, "/lang sq").await;
+    assert!(set.contains("shqip"), "{set}");
+    // In a group, only an administrator may change its language.
+    let refused = say(&bot, 4, group(-62), MEMBER, "/lang sq").await;
+    assert!(refused.contains("administrator"), "{refused}");
+    say(&bot, 5, private(85), ADMIN, "/brief_now").await;
+    let english = bot.fake.briefings_to(60);
+    let albanian = bot.fake.briefings_to(61);
+    assert_eq!((english.len(), albanian.len()), (1, 1));
+    assert!(
+        english[0].contains("Briefing") && english[0].contains("July 2022"),
+        "{}",
+        english[0]
+    );
+    assert!(
+        albanian[0].contains("Përmbledhje") && albanian[0].contains("korrik 2022"),
+        "{}",
+        albanian[0]
+    );
+    bot.stop().await;
+}

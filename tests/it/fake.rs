@@ -54,7 +54,7 @@ impl Fake {
         self.sent_to(chat)
             .iter()
             .filter_map(|m| m["text"].as_str())
-            .filter(|t| t.starts_with("<b>Briefing</b>"))
+            .filter(|t| t.starts_with("<b>Briefing</b>") || t.starts_with("<b>Përmbledhje</b>"))
             .map(str::to_string)
             .collect()
     }

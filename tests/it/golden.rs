@@ -57,7 +57,10 @@ const QUESTIONS: &[(&str, &str)] = &[
     ),
     ("typo", "who hackd albnia"),
     ("sq-who-hacked", "kush e sulmoi shqipërinë?"),
-    ("sq-why-break", "pse i preu shqiperia marredheniet me iranin"),
+    (
+        "sq-why-break",
+        "pse i preu shqiperia marredheniet me iranin",
+    ),
     ("sq-sept-10", "çfarë ndodhi më 10 shtator"),
     ("sq-mek", "çfarë është mek?"),
     ("sq-oos-age", "sa vjeç është edi rama"),

@@ -307,6 +307,7 @@ async fn command_menu_is_published_and_network_failures_are_retried() {
             "brief",
             "subscribe",
             "unsubscribe",
+            "lang",
             "ask",
             "about"
         ]
@@ -505,5 +506,67 @@ async fn without_throttle_a_429_is_still_waited_out() {
         .await;
     let sent = bot.fake.sent_to(700);
     assert_eq!(sent[0], sent[1]);
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn albanian_readers_get_albanian_and_a_chat_keeps_its_language() {
+    let bot = start().await;
+    let f = &bot.fake;
+    // A user whose Telegram is in Albanian, asking in Albanian and then with
+    // a name alone; an English reader with an English Telegram.
+    let sq_user =
+        json!({"from": {"id": 70, "is_bot": false, "first_name": "A", "language_code": "sq"}});
+    f.push(message(
+        1,
+        private(70),
+        Some("kush e sulmoi shqipërinë?"),
+        sq_user.clone(),
+    ));
+    f.push(message(2, private(70), Some("JCPOA"), sq_user.clone()));
+    f.push(message(3, private(71), Some("JCPOA"), json!({})));
+    bot.wait_for("three answers", |f| {
+        f.sent_to(70).len() >= 2 && !f.sent_to(71).is_empty()
+    })
+    .await;
+    let sq = f.sent_to(70);
+    let first = sq[0]["text"].as_str().unwrap();
+    assert!(
+        first.contains("Shqipëri") && first.contains("Burim"),
+        "{first}"
+    );
+    let name_alone = sq[1]["text"].as_str().unwrap();
+    assert!(
+        name_alone.contains("Burim"),
+        "a name alone follows the user's language: {name_alone}"
+    );
+    let en = f.sent_to(71)[0]["text"].as_str().unwrap().to_string();
+    assert!(en.contains("Source"), "{en}");
+
+    // /lang sq in a private chat: from then on a name alone gets Albanian.
+    f.push(message(4, private(71), Some("/lang sq"), json!({})));
+    f.push(message(5, private(71), Some("MEK"), json!({})));
+    bot.wait_for("two more answers", |f| f.sent_to(71).len() >= 3)
+        .await;
+    let after = f.sent_to(71);
+    assert!(
+        after[1]["text"].as_str().unwrap().contains("shqip"),
+        "{}",
+        after[1]["text"]
+    );
+    assert!(
+        after[2]["text"].as_str().unwrap().contains("Burim"),
+        "{}",
+        after[2]["text"]
+    );
+
+    // The Albanian command menu is published for Albanian users.
+    let menus = f.calls("setMyCommands");
+    let sq_menu = menus
+        .iter()
+        .find(|m| m["language_code"] == "sq")
+        .expect("a menu for language_code sq");
+    let help = sq_menu["commands"][0]["description"].as_str().unwrap();
+    assert!(help.contains("pyesni"), "{help}");
     bot.stop().await;
 }
