@@ -19,6 +19,9 @@ pub struct Texts {
     pub telegram_only: &'static str,
     pub lang_set: &'static str,
     pub admins_only: &'static str,
+    pub flood: &'static str,
+    pub unsubscribed: &'static str,
+    pub not_subscribed: &'static str,
     pub briefing: &'static str,
     pub nothing_new: &'static str,
     pub ask_more: &'static str,
@@ -108,7 +111,10 @@ const EN: Texts = Texts {
     ask_or_try: "Ask me a question, or try one of these:",
     ask_or_command: "Ask in your own words, or use a command:",
     goodbye: "Goodbye.",
-    admins_only: "Only this group's administrators can change its settings.",
+    admins_only: "Only this group's administrators can change its briefings and settings.",
+    flood: "You are sending messages faster than I can answer, so I will skip some for a minute. Ask again then.",
+    unsubscribed: "Unsubscribed: no more briefings here. /subscribe to start again.",
+    not_subscribed: "This chat is not subscribed. /subscribe to get briefings.",
     lang_set: "From now on I answer in English in this chat (a question in Albanian still gets Albanian).",
     telegram_only: "Briefing subscriptions and admin commands work in Telegram chats.",
     briefing: "Briefing",
@@ -131,7 +137,10 @@ const SQ: Texts = Texts {
     ask_or_try: "Më bëni një pyetje, ose provoni një nga këto:",
     ask_or_command: "Pyetni me fjalët tuaja, ose përdorni një komandë:",
     goodbye: "Mirupafshim.",
-    admins_only: "Vetëm administratorët e këtij grupi mund t'i ndryshojnë cilësimet e tij.",
+    admins_only: "Vetëm administratorët e këtij grupi mund t'i ndryshojnë përmbledhjet dhe cilësimet e tij.",
+    flood: "Po dërgoni mesazhe më shpejt sesa mund t'u përgjigjem, prandaj do të kapërcej disa për një minutë. Pyesni sërish pas kësaj.",
+    unsubscribed: "Abonimi u anulua: nuk do të ketë më përmbledhje këtu. /subscribe për t'i rifilluar.",
+    not_subscribed: "Kjo bisedë nuk është e abonuar. /subscribe për të marrë përmbledhje.",
     lang_set: "Tani e tutje do t'ju përgjigjem në shqip në këtë bisedë (një pyetje në anglisht merr përsëri përgjigje në anglisht).",
     telegram_only: "Abonimet për përmbledhjet dhe komandat e administratorëve funksionojnë në bisedat e Telegram-it.",
     briefing: "Përmbledhje",
@@ -247,6 +256,35 @@ impl Texts {
         match self.lang() {
             Lang::En => format!("Usage: {text}"),
             Lang::Sq => format!("Përdorimi: {text}"),
+        }
+    }
+
+    /// When briefings come: "daily at 08:00 Europe/Tirane", or when an
+    /// administrator sends them.
+    pub fn when_briefed(&self, schedule: Option<&str>) -> String {
+        match (self.lang(), schedule) {
+            (Lang::En, Some(at)) => format!("daily at {at}"),
+            (Lang::En, None) => "whenever an administrator sends them".to_string(),
+            (Lang::Sq, Some(at)) => format!("çdo ditë në {at}"),
+            (Lang::Sq, None) => "sa herë që i dërgon një administrator".to_string(),
+        }
+    }
+
+    pub fn subscribed(&self, when: &str) -> String {
+        match self.lang() {
+            Lang::En => format!(
+                "Subscribed: this chat will get briefings on the story, {when}. /unsubscribe stops them; /brief shows the current one."
+            ),
+            Lang::Sq => format!(
+                "U abonuat: kjo bisedë do të marrë përmbledhje për historinë, {when}. /unsubscribe i ndalon; /brief tregon përmbledhjen e tanishme."
+            ),
+        }
+    }
+
+    pub fn already_subscribed(&self, when: &str) -> String {
+        match self.lang() {
+            Lang::En => format!("This chat is already subscribed (briefings {when})."),
+            Lang::Sq => format!("Kjo bisedë është tashmë e abonuar (përmbledhje {when})."),
         }
     }
 

@@ -18,6 +18,7 @@ use super::route::ChatKind;
 use crate::command::AdminCommand;
 use crate::config::Config;
 use crate::deliver::{self, Options, Report, Sent};
+use crate::matcher::Lang;
 use crate::metrics::DeliveryResult;
 use crate::render::Reply;
 use crate::schedule::Schedule;
@@ -105,11 +106,11 @@ pub async fn subscription(
     msg: &Message,
     chat: ChatKind,
     subscribe: bool,
+    lang: Lang,
 ) -> Result<Reply> {
+    let texts = crate::i18n::texts(lang);
     if chat == ChatKind::Group && !is_group_admin(bot, msg).await? {
-        return Ok(Reply::text(
-            "Only this group's administrators can change its briefings.",
-        ));
+        return Ok(Reply::text_in(lang, texts.admins_only));
     }
     let mut store = app.store();
     let text = if subscribe {
@@ -117,23 +118,18 @@ pub async fn subscription(
             ChatKind::Private => ("private", "private chat".to_string()),
             _ => ("group", msg.chat.title().unwrap_or("group").to_string()),
         };
-        let when = app.schedule.as_ref().map_or_else(
-            || "whenever an administrator sends them".to_string(),
-            |s| format!("daily at {}", s.describe()),
-        );
+        let when = texts.when_briefed(app.schedule.as_ref().map(|s| s.describe()).as_deref());
         if store.subscribe(msg.chat.id.0, kind, &title, now())? {
-            format!(
-                "Subscribed: this chat will get briefings on the story, {when}. /unsubscribe stops them; /brief shows the current one."
-            )
+            texts.subscribed(&when)
         } else {
-            format!("This chat is already subscribed (briefings {when}).")
+            texts.already_subscribed(&when)
         }
     } else if store.unsubscribe(msg.chat.id.0)? {
-        "Unsubscribed: no more briefings here. /subscribe to start again.".to_string()
+        texts.unsubscribed.to_string()
     } else {
-        "This chat is not subscribed. /subscribe to get briefings.".to_string()
+        texts.not_subscribed.to_string()
     };
-    Ok(Reply::text(text))
+    Ok(Reply::text_in(lang, text))
 }
 
 /// Whether the sender administers the group (an anonymous admin posts as

@@ -28,8 +28,6 @@ use crate::render::Reply;
 const MAX_INLINE_RESULTS: usize = 5;
 
 /// What a chat over the flood limit is told, once.
-const FLOOD_NOTICE: &str = "You are sending messages faster than I can answer, so I will skip some for a minute. Ask again then.";
-
 /// The update tree: messages and button presses.
 pub fn schema() -> UpdateHandler<anyhow::Error> {
     dptree::entry()
@@ -91,20 +89,6 @@ async fn on_message(bot: TgBot, upd: Update, msg: Message, me: Me, app: Arc<App>
         return Ok(());
     };
     let reply_to = (chat == ChatKind::Group).then_some(msg.id);
-    match app.admit(msg.chat.id) {
-        Verdict::Answer => {}
-        Verdict::Notice => {
-            tracing::warn!(
-                chat_kind = chat.as_str(),
-                "flood: dropping messages for a while"
-            );
-            let notice = Reply::text(FLOOD_NOTICE);
-            send(&bot, msg.chat.id, &notice, reply_to).await?;
-            return Ok(());
-        }
-        Verdict::Drop => return Ok(()),
-    }
-    let user = msg.from.as_ref().map(|u| u.id);
     // The chat's language: its `/lang`, else in a private chat the user's
     // Telegram language; a question's own language still wins.
     let stored = app.store().lang_of(msg.chat.id.0).ok().flatten();
@@ -114,11 +98,31 @@ async fn on_message(bot: TgBot, upd: Update, msg: Message, me: Me, app: Arc<App>
             .flatten()
             .and_then(Lang::from_code)
     });
+    // Notices in the chat's language, else the message's.
+    let notice_lang = chat_lang
+        .or_else(|| matcher::detect_lang(&app.kb(), &question))
+        .unwrap_or_default();
+    match app.admit(msg.chat.id) {
+        Verdict::Answer => {}
+        Verdict::Notice => {
+            tracing::warn!(
+                chat_kind = chat.as_str(),
+                "flood: dropping messages for a while"
+            );
+            let notice = Reply::text_in(notice_lang, crate::i18n::texts(notice_lang).flood);
+            send(&bot, msg.chat.id, &notice, reply_to).await?;
+            return Ok(());
+        }
+        Verdict::Drop => return Ok(()),
+    }
+    let user = msg.from.as_ref().map(|u| u.id);
     let reply = match command::parse(&question) {
         Some(Command::Lang(code)) => set_lang(&bot, &app, &msg, chat, &code).await?,
-        Some(Command::Subscribe) => briefings::subscription(&bot, &app, &msg, chat, true).await?,
+        Some(Command::Subscribe) => {
+            briefings::subscription(&bot, &app, &msg, chat, true, notice_lang).await?
+        }
         Some(Command::Unsubscribe) => {
-            briefings::subscription(&bot, &app, &msg, chat, false).await?
+            briefings::subscription(&bot, &app, &msg, chat, false, notice_lang).await?
         }
         Some(Command::Admin(cmd)) => briefings::admin(&bot, &app, user, cmd).await?,
         parsed => {
