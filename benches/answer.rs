@@ -1,5 +1,6 @@
 //! Time of one answer on the shipped knowledge, over every question of the
-//! question sets in `tests/data/*.jsonl` (dev, held-out, article facts), and
+//! question sets in `tests/data/*.jsonl` (dev, held-out, article facts; and
+//! in Albanian the Albanian blind set), and
 //! the time to load and validate it. Besides criterion's figures it prints the
 //! median and p99 of the per-question latency (each question answered 50
 //! times, its time the mean). Run with `cargo bench --bench answer`; the
@@ -32,6 +33,17 @@ fn bench(c: &mut Criterion) {
         50,
     );
     synth::report("shipped knowledge: one answer", &times);
+    // The same in Albanian: the Albanian blind set's questions.
+    let text = std::fs::read_to_string(root.join("tests/data/blind-sq-1.jsonl")).unwrap();
+    let albanian: Vec<String> = eval::parse(&text).unwrap().into_iter().map(|i| i.q).collect();
+    let times = synth::latencies(
+        |q| {
+            std::hint::black_box(answer(&kb, &state, q));
+        },
+        &albanian,
+        50,
+    );
+    synth::report("shipped knowledge: one answer in Albanian", &times);
 
     let mut i = 0;
     c.bench_function("answer/one question (shipped knowledge)", |b| {

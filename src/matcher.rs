@@ -324,13 +324,16 @@ pub fn detect_lang(kb: &Kb, message: &str) -> Option<Lang> {
     for w in words {
         let in_sq = sq.index.vocab.contains_key(w);
         let in_en = en.index.vocab.contains_key(w);
+        // The dictionary only for a word neither knowledge knows (it is
+        // the costly check).
+        let english = || in_en || (!in_sq && English::is_word(w));
         let sq_word = Lang::Sq.is_stopword(w)
             || Lang::Sq.is_question_word(w)
-            || (albanian_greeting(w) && !English::is_word(w))
+            || (albanian_greeting(w) && !english())
             || (in_sq && !in_en);
         let en_word = crate::text::is_stopword(w)
             || crate::text::is_question_word(w)
-            || ((in_en || English::is_word(w)) && !in_sq);
+            || (!in_sq && english());
         match (sq_word, en_word) {
             (true, false) => sq_score += 1,
             (false, true) => en_score += 1,
