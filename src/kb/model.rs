@@ -200,13 +200,15 @@ impl Kb {
     /// `89 intents, 45 events, 52 actors, 20 topics, 66 sources`: what
     /// `check` and a reload report.
     pub fn summary(&self) -> String {
+        let langs: Vec<&str> = self.langs().iter().map(|l| l.code()).collect();
         format!(
-            "{} intents, {} events, {} actors, {} topics, {} sources",
+            "{} intents, {} events, {} actors, {} topics, {} sources; languages: {}",
             self.intents.len(),
             self.events.len(),
             self.actors.len(),
             self.topics.len(),
-            self.sources.len()
+            self.sources.len(),
+            langs.join(", ")
         )
     }
 
