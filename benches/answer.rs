@@ -35,7 +35,11 @@ fn bench(c: &mut Criterion) {
     synth::report("shipped knowledge: one answer", &times);
     // The same in Albanian: the Albanian blind set's questions.
     let text = std::fs::read_to_string(root.join("tests/data/blind-sq-1.jsonl")).unwrap();
-    let albanian: Vec<String> = eval::parse(&text).unwrap().into_iter().map(|i| i.q).collect();
+    let albanian: Vec<String> = eval::parse(&text)
+        .unwrap()
+        .into_iter()
+        .map(|i| i.q)
+        .collect();
     let times = synth::latencies(
         |q| {
             std::hint::black_box(answer(&kb, &state, q));

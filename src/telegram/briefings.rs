@@ -156,20 +156,20 @@ pub async fn admin(
     app: &App,
     user: Option<UserId>,
     cmd: AdminCommand,
+    lang: Lang,
 ) -> Result<Reply> {
+    let texts = crate::i18n::texts(lang);
     if !user.is_some_and(|u| app.admins.contains(&u.0)) {
-        return Ok(Reply::text("That command is for the bot's administrators."));
+        return Ok(Reply::text_in(lang, texts.bot_admins_only));
     }
     Ok(match cmd {
         AdminCommand::BriefNow => {
             let report = fan_out(app, bot, false, false).await?;
-            Reply::text(format!("Briefings: {report}."))
+            Reply::text_in(lang, format!("{} {report}.", texts.briefings_report))
         }
         AdminCommand::Reload => match app.reload().await {
-            Ok(summary) => Reply::text(format!("Reloaded: {summary}.")),
-            Err(problems) => Reply::text(format!(
-                "The reload failed, so I am still answering from the knowledge I had.\n\n{problems}"
-            )),
+            Ok(summary) => Reply::text_in(lang, format!("{} {summary}.", texts.reloaded)),
+            Err(problems) => Reply::text_in(lang, format!("{}\n\n{problems}", texts.reload_failed)),
         },
         AdminCommand::Stats(period) => stats(app, &period)?,
     })

@@ -124,7 +124,7 @@ async fn on_message(bot: TgBot, upd: Update, msg: Message, me: Me, app: Arc<App>
         Some(Command::Unsubscribe) => {
             briefings::subscription(&bot, &app, &msg, chat, false, notice_lang).await?
         }
-        Some(Command::Admin(cmd)) => briefings::admin(&bot, &app, user, cmd).await?,
+        Some(Command::Admin(cmd)) => briefings::admin(&bot, &app, user, cmd, notice_lang).await?,
         parsed => {
             let kb = app.kb();
             let started = std::time::Instant::now();
