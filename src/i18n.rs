@@ -387,6 +387,7 @@ fn attribute_sq(key: &str) -> &'static str {
         "situation today" => "gjendjen e sotme",
         "translation" => "përkthimin",
         "advice" => "këshillën",
+        "opinion" => "mendimin",
         _ => "hollësitë",
     }
 }

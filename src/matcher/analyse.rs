@@ -282,13 +282,31 @@ fn attributes(lang: Lang, words: &[String], kind: QuestionKind) -> Vec<String> {
         ["how", "do", "i"],
         ["how", "can", "i"],
         ["where", "can", "i"],
-        ["should", "i", "get"],
     ];
     let about_bot = ["you", "bot", "this", "ask", "use", "commands", "subscribe"];
-    if words.windows(3).any(|w| advice.iter().any(|a| w == a))
+    let should_i = words
+        .windows(2)
+        .any(|p| p[0] == "should" && matches!(p[1].as_str(), "i" | "we"));
+    if (should_i || words.windows(3).any(|w| advice.iter().any(|a| w == a)))
         && !words.iter().any(|w| about_bot.contains(&w.as_str()))
     {
         out.push(English::ADVICE.to_string());
+    }
+    // "Your prediction", "what do you think": an opinion, which a curated
+    // bot does not give.
+    let opinion_words = [
+        "prediction",
+        "predict",
+        "opinion",
+        "forecast",
+        "guess",
+        "speculate",
+    ];
+    let asks_view = words.windows(3).any(|w| {
+        w[0] == "do" && w[1] == "you" && matches!(w[2].as_str(), "think" | "reckon" | "believe")
+    });
+    if asks_view || words.iter().any(|w| opinion_words.contains(&w.as_str())) {
+        out.push(English::OPINION.to_string());
     }
     // "Who is … now": today's office holder, which dated sources never give.
     let today = ["now", "today", "current", "currently", "nowadays"];

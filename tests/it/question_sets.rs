@@ -146,7 +146,7 @@ fn blind_set_2() {
 /// regression set at the scores it reached.
 #[test]
 fn blind_set_3() {
-    assert_scores(&score("blind-3.jsonl"), 84.0, 81.5, 0);
+    assert_scores(&score("blind-3.jsonl"), 84.0, 83.0, 0);
 }
 
 /// Blind set 4, first sight 77.3 % in scope, 78.6 % declined, small talk 9
@@ -176,4 +176,12 @@ fn blind_set_6() {
 #[test]
 fn albanian_blind_set_1() {
     assert_scores(&score("blind-sq-1.jsonl"), 81.9, 89.5, 0);
+}
+
+/// Blind set 7, first sight 85.2 % in scope, 87.7 % declined, small talk
+/// 10 of 11 (after the fixes of set 6 and the Albanian work); kept at the
+/// scores it reached.
+#[test]
+fn blind_set_7() {
+    assert_scores(&score("blind-7.jsonl"), 86.0, 91.0, 0);
 }

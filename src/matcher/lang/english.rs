@@ -139,6 +139,8 @@ impl English {
     /// The attribute of a question asking the bot for personal advice
     /// ("how do I get a residence permit").
     pub const ADVICE: &'static str = "#advice";
+    /// The attribute of a question asking the bot's opinion or prediction.
+    pub const OPINION: &'static str = "#opinion";
 
     /// Chat spellings, as folded words, and the words they stand for.
     pub const CHAT_SPELLINGS: &'static [(&'static str, &'static str)] = &[
@@ -277,6 +279,7 @@ impl English {
         match word {
             Self::QUANTITY => "figure",
             Self::ADVICE => "advice",
+            Self::OPINION => "opinion",
             "hometown" => "birthplace or upbringing",
             "age" | "aged" | "old" => "age",
             "born" | "birthplace" | "birthday" | "birth" => "birthplace or birthday",
