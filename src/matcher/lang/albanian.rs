@@ -82,6 +82,8 @@ impl Albanian {
         &["miremengjes"],
         &["mirembrema"],
         &["hej"],
+        &["ej"],
+        &["ore"],
         &["hey"],
         &["hi"],
         &["hello"],
@@ -210,6 +212,14 @@ impl Albanian {
         "perkthe",
         "perkthim",
         "perkthimi",
+        "pagua",
+        "paguan",
+        "paguar",
+        "pagesa",
+        "pagesen",
+        "studiuar",
+        "studion",
+        "studimet",
     ];
 
     /// What an attribute word asks about: the same keys as English's
@@ -218,16 +228,17 @@ impl Albanian {
         Some(match word {
             "mosha" | "moshen" | "vjec" | "vjeç" => "age",
             "lindi" | "lindur" | "vendlindja" | "datelindja" => "birthplace or birthday",
-            "rroga" | "rrogen" | "paga" | "pagen" | "fiton" | "pasuria" | "pasurine" => {
-                "income or wealth"
-            }
+            "rroga" | "rrogen" | "paga" | "pagen" | "fiton" | "pasuria" | "pasurine" | "pagua"
+            | "paguan" | "paguar" | "pagesa" | "pagesen" => "income or wealth",
             "martuar" | "gruaja" | "burri" | "femije" | "femijet" => "family",
             "gjatesia" | "pesha" => "height or weight",
             "popullsia" | "popullsine" | "banore" | "banoret" | "banor" => "population",
             "kryeqyteti" | "kryeqytetin" => "capital",
             "monedha" | "monedhen" => "currency",
             "feja" => "religion",
-            "arsimi" | "studioi" | "universitet" => "education",
+            "arsimi" | "studioi" | "universitet" | "studiuar" | "studion" | "studimet" => {
+                "education"
+            }
             "vdiq" | "vdekja" | "gjalle" => "death",
             "cmimi" | "cmimin" | "kosto" | "kushton" | "kushtoi" => "prices or costs",
             "moti" | "temperatura" => "weather",
