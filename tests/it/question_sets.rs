@@ -175,7 +175,7 @@ fn blind_set_6() {
 /// kept at the scores it reached.
 #[test]
 fn albanian_blind_set_1() {
-    assert_scores(&score("blind-sq-1.jsonl"), 81.9, 89.5, 0);
+    assert_scores(&score("blind-sq-1.jsonl"), 86.0, 91.5, 0);
 }
 
 /// Blind set 7, first sight 85.2 % in scope, 87.7 % declined, small talk
@@ -190,5 +190,5 @@ fn blind_set_7() {
 /// declined, small talk 11 of 12; kept at the scores it reached.
 #[test]
 fn albanian_blind_set_2() {
-    assert_scores(&score("blind-sq-2.jsonl"), 83.0, 92.0, 0);
+    assert_scores(&score("blind-sq-2.jsonl"), 84.0, 92.0, 0);
 }

@@ -14,15 +14,19 @@ pub struct Albanian;
 
 /// Endings removed by `stem`, longest first: noun cases and articles
 /// (-it, -in, -ut, -eve, -ën), plurals (-et, -e), participles (-uar,
-/// -ur), verb endings (-oi, -uan, -ojnë). Left out because they end too
-/// many stems: -on and -oj ("sanksion"), -at ("diplomat"), -të, -së, -në
+/// -ur), verb endings (-oi, -uan, -ojnë); agent nouns keep their -ues
+/// (`AGENT_ENDINGS`). Left out because they end too many stems: -on and -oj ("sanksion"), -at ("diplomat"), -të, -së, -në
 /// and -ve after a consonant ("shtete"), and single consonants ("iran").
 const SUFFIXES: &[&str] = &[
-    "uarit", "uesit", "imeve", "ojne", "ojme", "uara", "uari", "uese", "imet", "imit", "imin",
-    "ueve", "uar", "ues", "imi", "ise", "ine", "ive", "eve", "ave", "iet", "ies", "ien", "uan",
-    "uam", "ova", "in", "it", "ut", "un", "ja", "ia", "ie", "et", "en", "es", "oi", "ur", "i", "u",
-    "a", "e",
+    "uarit", "imeve", "ojne", "ojme", "uara", "uari", "imet", "imit", "imin", "uar", "imi", "ise",
+    "ine", "ive", "eve", "ave", "iet", "ies", "ien", "uan", "uam", "ova", "in", "it", "ut", "un",
+    "ja", "ia", "ie", "et", "en", "es", "oi", "ur", "i", "u", "a", "e",
 ];
+
+/// The endings an agent noun in -ues ("sulmues", the attacker) takes: it
+/// keeps its -ues, so that it never meets the noun it comes from ("sulm",
+/// the attack).
+const AGENT_ENDINGS: &[&str] = &["", "i", "it", "in", "e", "et", "ve", "ja", "ve"];
 
 /// The shortest stem `stem` leaves: "sa", "ku", "kur" stay whole.
 const MIN_STEM: usize = 3;
@@ -34,6 +38,12 @@ impl Albanian {
     pub fn stem(word: &str) -> String {
         if word.chars().any(|c| c.is_ascii_digit()) {
             return word.to_string();
+        }
+        if let Some(at) = word.rfind("ues")
+            && at >= MIN_STEM
+            && AGENT_ENDINGS.contains(&&word[at + 3..])
+        {
+            return word[..at + 3].to_string();
         }
         for suffix in SUFFIXES {
             if let Some(base) = word.strip_suffix(suffix)
@@ -469,6 +479,16 @@ mod tests {
             let stems: Vec<String> = forms.iter().map(|w| Albanian::stem(w)).collect();
             assert!(stems.iter().all(|s| *s == stems[0]), "{forms:?}: {stems:?}");
         }
+    }
+
+    #[test]
+    fn an_agent_noun_keeps_apart_from_its_noun() {
+        let agent: Vec<String> = ["sulmues", "sulmuesi", "sulmuesit", "sulmuesve"]
+            .iter()
+            .map(|w| Albanian::stem(w))
+            .collect();
+        assert!(agent.iter().all(|s| s == "sulmues"), "{agent:?}");
+        assert_eq!(Albanian::stem("sulmi"), "sulm");
     }
 
     #[test]
