@@ -1,0 +1,456 @@
+//! Building the index, part by part: vocabulary, lexicon, patterns,
+//! examples and gates, kinds and vocabularies, entities. Each part reads
+//! the knowledge and what the parts before it built.
+
+use std::collections::{HashMap, HashSet};
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
+
+use super::super::Target;
+use super::super::analyse::analyse;
+use super::super::lang::English;
+use super::super::patterns::{Pattern, PatternError, ascii_boundaries, compile_pattern, rarest};
+use super::{Index, LexiconEntry};
+use crate::kb::{Actor, Event, Intent, KeywordGroup, Topic};
+use crate::text;
+
+/// Vocabulary, from everything a question may reasonably contain: the
+/// typo corrector's dictionary.
+pub(super) fn add_vocabulary(
+    index: &mut Index,
+    lexicon: &[(Vec<String>, String)],
+    intents: &[Intent],
+    actors: &[Actor],
+    topics: &[Topic],
+    events: &[Event],
+) {
+    let lang = index.lang;
+    // Vocabulary, from everything a question may reasonably contain.
+    let add_words = |index: &mut Index, s: &str| {
+        for w in text::fold(s).split(' ').filter(|w| !w.is_empty()) {
+            *index.vocab.entry(w.to_string()).or_default() += 1;
+        }
+    };
+    for w in lang.frame_words() {
+        add_words(index, w);
+    }
+    for m in [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "sept",
+        "timeline",
+    ] {
+        add_words(index, m);
+    }
+    for (variant, canonical) in lexicon {
+        add_words(index, &variant.join(" "));
+        add_words(index, canonical);
+    }
+    for intent in intents {
+        for s in intent
+            .examples
+            .iter()
+            .chain([&intent.title, &intent.button, &intent.answer])
+        {
+            add_words(index, s);
+        }
+        for group in &intent.keywords {
+            for term in &group.any {
+                add_words(index, &term.join(" "));
+            }
+        }
+    }
+    for a in actors {
+        let names = std::iter::once(&a.name).chain(&a.aliases);
+        for s in names.chain(&a.role).chain(&a.descriptions) {
+            add_words(index, s);
+        }
+    }
+    for t in topics {
+        for s in std::iter::once(&t.name)
+            .chain(&t.aliases)
+            .chain(&t.descriptions)
+        {
+            add_words(index, s);
+        }
+    }
+    for e in events {
+        for s in std::iter::once(&e.title).chain(&e.tags) {
+            add_words(index, s);
+        }
+    }
+    for w in index.vocab.keys() {
+        let len = w.chars().count();
+        if let (Some(first), true) = (w.chars().next(), len >= 3) {
+            index
+                .by_start
+                .entry((first, len))
+                .or_default()
+                .push(w.clone());
+        }
+    }
+}
+
+/// The lexicon as stems, longest variant first.
+pub(super) fn add_lexicon(index: &mut Index, lexicon: &[(Vec<String>, String)]) {
+    let lang = index.lang;
+    let stem = |w: &str| lang.stem(w);
+    // The lexicon, as stems.
+    let mut lex: Vec<LexiconEntry> = lexicon
+        .iter()
+        .map(|(variant, canonical)| {
+            let words: Vec<String> = text::fold(canonical)
+                .split(' ')
+                .map(str::to_string)
+                .collect();
+            let stems = words.iter().map(|w| stem(w)).collect();
+            LexiconEntry {
+                variant: variant.iter().map(|w| stem(w)).collect(),
+                forms: variant.iter().map(|w| lang.inflection_base(w)).collect(),
+                words,
+                stems,
+            }
+        })
+        .collect();
+    lex.sort_by(|a, b| {
+        b.variant
+            .len()
+            .cmp(&a.variant.len())
+            .then_with(|| a.variant.cmp(&b.variant))
+    });
+    for (k, entry) in lex.iter().enumerate() {
+        if let Some(first) = entry.variant.first() {
+            index
+                .lexicon_by_first
+                .entry(first.clone())
+                .or_default()
+                .push(k as u32);
+        }
+    }
+    index.lexicon = lex;
+}
+
+/// Every pattern, behind one automaton of the literals they need.
+pub(super) fn add_patterns(
+    index: &mut Index,
+    intents: &[Intent],
+    mut compiled: HashMap<String, Pattern>,
+) -> Result<(), PatternError> {
+    // Patterns, each compiled on its own, behind one automaton of the
+    // literals they need.
+    let mut literals: Vec<String> = Vec::new();
+    let mut literal_ix: HashMap<String, usize> = HashMap::new();
+    let mut all: Vec<Vec<Vec<String>>> = Vec::new();
+    let mut uses: HashMap<String, u32> = HashMap::new();
+    for (i, intent) in intents.iter().enumerate() {
+        for (j, p) in intent.patterns.iter().enumerate() {
+            let ascii = ascii_boundaries(p);
+            // Taken, not cloned: a pattern two intents share is
+            // compiled again for the second.
+            let mut re = match compiled.remove(&ascii) {
+                Some(re) => re,
+                None => compile_pattern(&ascii)?,
+            };
+            let options = re.take_literals();
+            index.patterns.push(re);
+            index.pattern_owner.push((i, j));
+            let mut mine: Vec<&String> = options.iter().flatten().collect();
+            mine.sort();
+            mine.dedup();
+            for l in mine {
+                *uses.entry(l.clone()).or_default() += 1;
+            }
+            all.push(options);
+        }
+    }
+    // Each pattern is pruned by its literal set that the fewest other
+    // patterns share ("velmor", not "who was affected by").
+    for (id, options) in all.iter().enumerate() {
+        let id = id as u32;
+        match rarest(options, &uses) {
+            Some(lits) => {
+                for lit in lits {
+                    let k = *literal_ix.entry(lit.clone()).or_insert_with(|| {
+                        literals.push(lit);
+                        index.literal_patterns.push(Vec::new());
+                        literals.len() - 1
+                    });
+                    if index.literal_patterns[k].last() != Some(&id) {
+                        index.literal_patterns[k].push(id);
+                    }
+                }
+            }
+            None => index.unfiltered.push(id),
+        }
+    }
+    if !literals.is_empty() {
+        // A contiguous NFA: a DFA of thousands of literals costs more to
+        // build at load than it saves on a question of a few words.
+        index.prefilter = Some(
+            AhoCorasick::builder()
+                .kind(Some(AhoCorasickKind::ContiguousNFA))
+                .build(&literals)
+                .expect("a few thousand short literals always build an automaton"),
+        );
+    }
+
+    Ok(())
+}
+
+/// Examples as TF-IDF vectors, each intent's vocabulary, and the keyword
+/// gates.
+pub(super) fn add_examples(index: &mut Index, intents: &[Intent]) {
+    let lang = index.lang;
+    // Examples as TF-IDF vectors, and each intent's vocabulary, each
+    // intent prepared on its own (on every core).
+    let prepared = crate::par::map(intents, |intent| {
+        let mut known = HashSet::new();
+        let mut examples = Vec::with_capacity(intent.examples.len());
+        for ex in &intent.examples {
+            let p = index.prepare(ex, false);
+            let stems: Vec<String> = p.compared().map(str::to_string).collect();
+            known.extend(stems.iter().cloned());
+            examples.push(stems);
+        }
+        for s in [&intent.title, &intent.button, &intent.answer] {
+            known.extend(index.prepare(s, false).stems);
+        }
+        if lang.states_quantity(&intent.answer) {
+            known.insert(English::QUANTITY.to_string());
+        }
+        for group in &intent.keywords {
+            for term in &group.any {
+                known.extend(term.iter().cloned());
+            }
+        }
+        (examples, known)
+    });
+    let mut docs: Vec<(usize, Vec<String>)> = Vec::new();
+    for (i, (examples, known)) in prepared.into_iter().enumerate() {
+        docs.extend(examples.into_iter().map(|stems| (i, stems)));
+        index.intent_vocab.push(known);
+    }
+    // Gates: of an intent's required groups, the one whose first stems
+    // the fewest intents use.
+    let first_stems = |g: &KeywordGroup| -> Vec<String> {
+        let mut v: Vec<String> = g.any.iter().filter_map(|t| t.first().cloned()).collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    let mut usage: HashMap<String, u32> = HashMap::new();
+    for intent in intents {
+        for group in &intent.keywords {
+            for s in first_stems(group) {
+                *usage.entry(s).or_default() += 1;
+            }
+        }
+    }
+    for (i, intent) in intents.iter().enumerate() {
+        let gate = intent
+            .keywords
+            .iter()
+            .filter(|g| g.required)
+            .map(first_stems)
+            .min_by_key(|stems| stems.iter().map(|s| usage[s]).sum::<u32>());
+        let under: Vec<String> = match &gate {
+            Some(stems) => stems.clone(),
+            None => intent.keywords.iter().flat_map(first_stems).collect(),
+        };
+        for s in under {
+            let owners = index.keyword_owners.entry(s).or_default();
+            if owners.last() != Some(&(i as u32)) {
+                owners.push(i as u32);
+            }
+        }
+        index.gates.push(gate);
+    }
+
+    let n = docs.len().max(1) as f32;
+    let mut df: HashMap<&str, u32> = HashMap::new();
+    for (_, stems) in &docs {
+        let distinct: HashSet<&str> = stems.iter().map(String::as_str).collect();
+        for s in distinct {
+            *df.entry(s).or_default() += 1;
+        }
+    }
+    index.idf = df
+        .iter()
+        .map(|(s, &d)| ((*s).to_string(), (1.0 + n / d as f32).ln()))
+        .collect();
+    index.intent_examples = vec![0..0; intents.len()];
+    for (e, (intent, stems)) in docs.iter().enumerate() {
+        // In stem order, so that the norm's floating-point sum is the
+        // same in every process (a HashSet's order is not).
+        let distinct: std::collections::BTreeSet<&str> = stems.iter().map(String::as_str).collect();
+        let mut norm = 0.0;
+        let mut terms: Vec<(String, f32)> = Vec::with_capacity(distinct.len());
+        for s in distinct {
+            let w = index.idf[s];
+            norm += w * w;
+            terms.push((s.to_string(), w));
+            // Gated intents are scored only once their gate is found, so
+            // only ungated ones need to be found through their examples.
+            if index.gates[*intent].is_none() {
+                index
+                    .postings
+                    .entry(s.to_string())
+                    .or_default()
+                    .push((e as u32, w));
+            }
+        }
+        terms.sort_by(|a, b| a.0.cmp(&b.0));
+        index.example_terms.push(terms);
+        index.example_norm.push(norm.sqrt());
+        index.example_intent.push(*intent);
+        let range = &mut index.intent_examples[*intent];
+        if range.start == range.end {
+            *range = e as u32..e as u32 + 1;
+        } else {
+            range.end = e as u32 + 1;
+        }
+    }
+}
+
+/// The kinds each intent answers, and the vocabularies of actors, topics
+/// and events.
+pub(super) fn add_kinds_and_vocabularies(
+    index: &mut Index,
+    intents: &[Intent],
+    actors: &[Actor],
+    topics: &[Topic],
+    events: &[Event],
+) {
+    let lang = index.lang;
+    // The kinds each intent answers.
+    for intent in intents {
+        let mut kinds = intent.kinds.clone();
+        if kinds.is_empty() {
+            for ex in &intent.examples {
+                let words: Vec<String> = text::fold(ex)
+                    .split(' ')
+                    .filter(|w| !w.is_empty())
+                    .map(str::to_string)
+                    .collect();
+                kinds.push(analyse(lang, &words).kind);
+            }
+        }
+        kinds.sort_unstable();
+        kinds.dedup();
+        index.intent_kinds.push(kinds);
+    }
+    let vocab_of = |texts: &mut dyn Iterator<Item = &String>| -> HashSet<String> {
+        texts.flat_map(|s| index.prepare(s, false).stems).collect()
+    };
+    let with_quantity = |mut known: HashSet<String>, summary: &str| {
+        if lang.states_quantity(summary) {
+            known.insert(English::QUANTITY.to_string());
+        }
+        known
+    };
+    let actor_vocab = crate::par::map(actors, |a| {
+        let known = vocab_of(
+            &mut std::iter::once(&a.name)
+                .chain(&a.aliases)
+                .chain(&a.role)
+                .chain([&a.summary]),
+        );
+        with_quantity(known, &a.summary)
+    });
+    let topic_vocab = crate::par::map(topics, |t| {
+        let known = vocab_of(
+            &mut std::iter::once(&t.name)
+                .chain(&t.aliases)
+                .chain([&t.summary]),
+        );
+        with_quantity(known, &t.summary)
+    });
+    let actor_ix: HashMap<&str, &Actor> = actors.iter().map(|a| (a.id.as_str(), a)).collect();
+    let event_vocab = crate::par::map(events, |e| {
+        // Not the whole summary: its many words match questions about
+        // other things ("presidency" is not "president"); measured on
+        // the blind sets, it answered more questions wrongly than it
+        // found.
+        let mut known = vocab_of(&mut std::iter::once(&e.title).chain(&e.tags));
+        // From the summary, only what it names: capitalised words and
+        // numbers ("Air Albania", "13694", "DEV-0842").
+        let named: Vec<&str> = e
+            .summary
+            .split(|c: char| !c.is_alphanumeric() && c != '-')
+            .filter(|w| {
+                w.chars().next().is_some_and(char::is_uppercase)
+                    || w.chars().any(|c| c.is_ascii_digit())
+            })
+            .collect();
+        known.extend(index.prepare(&named.join(" "), false).stems);
+        for a in e.actors.iter().filter_map(|id| actor_ix.get(id.as_str())) {
+            known.extend(vocab_of(&mut std::iter::once(&a.name).chain(&a.aliases)));
+        }
+        // The year it happened, for questions that name one.
+        known.extend(e.date.iso().get(..4).map(str::to_string));
+        with_quantity(known, &e.summary)
+    });
+    for (i, known) in actor_vocab.into_iter().enumerate() {
+        index.lookup_vocab.insert(Target::Actor(i), known);
+    }
+    for (i, known) in topic_vocab.into_iter().enumerate() {
+        index.lookup_vocab.insert(Target::Topic(i), known);
+    }
+    for known in event_vocab {
+        let e_ix = index.event_vocab.len() as u32;
+        // In stem order: the postings are the same in every process.
+        let mut stems: Vec<&String> = known.iter().collect();
+        stems.sort();
+        for stem in stems {
+            index
+                .event_postings
+                .entry(stem.clone())
+                .or_default()
+                .push(e_ix);
+        }
+        index.event_vocab.push(known);
+    }
+}
+
+/// Entity names and aliases, for finding the names a question mentions.
+pub(super) fn add_entities(index: &mut Index, actors: &[Actor], topics: &[Topic]) {
+    // Entity names and aliases.
+    let mut entities = Vec::new();
+    for (i, a) in actors.iter().enumerate() {
+        for name in std::iter::once(&a.name)
+            .chain(&a.aliases)
+            .chain(&a.descriptions)
+        {
+            entities.push((index.prepare(name, false).stems, Target::Actor(i)));
+        }
+    }
+    for (i, t) in topics.iter().enumerate() {
+        for name in std::iter::once(&t.name)
+            .chain(&t.aliases)
+            .chain(&t.descriptions)
+        {
+            entities.push((index.prepare(name, false).stems, Target::Topic(i)));
+        }
+    }
+    entities.retain(|(stems, _)| !stems.is_empty());
+    entities.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
+    entities.dedup_by(|a, b| a.0 == b.0);
+    for (k, (name, _)) in entities.iter().enumerate() {
+        index
+            .entities_by_first
+            .entry(name[0].clone())
+            .or_default()
+            .push(k as u32);
+    }
+    index.entities = entities;
+}
