@@ -107,7 +107,16 @@ pub fn split_question(lang: Lang, question: &str) -> Option<(String, String)> {
         (long(a) && long(b) && !greeting).then(|| (a.to_string(), b.to_string()))
     };
     if let Some(at) = text.find('?') {
-        return parts(at, 1);
+        // A remark after the question mark ("both dates", "pls"): the
+        // question, maybe two in one, is before it.
+        let rest = crate::text::fold(&text[at + 1..]);
+        let asks = rest
+            .split(' ')
+            .any(|w| lang.split_words().contains(&w) || lang.is_question_word(w));
+        if asks {
+            return parts(at, 1);
+        }
+        return split_question(lang, &text[..at]);
     }
     let lower = text.to_lowercase();
     let joints: &[&str] = match lang {
@@ -483,6 +492,12 @@ mod tests {
     #[test]
     fn two_questions_in_one_are_split() {
         let split = |q: &str| split_question(Lang::En, q).map(|(a, b)| format!("{a} | {b}"));
+        // A remark after the question mark is not a second question.
+        assert_eq!(
+            split("when was the attack and when did ties end? both dates pls").as_deref(),
+            Some("when was the attack | when did ties end")
+        );
+        assert_eq!(split("who hacked albania? tell me pls"), None);
         assert_eq!(
             split("what is the mek and who leads it").as_deref(),
             Some("what is the mek | who leads it")
