@@ -314,7 +314,30 @@ fn attributes(lang: Lang, words: &[String], kind: QuestionKind) -> Vec<String> {
     let asks_view = words.windows(3).any(|w| {
         w[0] == "do" && w[1] == "you" && matches!(w[2].as_str(), "think" | "reckon" | "believe")
     });
-    if asks_view || words.iter().any(|w| opinion_words.contains(&w.as_str())) {
+    // "Will Iran attack again", "a do të rikthehet": the future, which the
+    // sources cannot know ("will the sanctions hurt" asks what they say).
+    let future_words = [
+        "again",
+        "ever",
+        "next",
+        "future",
+        "soon",
+        "someday",
+        "restore",
+        "resume",
+        "perseri",
+        "ndonjehere",
+        "ardhmen",
+        "shpejti",
+        "tjeter",
+        "rikthehet",
+        "kthehet",
+        "rivendos",
+    ];
+    let future = matches!(words.first().map(String::as_str), Some("will" | "would"))
+        || words.windows(2).any(|p| p[0] == "a" && p[1] == "do");
+    let predicts = future && words.iter().any(|w| future_words.contains(&w.as_str()));
+    if asks_view || predicts || words.iter().any(|w| opinion_words.contains(&w.as_str())) {
         out.push(English::OPINION.to_string());
     }
     // "Who is … now": today's office holder, which dated sources never give.
@@ -410,6 +433,19 @@ mod tests {
         for (q, kind) in cases {
             assert_eq!(analyse(Lang::En, &words(q)).kind, kind, "{q}");
         }
+    }
+
+    #[test]
+    fn predictions_are_opinions_but_what_the_sources_say_is_not() {
+        let attrs = |q: &str| analyse(Lang::En, &words(q)).attributes;
+        assert_eq!(attrs("will iran attack albania again"), [English::OPINION]);
+        assert_eq!(
+            attrs("will the two countries ever restore ties"),
+            [English::OPINION]
+        );
+        assert!(attrs("will the sanctions hurt iran").is_empty());
+        let sq = analyse(Lang::Sq, &words("a do ta sulmoje irani perseri shqiperine"));
+        assert_eq!(sq.attributes, [English::OPINION]);
     }
 
     #[test]
