@@ -146,7 +146,7 @@ fn blind_set_2() {
 /// regression set at the scores it reached.
 #[test]
 fn blind_set_3() {
-    assert_scores(&score("blind-3.jsonl"), 84.0, 83.0, 0);
+    assert_scores(&score("blind-3.jsonl"), 84.0, 84.8, 0);
 }
 
 /// Blind set 4, first sight 77.3 % in scope, 78.6 % declined, small talk 9
@@ -175,7 +175,7 @@ fn blind_set_6() {
 /// kept at the scores it reached.
 #[test]
 fn albanian_blind_set_1() {
-    assert_scores(&score("blind-sq-1.jsonl"), 86.0, 91.5, 0);
+    assert_scores(&score("blind-sq-1.jsonl"), 86.0, 93.0, 0);
 }
 
 /// Blind set 7, first sight 85.2 % in scope, 87.7 % declined, small talk
@@ -183,12 +183,12 @@ fn albanian_blind_set_1() {
 /// scores it reached.
 #[test]
 fn blind_set_7() {
-    assert_scores(&score("blind-7.jsonl"), 86.0, 91.0, 0);
+    assert_scores(&score("blind-7.jsonl"), 86.0, 92.9, 0);
 }
 
 /// The second Albanian blind set: first sight 81.6 % in scope, 89.1 %
 /// declined, small talk 11 of 12; kept at the scores it reached.
 #[test]
 fn albanian_blind_set_2() {
-    assert_scores(&score("blind-sq-2.jsonl"), 84.0, 92.0, 0);
+    assert_scores(&score("blind-sq-2.jsonl"), 85.0, 95.0, 0);
 }
