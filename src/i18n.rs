@@ -6,6 +6,8 @@ use crate::matcher::Lang;
 
 /// The fixed texts of one language.
 pub struct Texts {
+    /// The language these texts are in.
+    lang: Lang,
     pub source: &'static str,
     pub sources: &'static str,
     pub more: &'static str,
@@ -105,6 +107,7 @@ pub const HELP_SQ: &[(&str, &str)] = &[
 ];
 
 const EN: Texts = Texts {
+    lang: Lang::En,
     source: "Source",
     sources: "Sources",
     more: "More:",
@@ -135,6 +138,7 @@ const EN: Texts = Texts {
 };
 
 const SQ: Texts = Texts {
+    lang: Lang::Sq,
     source: "Burimi",
     sources: "Burimet",
     more: "Më shumë:",
@@ -174,11 +178,7 @@ pub fn texts(lang: Lang) -> &'static Texts {
 
 impl Texts {
     fn lang(&self) -> Lang {
-        if std::ptr::eq(self, &SQ) {
-            Lang::Sq
-        } else {
-            Lang::En
-        }
+        self.lang
     }
 
     pub fn who_is(&self, name: &str) -> String {

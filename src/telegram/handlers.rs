@@ -98,10 +98,13 @@ async fn on_message(bot: TgBot, upd: Update, msg: Message, me: Me, app: Arc<App>
             .flatten()
             .and_then(Lang::from_code)
     });
-    // Notices in the chat's language, else the message's.
-    let notice_lang = chat_lang
-        .or_else(|| matcher::detect_lang(&app.kb(), &question))
-        .unwrap_or_default();
+    // Notices in the chat's language, else the message's: detected only
+    // for a notice, since answering detects the question's language itself.
+    let notice_lang = || {
+        chat_lang
+            .or_else(|| matcher::detect_lang(&app.kb(), &question))
+            .unwrap_or_default()
+    };
     match app.admit(msg.chat.id) {
         Verdict::Answer => {}
         Verdict::Notice => {
@@ -109,7 +112,8 @@ async fn on_message(bot: TgBot, upd: Update, msg: Message, me: Me, app: Arc<App>
                 chat_kind = chat.as_str(),
                 "flood: dropping messages for a while"
             );
-            let notice = Reply::text_in(notice_lang, crate::i18n::texts(notice_lang).flood);
+            let lang = notice_lang();
+            let notice = Reply::text_in(lang, crate::i18n::texts(lang).flood);
             send(&bot, msg.chat.id, &notice, reply_to).await?;
             return Ok(());
         }
@@ -119,12 +123,12 @@ async fn on_message(bot: TgBot, upd: Update, msg: Message, me: Me, app: Arc<App>
     let reply = match command::parse(&question) {
         Some(Command::Lang(code)) => set_lang(&bot, &app, &msg, chat, &code).await?,
         Some(Command::Subscribe) => {
-            briefings::subscription(&bot, &app, &msg, chat, true, notice_lang).await?
+            briefings::subscription(&bot, &app, &msg, chat, true, notice_lang()).await?
         }
         Some(Command::Unsubscribe) => {
-            briefings::subscription(&bot, &app, &msg, chat, false, notice_lang).await?
+            briefings::subscription(&bot, &app, &msg, chat, false, notice_lang()).await?
         }
-        Some(Command::Admin(cmd)) => briefings::admin(&bot, &app, user, cmd, notice_lang).await?,
+        Some(Command::Admin(cmd)) => briefings::admin(&bot, &app, user, cmd, notice_lang()).await?,
         parsed => {
             let kb = app.kb();
             let started = std::time::Instant::now();

@@ -26,7 +26,7 @@ const SUFFIXES: &[&str] = &[
 /// The endings an agent noun in -ues ("sulmues", the attacker) takes: it
 /// keeps its -ues, so that it never meets the noun it comes from ("sulm",
 /// the attack).
-const AGENT_ENDINGS: &[&str] = &["", "i", "it", "in", "e", "et", "ve", "ja", "ve"];
+const AGENT_ENDINGS: &[&str] = &["", "i", "it", "in", "e", "et", "ve", "ja"];
 
 /// The shortest stem `stem` leaves: "sa", "ku", "kur" stay whole.
 const MIN_STEM: usize = 3;
@@ -124,12 +124,7 @@ impl Albanian {
     ];
 
     /// Chat spellings and the words they stand for.
-    pub const CHAT_SPELLINGS: &[(&str, &str)] = &[
-        ("flm", "faleminderit"),
-        ("pse", "pse"),
-        ("qe", "qe"),
-        ("xhan", "xhan"),
-    ];
+    pub const CHAT_SPELLINGS: &[(&str, &str)] = &[("flm", "faleminderit")];
 
     /// Words that open the second question of two in one.
     pub const SPLIT_WORDS: &[&str] = &[
