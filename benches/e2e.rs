@@ -89,7 +89,7 @@ fn bench(c: &mut Criterion) {
     .unwrap();
     let kb = Arc::new(briefbot::kb::load(&root.join("intents"), &root.join("data")).unwrap());
     let token = briefbot::shutdown::CancellationToken::new();
-    let server = runtime.block_on(async { Server::new(&config, kb, token.clone()).unwrap() });
+    let server = runtime.block_on(async { Server::new(&config, kb, token.clone()).await.unwrap() });
     let task = runtime.spawn(server.serve(Listen::Polling));
 
     let questions = [

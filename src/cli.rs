@@ -177,9 +177,19 @@ fn send_briefings(config: &Config, kb: Kb, force: bool) -> Result<ExitCode> {
     })
 }
 
+/// Runs `future` (store calls) on a runtime of its own: the offline
+/// commands have none.
+fn blocking<T>(future: impl std::future::Future<Output = Result<T>>) -> Result<T> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?
+        .block_on(future)
+}
+
 /// `briefbot subscribers`: one line a chat.
 fn subscribers(config: &Config) -> Result<ExitCode> {
-    let subs = store::open_configured(config)?.subscribers()?;
+    let subs = blocking(async { Ok(store::open_configured(config).await?.subscribers().await?) })?;
     if subs.is_empty() {
         println!("no subscribers yet");
         return Ok(ExitCode::SUCCESS);
@@ -208,11 +218,15 @@ fn unanswered(config: &Config, days: Option<u32>) -> Result<ExitCode> {
     let since = days.map_or(0, |d| {
         jiff::Timestamp::now().as_second() - i64::from(d) * 86_400
     });
-    let asked: Vec<(String, i64)> = store::open_configured(config)?
-        .unanswered(since)?
-        .into_iter()
-        .map(|(text, at, _)| (text, at))
-        .collect();
+    let asked: Vec<(String, i64)> = blocking(async {
+        Ok(store::open_configured(config)
+            .await?
+            .unanswered(since)
+            .await?)
+    })?
+    .into_iter()
+    .map(|(text, at, _)| (text, at))
+    .collect();
     let groups = crate::unanswered::group(&asked);
     if groups.is_empty() {
         println!("no unanswered questions recorded");

@@ -10,6 +10,7 @@ use std::time::Duration;
 use url::Url;
 
 use crate::schedule::{DEFAULT_TIME_ZONE, Schedule};
+use crate::store::Location;
 
 /// What the operator configures. Every variable is listed in `.env.example`.
 #[derive(Clone)]
@@ -30,8 +31,9 @@ pub struct Config {
     /// Webhook mode when both `BRIEFBOT_WEBHOOK_URL` and
     /// `BRIEFBOT_WEBHOOK_LISTEN` are set; long polling otherwise.
     pub webhook: Option<Webhook>,
-    /// The SQLite state file (`BRIEFBOT_STATE`, default `state/briefbot.db`).
-    pub state_path: PathBuf,
+    /// Where the state lives (`BRIEFBOT_STATE`): a SQLite file (default
+    /// `state/briefbot.db`) or a `postgres://` URL.
+    pub state: Location,
     /// Daily briefings (`BRIEFBOT_BRIEF_AT`, `BRIEFBOT_TIMEZONE`); none when
     /// `BRIEFBOT_BRIEF_AT` is unset.
     pub schedule: Option<Schedule>,
@@ -113,7 +115,7 @@ impl std::fmt::Debug for Config {
             .field("admins", &self.admins)
             .field("group_mode", &self.group_mode)
             .field("webhook", &self.webhook)
-            .field("state_path", &self.state_path)
+            .field("state", &self.state)
             .field("schedule", &self.schedule.as_ref().map(Schedule::describe))
             .field("empty_briefings", &self.empty_briefings)
             .field("channels", &self.channels)
@@ -184,6 +186,20 @@ impl Config {
             }
         };
         let webhook = webhook(&get)?;
+        let state = get("BRIEFBOT_STATE").map_or_else(
+            || Location::File(PathBuf::from("state/briefbot.db")),
+            |v| Location::parse(&v),
+        );
+        // Replicas share one webhook: each registers it at start-up, so a
+        // secret of its own (random) would lock the others out.
+        if matches!(state, Location::Postgres(_))
+            && webhook.as_ref().is_some_and(|w| w.secret.is_none())
+        {
+            return Err(invalid(
+                "BRIEFBOT_WEBHOOK_SECRET",
+                "is required in webhook mode when BRIEFBOT_STATE is a PostgreSQL URL: every replica registers the webhook, so they must share one secret",
+            ));
+        }
         let tz = get("BRIEFBOT_TIMEZONE");
         let tz = tz.as_deref().unwrap_or(DEFAULT_TIME_ZONE);
         // The zone is checked even without a schedule: a typo should not
@@ -240,8 +256,7 @@ impl Config {
             admins,
             group_mode,
             webhook,
-            state_path: get("BRIEFBOT_STATE")
-                .map_or_else(|| PathBuf::from("state/briefbot.db"), PathBuf::from),
+            state,
             schedule,
             empty_briefings,
             channels,
@@ -427,7 +442,10 @@ mod tests {
         assert_eq!(blank.token, None);
         assert!(blank.throttle && blank.webhook.is_none());
         assert_eq!(blank.group_mode, GroupMode::Addressed);
-        assert_eq!(blank.state_path, PathBuf::from("state/briefbot.db"));
+        assert_eq!(
+            blank.state,
+            Location::File(PathBuf::from("state/briefbot.db"))
+        );
         assert!(blank.schedule.is_none() && blank.channels.is_empty());
         let briefed = config(&[
             ("BRIEFBOT_BRIEF_AT", "07:30"),

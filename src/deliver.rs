@@ -14,7 +14,6 @@
 //! after it; what is left stays queued.
 
 use std::future::Future;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::briefing;
@@ -113,48 +112,48 @@ impl std::fmt::Display for Report {
 /// claim records as its owner.
 fn run_owner() -> String {
     static RUNS: AtomicU64 = AtomicU64::new(0);
-    use std::hash::{BuildHasher, RandomState};
-    // Random per process (the hasher's keys), so two hosts' pids never meet.
-    let salt = RandomState::new().hash_one(std::process::id());
     let run = RUNS.fetch_add(1, Ordering::Relaxed);
-    format!("{}-{salt:016x}-{run}", std::process::id())
+    format!("{}-{run}", crate::store::process_id())
 }
 
 /// Delivers the current briefing of `kb` to every subscriber that has not
 /// had it, and resumes deliveries an earlier run left pending, claiming
-/// each before it is sent. `now` gives unix seconds. The store lock is
-/// never held across a send. `stop` ends the run early (see the module).
+/// each before it is sent. `now` gives unix seconds. `stop` ends the run early (see the module).
 pub async fn fan_out(
     kb: &Kb,
-    store: &Mutex<Store>,
+    store: &Store,
     sender: &impl Sender,
     options: Options,
     now: impl Fn() -> i64,
     stop: &CancellationToken,
 ) -> Result<Report, StoreError> {
-    let lock = || store.lock().unwrap_or_else(|e| e.into_inner());
     let owner = run_owner();
     let mut report = Report::default();
     if !options.resume_only {
         let edition = briefing::edition(kb);
-        report.queued = lock().plan(&edition, options.force, now())?;
+        report.queued = store.plan(&edition, options.force, now()).await?;
     }
     loop {
         if stop.is_cancelled() {
             report.stopped = true;
             break;
         }
-        let Some(p) = lock().claim_next(&owner, now(), options.lease_seconds)? else {
+        let Some(p) = store
+            .claim_next(&owner, now(), options.lease_seconds)
+            .await?
+        else {
             break;
         };
-        let seen = lock().seen_events(p.chat_id)?;
+        let seen = store.seen_events(p.chat_id).await?;
         let first = seen.is_empty() || options.force;
         // In the chat's language (`/lang`); the edition is the story's, the
         // same in every language.
-        let lang = lock().lang_of(p.chat_id)?.unwrap_or_default();
+        let lang = store.lang_of(p.chat_id).await?.unwrap_or_default();
         let brief = briefing::compose(kb.in_lang(lang), (!first).then_some(&seen));
         if brief.nothing_new && options.empty == EmptyBriefings::Skip {
-            lock().delivered(&p.edition, p.chat_id, &brief.event_keys, now())?;
+            store
+                .delivered(&p.edition, p.chat_id, &brief.event_keys, now())
+                .await?;
             report.skipped += 1;
             continue;
         }
@@ -172,26 +171,28 @@ pub async fn fan_out(
         match sent? {
             (chat_id, Sent::Moved(again)) => {
                 let error = format!("the chat moved twice in one send (to {again})");
-                lock().failed(&p.edition, chat_id, &error, now())?;
+                store.failed(&p.edition, chat_id, &error, now()).await?;
                 report.failed += 1;
             }
             (chat_id, Sent::Delivered) => {
-                lock().delivered(&p.edition, chat_id, &brief.event_keys, now())?;
+                store
+                    .delivered(&p.edition, chat_id, &brief.event_keys, now())
+                    .await?;
                 report.delivered += 1;
             }
             (chat_id, Sent::Gone(reason)) => {
                 tracing::warn!(chat_id, %reason, "subscription deactivated");
-                lock().gone(&p.edition, chat_id, &reason, now())?;
+                store.gone(&p.edition, chat_id, &reason, now()).await?;
                 report.gone += 1;
             }
             (chat_id, Sent::Retry(error)) => {
                 tracing::warn!(chat_id, %error, "briefing not delivered; will retry");
-                lock().failed(&p.edition, chat_id, &error, now())?;
+                store.failed(&p.edition, chat_id, &error, now()).await?;
                 report.failed += 1;
             }
         }
     }
-    report.claimed_elsewhere = lock().claimed_elsewhere(&owner, now())?;
+    report.claimed_elsewhere = store.claimed_elsewhere(&owner, now()).await?;
     Ok(report)
 }
 
@@ -199,7 +200,7 @@ pub async fn fan_out(
 /// supergroup is moved in the store (subscription, log, claim) and sent to
 /// at its new id. Returns the chat id the outcome is for.
 async fn send_following(
-    store: &Mutex<Store>,
+    store: &Store,
     sender: &impl Sender,
     p: &Pending,
     reply: &Reply,
@@ -213,9 +214,6 @@ async fn send_following(
         to,
         "the group became a supergroup; briefing it there"
     );
-    store
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .move_chat(p.chat_id, to)?;
+    store.move_chat(p.chat_id, to).await?;
     Ok((to, sender.send(to, reply).await))
 }

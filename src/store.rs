@@ -1,33 +1,42 @@
-//! The embedded database (SQLite): subscriptions to briefings, the delivery
-//! log, the events each chat has been briefed on, and the question log behind
-//! the curators' "unanswered" list and the admins' `/stats`.
+//! The bot's state: subscriptions to briefings, the delivery log and its
+//! claims, the events each chat has been briefed on, per-chat settings, the
+//! updates already answered, and the question log behind the curators'
+//! "unanswered" list and the admins' `/stats`.
+//!
+//! One contract, two backends: `Store::Sqlite` (a file, for one process or
+//! several on one machine; the default, needs no server) and
+//! `Store::Postgres` (a shared database, for replicas on several machines).
+//! `BRIEFBOT_STATE` picks one (`Location`). The contract tests
+//! (`tests/it/store_contract.rs`) run the same checks against both.
 //!
 //! # Invariants
-//! - This is the only module that holds SQL. Everything else calls `Store`.
+//! - Only `store::sqlite` and `store::postgres` hold SQL. Everything else
+//!   calls `Store`.
 //! - The store never reads the clock: every time (unix seconds, `i64`) is
 //!   passed in by the caller, so tests inject it.
-//! - The schema is versioned with `PRAGMA user_version`: `MIGRATIONS[i]`
-//!   takes a database from version `i` to `i + 1`, each in its own
-//!   transaction together with the version bump, all at `Store::open`. A
-//!   database newer than this binary knows is refused (`StoreError::TooNew`),
-//!   never written to.
+//! - The schema is versioned on both backends (`PRAGMA user_version`; the
+//!   `briefbot_schema` table): migration `i` takes version `i` to `i + 1`
+//!   in its own transaction together with the version bump, all at `open`.
+//!   A database newer than this binary knows is refused, never written to.
 //! - Every method that writes more than one row does it in ONE transaction.
 //!   So a crash (even `kill -9`) in the middle of a fan-out loses no
 //!   subscription, and a delivery marked sent is exactly one whose
 //!   subscription carries that edition and whose events are recorded as seen.
 //!   A fan-out is `plan`, then, until `claim_next` has nothing left: claim
 //!   one delivery, send it, then `delivered` (or `failed` / `gone`).
-//! - A claim is taken in the same transaction that picks the row, so any
-//!   number of senders (tasks, processes) sharing the file deliver each
-//!   (chat, edition) once. A claim is a lease: a sender killed mid-send
-//!   holds it until `lease_until`, then any sender takes it over. So nobody
-//!   is sent the same edition twice, except at most once the chat whose
-//!   send was in flight when its sender died (sent by Telegram, not yet
-//!   marked `delivered`).
+//! - A claim is taken in the same transaction that picks the row (on
+//!   PostgreSQL with `FOR UPDATE SKIP LOCKED`), so any number of senders
+//!   (tasks, processes, replicas) sharing the state deliver each (chat,
+//!   edition) once. A claim is a lease: a sender killed mid-send holds it
+//!   until `lease_until`, then any sender takes it over. So nobody is sent
+//!   the same edition twice, except at most once the chat whose send was in
+//!   flight when its sender died (sent by Telegram, not yet marked
+//!   `delivered`).
 //! - No user ids or names are stored: questions keep the kind of chat, the
-//!   intent, whether it matched, and the text only of declined ones.
+//!   intent, whether it matched, and the text only of declined ones; an
+//!   update keeps only its `update_id`.
 //!
-//! # Schema (version 2)
+//! # Schema (version 4, the same tables on both backends)
 //! - `subscription(chat_id PK, kind, title, since, active, note,
 //!   last_briefing_at, last_edition)`;
 //! - `delivery(id PK = queue order, edition, chat_id → subscription, status
@@ -37,273 +46,114 @@
 //! - `seen_event(chat_id → subscription, event_key, at)`, primary key
 //!   `(chat_id, event_key)`;
 //! - `question(id PK, at, chat_kind, intent, matched, text)`, with `text` NULL
-//!   whenever `matched`.
+//!   whenever `matched`;
+//! - `chat_setting(chat_id PK, lang)`;
+//! - `seen_update(update_id PK, at)`: updates answered lately, so one that
+//!   Telegram sends again (to any replica) is not answered twice;
+//! - `tick(slot PK, owner, at)`: which process ran a scheduled briefing.
 
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::sync::{Mutex, PoisonError};
 
-use rusqlite::{Connection, OptionalExtension, Row, Transaction, TransactionBehavior, params};
+mod location;
+mod model;
+pub mod postgres;
+mod sqlite;
 
-mod delivery;
-mod questions;
-mod settings;
+pub use location::{Location, redact_url};
+pub use model::{Pending, Question, Result, Stats, StoreError, Subscriber};
+pub use sqlite::Sqlite;
 
-/// The schema migrations, in order: `MIGRATIONS[i]` takes `user_version` `i`
-/// to `i + 1`. Append only; never edit one that has shipped.
-const MIGRATIONS: &[&str] = &[
-    // 1: subscriptions, deliveries, seen events, questions.
-    "CREATE TABLE subscription (
-        chat_id          INTEGER PRIMARY KEY,
-        kind             TEXT    NOT NULL,
-        title            TEXT    NOT NULL,
-        since            INTEGER NOT NULL,
-        active           INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
-        note             TEXT,
-        last_briefing_at INTEGER,
-        last_edition     TEXT
-    ) STRICT;
-    CREATE TABLE delivery (
-        id         INTEGER PRIMARY KEY,
-        edition    TEXT    NOT NULL,
-        chat_id    INTEGER NOT NULL REFERENCES subscription (chat_id),
-        status     TEXT    NOT NULL CHECK (status IN ('pending', 'sent', 'dropped')),
-        attempts   INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
-        last_error TEXT,
-        queued_at  INTEGER NOT NULL,
-        updated_at INTEGER NOT NULL,
-        UNIQUE (edition, chat_id)
-    ) STRICT;
-    CREATE INDEX delivery_by_status ON delivery (status, queued_at, id);
-    CREATE INDEX delivery_by_chat ON delivery (chat_id);
-    CREATE TABLE seen_event (
-        chat_id   INTEGER NOT NULL REFERENCES subscription (chat_id),
-        event_key TEXT    NOT NULL,
-        at        INTEGER NOT NULL,
-        PRIMARY KEY (chat_id, event_key)
-    ) STRICT, WITHOUT ROWID;
-    CREATE TABLE question (
-        id        INTEGER PRIMARY KEY,
-        at        INTEGER NOT NULL,
-        chat_kind TEXT    NOT NULL,
-        intent    TEXT,
-        matched   INTEGER NOT NULL CHECK (matched IN (0, 1)),
-        text      TEXT,
-        CHECK (matched = 0 OR text IS NULL)
-    ) STRICT;
-    CREATE INDEX question_by_at ON question (at);",
-    // 2: delivery claims: who is sending a pending delivery, and until when
-    // it is theirs (a sender killed mid-send loses it when the lease ends).
-    "ALTER TABLE delivery ADD COLUMN claimed_by TEXT;
-    ALTER TABLE delivery ADD COLUMN lease_until INTEGER;",
-    // 3: per-chat settings: the language of the replies (`/lang`), for any
-    // chat, subscribed or not.
-    "CREATE TABLE chat_setting (
-        chat_id INTEGER PRIMARY KEY,
-        lang    TEXT NOT NULL CHECK (lang IN ('en', 'sq'))
-    ) STRICT;",
-];
+use crate::matcher::Lang;
 
-/// How long a write waits for another connection's lock before failing.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long an answered update's id is remembered, in seconds: Telegram
+/// sends an update again when its webhook call failed or timed out, within
+/// minutes, not days.
+pub const UPDATE_MEMORY_SECONDS: i64 = 24 * 60 * 60;
 
-/// The subscriptions, deliveries and question log, in one SQLite file.
-pub struct Store {
-    conn: Connection,
-}
-
-/// What can go wrong with the store. Errors at `open` name the file.
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    /// The parent directory of the database could not be created.
-    #[error("{}: cannot create the database's directory: {source}", path.display())]
-    CreateDir {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    /// The file could not be opened or set up as a SQLite database.
-    #[error("{}: cannot open the database: {source}", path.display())]
-    Open {
-        path: PathBuf,
-        source: rusqlite::Error,
-    },
-    /// A migration failed; the database stays at `version - 1`.
-    #[error("{}: migration to schema version {version} failed: {source}", path.display())]
-    Migrate {
-        path: PathBuf,
-        version: u32,
-        source: rusqlite::Error,
-    },
-    /// The database was written by a newer briefbot.
-    #[error(
-        "{}: the database has schema version {found}, newer than the {known} this briefbot knows; \
-         run a newer briefbot or point it at another file",
-        path.display()
-    )]
-    TooNew {
-        path: PathBuf,
-        found: u32,
-        known: u32,
-    },
-    /// `deactivate`, `delivered`, `failed` or `gone` for a chat that never subscribed.
-    #[error("chat {chat_id} has no subscription")]
-    UnknownChat { chat_id: i64 },
-    /// Any other database error, after a successful open.
-    #[error("database: {0}")]
-    Sql(#[from] rusqlite::Error),
-}
-
-/// The store's result type.
-pub type Result<T, E = StoreError> = std::result::Result<T, E>;
-
-/// One chat's subscription, active or not.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Subscriber {
-    pub chat_id: i64,
-    /// "private" | "group" | "channel": free text to the store.
-    pub kind: String,
-    pub title: String,
-    /// When it (re)subscribed.
-    pub since: i64,
-    pub active: bool,
-    /// Why it is inactive (e.g. "403: bot was blocked by the user"); `None`
-    /// when active or unsubscribed by the chat itself.
-    pub note: Option<String>,
-    pub last_briefing_at: Option<i64>,
-    pub last_edition: Option<String>,
-}
-
-/// A delivery still to send.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Pending {
-    pub edition: String,
-    pub chat_id: i64,
-    /// Failed attempts so far.
-    pub attempts: u32,
-}
-
-/// One question asked of the bot. No user ids or names, ever.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Question {
-    pub at: i64,
-    pub chat_kind: String,
-    pub intent: Option<String>,
-    pub matched: bool,
-    /// Kept only for declined questions (`matched == false`): `record_question`
-    /// drops it for matched ones.
-    pub text: Option<String>,
-}
-
-/// Question counts over a time window, for `/stats`.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Stats {
-    /// Matched questions.
-    pub answered: u64,
-    /// Questions not matched.
-    pub declined: u64,
-    /// The 5 most frequent intents of matched questions: count descending,
-    /// then intent id ascending.
-    pub top_intents: Vec<(String, u64)>,
-    /// Declined questions whose text was kept.
-    pub unanswered: u64,
-}
-
-const SUBSCRIBER_COLUMNS: &str =
-    "chat_id, kind, title, since, active, note, last_briefing_at, last_edition";
-
-fn subscriber_from_row(row: &Row<'_>) -> rusqlite::Result<Subscriber> {
-    Ok(Subscriber {
-        chat_id: row.get(0)?,
-        kind: row.get(1)?,
-        title: row.get(2)?,
-        since: row.get(3)?,
-        active: row.get(4)?,
-        note: row.get(5)?,
-        last_briefing_at: row.get(6)?,
-        last_edition: row.get(7)?,
+/// This process's name in the shared state (delivery claims, ticks,
+/// reload notifications): its pid and a random salt, so that two hosts'
+/// pids never meet.
+pub fn process_id() -> &'static str {
+    static ID: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    ID.get_or_init(|| {
+        use std::hash::{BuildHasher, RandomState};
+        let salt = RandomState::new().hash_one(std::process::id());
+        format!("{}-{salt:016x}", std::process::id())
     })
 }
 
-/// Opens the state file `BRIEFBOT_STATE` names, the error naming the
-/// variable: what `serve`, `brief --send`, `subscribers` and `unanswered`
-/// share.
-pub fn open_configured(config: &crate::config::Config) -> anyhow::Result<Store> {
+/// The state, in one of its two backends.
+pub enum Store {
+    /// A SQLite file; calls are short and made in place.
+    Sqlite(Mutex<Sqlite>),
+    /// A PostgreSQL database shared by any number of processes.
+    Postgres(postgres::Postgres),
+}
+
+/// Calls `$method` on whichever backend holds the state.
+macro_rules! backend {
+    ($self:ident . $method:ident ( $($arg:expr),* )) => {
+        match $self {
+            Store::Sqlite(db) => db
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .$method($($arg),*),
+            Store::Postgres(db) => db.$method($($arg),*).await,
+        }
+    };
+}
+
+/// Opens the state `BRIEFBOT_STATE` names, the error naming the variable
+/// (and never a password): what `serve`, `brief --send`, `subscribers` and
+/// `unanswered` share.
+pub async fn open_configured(config: &crate::config::Config) -> anyhow::Result<Store> {
     use anyhow::Context;
-    Store::open(&config.state_path).with_context(|| {
-        format!(
-            "BRIEFBOT_STATE: cannot use the state file {}",
-            config.state_path.display()
-        )
-    })
+    Store::open(&config.state)
+        .await
+        .with_context(|| match &config.state {
+            Location::File(path) => {
+                format!(
+                    "BRIEFBOT_STATE: cannot use the state file {}",
+                    path.display()
+                )
+            }
+            Location::Postgres(_) => format!(
+                "BRIEFBOT_STATE: cannot use the PostgreSQL database {}",
+                config.state.redacted()
+            ),
+        })
 }
 
 impl Store {
-    /// Opens (creating the file and its parent directories) and migrates.
-    ///
-    /// Sets WAL journal mode, `synchronous=FULL`, foreign keys and a busy
-    /// timeout. Refuses a database newer than `MIGRATIONS` knows.
-    pub fn open(path: &Path) -> Result<Store> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
-                path: path.to_owned(),
-                source,
-            })?;
+    /// Opens and migrates the state at `location`.
+    pub async fn open(location: &Location) -> Result<Store> {
+        match location {
+            Location::File(path) => Ok(Store::Sqlite(Mutex::new(Sqlite::open(path)?))),
+            Location::Postgres(url) => Ok(Store::Postgres(postgres::Postgres::open(url).await?)),
         }
-        let open_err = |source| StoreError::Open {
-            path: path.to_owned(),
-            source,
-        };
-        let mut conn = Connection::open(path).map_err(open_err)?;
-        conn.busy_timeout(BUSY_TIMEOUT).map_err(open_err)?;
-        // Reading the header first makes a file that is not a database fail
-        // here, as an `Open` error, and lets a too-new one be refused before
-        // anything is written to it.
-        let found: u32 = conn
-            .pragma_query_value(None, "user_version", |r| r.get(0))
-            .map_err(open_err)?;
-        let known = MIGRATIONS.len() as u32;
-        if found > known {
-            return Err(StoreError::TooNew {
-                path: path.to_owned(),
-                found,
-                known,
-            });
-        }
-        let mode: String = conn
-            .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))
-            .map_err(open_err)?;
-        if !mode.eq_ignore_ascii_case("wal") {
-            return Err(open_err(rusqlite::Error::InvalidParameterName(format!(
-                "journal_mode: asked for WAL, got {mode}"
-            ))));
-        }
-        // FULL rather than NORMAL: with WAL, NORMAL already survives a
-        // process crash (kill -9), but a power loss or OS crash may roll back
-        // the last commits — a lost subscription, or a `delivered` forgotten
-        // and so a briefing sent twice. FULL syncs the WAL at every commit;
-        // the bot writes a few rows per message or delivery, so the cost is
-        // small and the guarantees hold for power loss too.
-        conn.pragma_update(None, "synchronous", "FULL")
-            .map_err(open_err)?;
-        conn.pragma_update(None, "foreign_keys", true)
-            .map_err(open_err)?;
-        migrate(&mut conn, path)?;
-        Ok(Store { conn })
     }
 
-    /// Starts a write transaction. IMMEDIATE takes the write lock at once,
-    /// so a read-then-write (as in `subscribe`) waits on `busy_timeout` for
-    /// another writer instead of failing with a stale snapshot.
-    fn write(&mut self) -> rusqlite::Result<Transaction<'_>> {
-        self.conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
+    /// Which backend: "sqlite" or "postgres" (for logs and `/healthz`).
+    pub fn backend(&self) -> &'static str {
+        match self {
+            Store::Sqlite(_) => "sqlite",
+            Store::Postgres(_) => "postgres",
+        }
     }
 
-    /// The schema version of the open database (`PRAGMA user_version`).
-    pub fn schema_version(&self) -> Result<u32> {
-        Ok(self
-            .conn
-            .pragma_query_value(None, "user_version", |r| r.get(0))?)
+    /// The PostgreSQL backend, when the state is shared (reload
+    /// notifications, the webhook's replicas).
+    pub fn shared(&self) -> Option<&postgres::Postgres> {
+        match self {
+            Store::Postgres(db) => Some(db),
+            Store::Sqlite(_) => None,
+        }
+    }
+
+    /// The schema version of the open database.
+    pub async fn schema_version(&self) -> Result<u32> {
+        backend!(self.schema_version())
     }
 
     /// Subscribes or re-activates a chat; updates kind/title. true if it was
@@ -312,251 +162,144 @@ impl Store {
     /// A re-activated chat gets `since = now` and its note cleared; its
     /// `last_edition` and seen events are kept, so it is not sent again an
     /// edition or events it already had.
-    pub fn subscribe(&mut self, chat_id: i64, kind: &str, title: &str, now: i64) -> Result<bool> {
-        let tx = self.write()?;
-        let was_active = active_of(&tx, chat_id)?;
-        match was_active {
-            None => {
-                tx.execute(
-                    "INSERT INTO subscription (chat_id, kind, title, since, active)
-                     VALUES (?1, ?2, ?3, ?4, 1)",
-                    params![chat_id, kind, title, now],
-                )?;
-            }
-            Some(true) => {
-                tx.execute(
-                    "UPDATE subscription SET kind = ?2, title = ?3 WHERE chat_id = ?1",
-                    params![chat_id, kind, title],
-                )?;
-            }
-            Some(false) => {
-                tx.execute(
-                    "UPDATE subscription SET kind = ?2, title = ?3, since = ?4, active = 1, note = NULL
-                     WHERE chat_id = ?1",
-                    params![chat_id, kind, title, now],
-                )?;
-            }
-        }
-        tx.commit()?;
-        Ok(was_active != Some(true))
+    pub async fn subscribe(&self, chat_id: i64, kind: &str, title: &str, now: i64) -> Result<bool> {
+        backend!(self.subscribe(chat_id, kind, title, now))
     }
 
-    /// The chat unsubscribes itself. true if it was active.
-    ///
-    /// Its pending deliveries are dropped in the same transaction, so a chat
-    /// that comes back later is not sent a stale edition.
-    pub fn unsubscribe(&mut self, chat_id: i64) -> Result<bool> {
-        let tx = self.write()?;
-        let changed = tx.execute(
-            "UPDATE subscription SET active = 0, note = NULL WHERE chat_id = ?1 AND active = 1",
-            [chat_id],
-        )?;
-        drop_pending(&tx, chat_id, None, "unsubscribed")?;
-        tx.commit()?;
-        Ok(changed > 0)
+    /// The chat unsubscribes itself. true if it was active. Its pending
+    /// deliveries are dropped in the same transaction.
+    pub async fn unsubscribe(&self, chat_id: i64) -> Result<bool> {
+        backend!(self.unsubscribe(chat_id))
     }
 
     /// Marks inactive with a reason (a 403, "not an administrator" …), and
     /// drops its pending deliveries, in one transaction.
-    pub fn deactivate(&mut self, chat_id: i64, reason: &str) -> Result<()> {
-        let tx = self.write()?;
-        set_inactive(&tx, chat_id, reason)?;
-        drop_pending(&tx, chat_id, None, reason)?;
-        tx.commit()?;
-        Ok(())
+    pub async fn deactivate(&self, chat_id: i64, reason: &str) -> Result<()> {
+        backend!(self.deactivate(chat_id, reason))
     }
 
     /// A group became a supergroup with a new id: in ONE transaction its
-    /// subscription, delivery log and seen events move to `to`, so it is
-    /// still subscribed and is not sent again what it already had. Where
-    /// `to` already has rows (both chats' notices were handled, or it
-    /// subscribed itself), those win and the rest is merged. false when
-    /// `from` has no subscription (nothing to move).
-    pub fn move_chat(&mut self, from: i64, to: i64) -> Result<bool> {
-        if from == to {
-            return Ok(false);
-        }
-        let tx = self.write()?;
-        let Some(old_active) = active_of(&tx, from)? else {
-            return Ok(false);
-        };
-        let inserted = tx.execute(
-            "INSERT INTO subscription
-                 (chat_id, kind, title, since, active, note, last_briefing_at, last_edition)
-             SELECT ?2, kind, title, since, active, note, last_briefing_at, last_edition
-             FROM subscription WHERE chat_id = ?1
-             ON CONFLICT (chat_id) DO NOTHING",
-            params![from, to],
-        )?;
-        if inserted == 0 && old_active {
-            tx.execute(
-                "UPDATE subscription SET active = 1, note = NULL WHERE chat_id = ?1",
-                [to],
-            )?;
-        }
-        for table in ["seen_event", "delivery"] {
-            tx.execute(
-                &format!("UPDATE OR IGNORE {table} SET chat_id = ?2 WHERE chat_id = ?1"),
-                params![from, to],
-            )?;
-            tx.execute(&format!("DELETE FROM {table} WHERE chat_id = ?1"), [from])?;
-        }
-        tx.execute("DELETE FROM subscription WHERE chat_id = ?1", [from])?;
-        settings::move_settings(&tx, from, to)?;
-        tx.commit()?;
-        Ok(true)
+    /// subscription, delivery log, seen events and settings move to `to`.
+    /// Where `to` already has rows, those win and the rest is merged. false
+    /// when `from` has no subscription.
+    pub async fn move_chat(&self, from: i64, to: i64) -> Result<bool> {
+        backend!(self.move_chat(from, to))
     }
 
     /// Deactivates every active channel subscription whose chat id is not
-    /// in `keep` (a channel taken out of `BRIEFBOT_CHANNELS`), with
-    /// `reason`, in one transaction. Returns the (chat id, title) of each.
-    pub fn deactivate_channels_except(
-        &mut self,
+    /// in `keep`, with `reason`, in one transaction. Returns the (chat id,
+    /// title) of each.
+    pub async fn deactivate_channels_except(
+        &self,
         keep: &[i64],
         reason: &str,
     ) -> Result<Vec<(i64, String)>> {
-        let tx = self.write()?;
-        let channels: Vec<(i64, String)> = {
-            let mut stmt = tx.prepare(
-                "SELECT chat_id, title FROM subscription
-                 WHERE kind = 'channel' AND active = 1 ORDER BY chat_id",
-            )?;
-            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            rows.collect::<rusqlite::Result<_>>()?
-        };
-        let mut removed = Vec::new();
-        for (chat_id, title) in channels {
-            if keep.contains(&chat_id) {
-                continue;
-            }
-            set_inactive(&tx, chat_id, reason)?;
-            drop_pending(&tx, chat_id, None, reason)?;
-            removed.push((chat_id, title));
-        }
-        tx.commit()?;
-        Ok(removed)
+        backend!(self.deactivate_channels_except(keep, reason))
     }
 
     /// All subscriptions, active and not, oldest first (since, then chat_id).
-    pub fn subscribers(&self) -> Result<Vec<Subscriber>> {
-        let mut stmt = self.conn.prepare(&format!(
-            "SELECT {SUBSCRIBER_COLUMNS} FROM subscription ORDER BY since, chat_id"
-        ))?;
-        let rows = stmt.query_map([], subscriber_from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    pub async fn subscribers(&self) -> Result<Vec<Subscriber>> {
+        backend!(self.subscribers())
     }
 
     /// One chat's subscription, if it ever subscribed.
-    pub fn subscriber(&self, chat_id: i64) -> Result<Option<Subscriber>> {
-        Ok(self
-            .conn
-            .query_row(
-                &format!("SELECT {SUBSCRIBER_COLUMNS} FROM subscription WHERE chat_id = ?1"),
-                [chat_id],
-                subscriber_from_row,
-            )
-            .optional()?)
+    pub async fn subscriber(&self, chat_id: i64) -> Result<Option<Subscriber>> {
+        backend!(self.subscriber(chat_id))
     }
 
     /// The event keys a chat has been briefed on.
-    pub fn seen_events(&self, chat_id: i64) -> Result<HashSet<String>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT event_key FROM seen_event WHERE chat_id = ?1")?;
-        let rows = stmt.query_map([chat_id], |r| r.get(0))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    pub async fn seen_events(&self, chat_id: i64) -> Result<HashSet<String>> {
+        backend!(self.seen_events(chat_id))
+    }
+
+    /// Queues `edition` for every active subscriber that lacks it (every
+    /// one with `force`), in one transaction; how many were queued.
+    pub async fn plan(&self, edition: &str, force: bool, now: i64) -> Result<usize> {
+        backend!(self.plan(edition, force, now))
+    }
+
+    /// Pending deliveries of active subscribers, in queue order.
+    pub async fn pending(&self) -> Result<Vec<Pending>> {
+        backend!(self.pending())
+    }
+
+    /// Claims the next free pending delivery for `owner` until `now +
+    /// lease`; `None` when nothing is free. See the module's invariants.
+    pub async fn claim_next(&self, owner: &str, now: i64, lease: i64) -> Result<Option<Pending>> {
+        backend!(self.claim_next(owner, now, lease))
+    }
+
+    /// Pending deliveries another sender holds now (lease not over).
+    pub async fn claimed_elsewhere(&self, owner: &str, now: i64) -> Result<usize> {
+        backend!(self.claimed_elsewhere(owner, now))
+    }
+
+    /// The delivery is sent: in one transaction the row, the subscription's
+    /// last edition and the chat's seen events.
+    pub async fn delivered(
+        &self,
+        edition: &str,
+        chat_id: i64,
+        event_keys: &[String],
+        now: i64,
+    ) -> Result<()> {
+        backend!(self.delivered(edition, chat_id, event_keys, now))
+    }
+
+    /// A failure to retry later; the claim's lease ends now.
+    pub async fn failed(&self, edition: &str, chat_id: i64, error: &str, now: i64) -> Result<()> {
+        backend!(self.failed(edition, chat_id, error, now))
+    }
+
+    /// The chat is gone (403 …): the delivery dropped and the subscription
+    /// deactivated, in one transaction.
+    pub async fn gone(&self, edition: &str, chat_id: i64, reason: &str, now: i64) -> Result<()> {
+        backend!(self.gone(edition, chat_id, reason, now))
+    }
+
+    /// Every delivery row for a chat (edition, status, attempts), oldest first.
+    pub async fn deliveries(&self, chat_id: i64) -> Result<Vec<(String, String, u32)>> {
+        backend!(self.deliveries(chat_id))
+    }
+
+    /// Logs several questions in one transaction; the text is kept only for
+    /// declined ones.
+    pub async fn record_questions(&self, questions: &[Question]) -> Result<()> {
+        backend!(self.record_questions(questions))
+    }
+
+    /// Declined questions since `since` (inclusive): (text, at, chat_kind),
+    /// newest first.
+    pub async fn unanswered(&self, since: i64) -> Result<Vec<(String, i64, String)>> {
+        backend!(self.unanswered(since))
+    }
+
+    /// Question counts since `since` (inclusive), for `/stats`.
+    pub async fn stats(&self, since: i64) -> Result<Stats> {
+        backend!(self.stats(since))
+    }
+
+    /// Sets the language of a chat's replies.
+    pub async fn set_lang(&self, chat_id: i64, lang: Lang) -> Result<()> {
+        backend!(self.set_lang(chat_id, lang))
+    }
+
+    /// The language a chat set with `/lang`, if it set one.
+    pub async fn lang_of(&self, chat_id: i64) -> Result<Option<Lang>> {
+        backend!(self.lang_of(chat_id))
+    }
+
+    /// Records that update `update_id` is being answered: true the first
+    /// time, false when any process sharing the state has seen it (in the
+    /// last `UPDATE_MEMORY_SECONDS`), so a retried update is answered once.
+    pub async fn first_sight(&self, update_id: i64, now: i64) -> Result<bool> {
+        backend!(self.first_sight(update_id, now))
+    }
+
+    /// Takes the scheduled tick `slot` (e.g. "2026-12-01T07:00") for
+    /// `owner`: true for exactly one of the processes sharing the state,
+    /// which then runs it; the others skip it.
+    pub async fn claim_tick(&self, slot: &str, owner: &str, now: i64) -> Result<bool> {
+        backend!(self.claim_tick(slot, owner, now))
     }
 }
-
-/// Applies the migrations the database lacks, each in its own transaction
-/// with its `user_version` bump. The version is read again inside an
-/// IMMEDIATE transaction, so two processes opening at once do not both
-/// migrate.
-fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
-    for (i, sql) in MIGRATIONS.iter().enumerate() {
-        let version = i as u32 + 1;
-        let migrate_err = |source| StoreError::Migrate {
-            path: path.to_owned(),
-            version,
-            source,
-        };
-        let tx = conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(migrate_err)?;
-        let current: u32 = tx
-            .pragma_query_value(None, "user_version", |r| r.get(0))
-            .map_err(migrate_err)?;
-        if current > MIGRATIONS.len() as u32 {
-            return Err(StoreError::TooNew {
-                path: path.to_owned(),
-                found: current,
-                known: MIGRATIONS.len() as u32,
-            });
-        }
-        if current >= version {
-            continue;
-        }
-        tx.execute_batch(sql).map_err(migrate_err)?;
-        tx.pragma_update(None, "user_version", version)
-            .map_err(migrate_err)?;
-        tx.commit().map_err(migrate_err)?;
-    }
-    Ok(())
-}
-
-/// `UnknownChat` unless the chat has a subscription row.
-fn ensure_subscription(conn: &Connection, chat_id: i64) -> Result<()> {
-    let exists: bool = conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM subscription WHERE chat_id = ?1)",
-        [chat_id],
-        |r| r.get(0),
-    )?;
-    if exists {
-        Ok(())
-    } else {
-        Err(StoreError::UnknownChat { chat_id })
-    }
-}
-
-/// Whether a chat's subscription is active; `None` when it never
-/// subscribed.
-fn active_of(conn: &Connection, chat_id: i64) -> Result<Option<bool>> {
-    Ok(conn
-        .query_row(
-            "SELECT active FROM subscription WHERE chat_id = ?1",
-            [chat_id],
-            |r| r.get(0),
-        )
-        .optional()?)
-}
-
-/// Marks a chat's subscription inactive with `reason`; `UnknownChat` when
-/// it never subscribed. Part of the caller's transaction.
-fn set_inactive(conn: &Connection, chat_id: i64, reason: &str) -> Result<()> {
-    let changed = conn.execute(
-        "UPDATE subscription SET active = 0, note = ?2 WHERE chat_id = ?1",
-        params![chat_id, reason],
-    )?;
-    if changed == 0 {
-        return Err(StoreError::UnknownChat { chat_id });
-    }
-    Ok(())
-}
-
-/// Drops a chat's pending deliveries, keeping the rows with the reason.
-/// `now` updates `updated_at` when given (the callers that have no time
-/// leave it as it was).
-fn drop_pending(conn: &Connection, chat_id: i64, now: Option<i64>, reason: &str) -> Result<()> {
-    conn.execute(
-        "UPDATE delivery SET status = 'dropped', last_error = ?2,
-             updated_at = COALESCE(?3, updated_at), claimed_by = NULL, lease_until = NULL
-         WHERE chat_id = ?1 AND status = 'pending'",
-        params![chat_id, reason, now],
-    )?;
-    Ok(())
-}
-
-#[cfg(test)]
-mod claim_tests;
-#[cfg(test)]
-mod tests;

@@ -3,7 +3,7 @@
 //! settings the handlers need.
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::Duration;
 
 use anyhow::Result;
@@ -25,6 +25,8 @@ const MAX_RECORDED_CHARS: usize = 500;
 
 /// How many questions the log buffers before writing them.
 const FLUSH_QUESTIONS_AT: usize = 200;
+/// How many questions are kept in memory while the store cannot take them.
+const MAX_BUFFERED_QUESTIONS: usize = 100_000;
 /// How often the buffered question log is written anyway.
 pub(super) const FLUSH_QUESTIONS_EVERY: Duration = Duration::from_secs(5);
 
@@ -34,7 +36,11 @@ pub struct App {
     kb: RwLock<Arc<Kb>>,
     pub group_mode: GroupMode,
     pub admins: Vec<u64>,
-    pub store: Mutex<Store>,
+    pub store: Store,
+    /// Whether updates are checked against the ones already answered: in
+    /// webhook mode (Telegram posts again after a slow answer) and whenever
+    /// the state is shared by replicas.
+    pub dedup_updates: bool,
     pub empty_briefings: EmptyBriefings,
     pub schedule: Option<Schedule>,
     /// How long a sender owns a claimed delivery (`BRIEFBOT_DELIVERY_LEASE`).
@@ -50,15 +56,16 @@ pub struct App {
 
 impl App {
     /// Opens the state store named by `BRIEFBOT_STATE`.
-    pub fn new(config: &Config, kb: Arc<Kb>) -> Result<App> {
-        let store = store::open_configured(config)?;
+    pub async fn new(config: &Config, kb: Arc<Kb>) -> Result<App> {
+        let store = store::open_configured(config).await?;
         let metrics = Arc::new(Metrics::new());
         metrics.set_intents(kb.intents.len());
         Ok(App {
             kb: RwLock::new(kb),
             group_mode: config.group_mode,
             admins: config.admins.clone(),
-            store: Mutex::new(store),
+            dedup_updates: config.webhook.is_some() || store.shared().is_some(),
+            store,
             empty_briefings: config.empty_briefings,
             schedule: config.schedule.clone(),
             delivery_lease: config.delivery_lease,
@@ -78,9 +85,9 @@ impl App {
             .check(chat.0, std::time::Instant::now())
     }
 
-    /// The state store, for one short call; never held across an await.
-    pub fn store(&self) -> MutexGuard<'_, Store> {
-        self.store.lock().unwrap_or_else(PoisonError::into_inner)
+    /// The state store.
+    pub fn store(&self) -> &Store {
+        &self.store
     }
 
     /// The knowledge in service now.
@@ -115,7 +122,21 @@ impl App {
         }
     }
 
-    pub(super) fn record(&self, chat: ChatKind, question: &str, outcome: &answer::Outcome) {
+    /// `/reload` and SIGHUP: reloads here, then, when the state is shared,
+    /// tells every other replica to reload too (`LISTEN`/`NOTIFY`). Each
+    /// replica that cannot load the new knowledge keeps its old one and
+    /// reports it in its own log and metrics.
+    pub async fn reload_everywhere(&self) -> Result<String, String> {
+        let result = self.reload().await;
+        if let Some(db) = self.store.shared()
+            && let Err(e) = db.notify_reload(store::process_id()).await
+        {
+            tracing::warn!("could not tell the other replicas to reload: {e}");
+        }
+        result
+    }
+
+    pub(super) async fn record(&self, chat: ChatKind, question: &str, outcome: &answer::Outcome) {
         let declined = !outcome.matched && !outcome.choices;
         let record = Question {
             at: briefings::now(),
@@ -133,14 +154,17 @@ impl App {
             buffer.len() >= FLUSH_QUESTIONS_AT
         };
         if full {
-            self.flush_questions();
+            self.flush_questions().await;
         }
     }
 
     /// Writes the buffered question log in one transaction. Called when the
     /// buffer fills, every few seconds, before /stats and at shutdown; a
-    /// crash loses at most those few seconds of statistics.
-    pub fn flush_questions(&self) {
+    /// crash loses at most those few seconds of statistics. When the store
+    /// cannot take them (the database is down), the questions go back into
+    /// the buffer, ahead of newer ones, for the next flush; past
+    /// `MAX_BUFFERED_QUESTIONS` the oldest are dropped, with an error.
+    pub async fn flush_questions(&self) {
         let batch = std::mem::take(
             &mut *self
                 .questions
@@ -150,9 +174,24 @@ impl App {
         if batch.is_empty() {
             return;
         }
-        let result = self.store().record_questions(&batch);
-        if let Err(e) = result {
-            tracing::error!("could not record {} questions: {e}", batch.len());
+        if let Err(e) = self.store.record_questions(&batch).await {
+            tracing::error!(
+                "could not record {} questions, keeping them for later: {e}",
+                batch.len()
+            );
+            let mut buffer = self
+                .questions
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            let newer = std::mem::replace(&mut *buffer, batch);
+            buffer.extend(newer);
+            let over = buffer.len().saturating_sub(MAX_BUFFERED_QUESTIONS);
+            if over > 0 {
+                buffer.drain(..over);
+                tracing::error!(
+                    "dropped the {over} oldest questions of the log: the store is still down"
+                );
+            }
         }
     }
 }

@@ -112,19 +112,19 @@ pub async fn subscription(
     if chat == ChatKind::Group && !is_group_admin(bot, msg).await? {
         return Ok(Reply::text_in(lang, texts.admins_only));
     }
-    let mut store = app.store();
+    let store = app.store();
     let text = if subscribe {
         let (kind, title) = match chat {
             ChatKind::Private => ("private", "private chat".to_string()),
             _ => ("group", msg.chat.title().unwrap_or("group").to_string()),
         };
         let when = texts.when_briefed(app.schedule.as_ref().map(|s| s.describe()).as_deref());
-        if store.subscribe(msg.chat.id.0, kind, &title, now())? {
+        if store.subscribe(msg.chat.id.0, kind, &title, now()).await? {
             texts.subscribed(&when)
         } else {
             texts.already_subscribed(&when)
         }
-    } else if store.unsubscribe(msg.chat.id.0)? {
+    } else if store.unsubscribe(msg.chat.id.0).await? {
         texts.unsubscribed.to_string()
     } else {
         texts.not_subscribed.to_string()
@@ -167,15 +167,15 @@ pub async fn admin(
             let report = fan_out(app, bot, false, false).await?;
             Reply::text_in(lang, format!("{} {report}.", texts.briefings_report))
         }
-        AdminCommand::Reload => match app.reload().await {
+        AdminCommand::Reload => match app.reload_everywhere().await {
             Ok(summary) => Reply::text_in(lang, format!("{} {summary}.", texts.reloaded)),
             Err(problems) => Reply::text_in(lang, format!("{}\n\n{problems}", texts.reload_failed)),
         },
-        AdminCommand::Stats(period) => stats(app, &period)?,
+        AdminCommand::Stats(period) => stats(app, &period).await?,
     })
 }
 
-fn stats(app: &App, period: &str) -> Result<Reply> {
+async fn stats(app: &App, period: &str) -> Result<Reply> {
     let (label, seconds) = match period.trim().to_lowercase().as_str() {
         "" | "7d" | "week" => ("the last 7 days", Some(7 * 86_400)),
         "24h" | "1d" | "day" => ("the last 24 hours", Some(86_400)),
@@ -188,8 +188,8 @@ fn stats(app: &App, period: &str) -> Result<Reply> {
         }
     };
     let since = seconds.map_or(0, |s| now() - s);
-    app.flush_questions();
-    let s = app.store().stats(since)?;
+    app.flush_questions().await;
+    let s = app.store().stats(since).await?;
     let total = s.answered + s.declined;
     let mut body = format!(
         "{total} questions in {label}: {} answered, {} declined.",
@@ -239,16 +239,15 @@ pub async fn sync_channels(app: &App, bot: &TgBot, me: &Me, channels: &[String])
             .get_chat_member(chat.id, me.id)
             .await
             .is_ok_and(|m| m.is_privileged());
-        let mut store = app.store();
-        let result = store
+        let store = app.store();
+        let mut result = store
             .subscribe(chat.id.0, "channel", &title, now())
-            .and_then(|_| {
-                if admin {
-                    Ok(())
-                } else {
-                    store.deactivate(chat.id.0, "the bot is not an administrator of this channel")
-                }
-            });
+            .await
+            .map(|_| ());
+        if result.is_ok() && !admin {
+            let reason = "the bot is not an administrator of this channel";
+            result = store.deactivate(chat.id.0, reason).await;
+        }
         if let Err(e) = result {
             tracing::error!("BRIEFBOT_CHANNELS: {name}: {e}");
         } else if !admin {
@@ -267,7 +266,11 @@ pub async fn sync_channels(app: &App, bot: &TgBot, me: &Me, channels: &[String])
         return;
     }
     let reason = "removed from BRIEFBOT_CHANNELS";
-    match app.store().deactivate_channels_except(&configured, reason) {
+    match app
+        .store()
+        .deactivate_channels_except(&configured, reason)
+        .await
+    {
         Ok(removed) => {
             for (id, title) in removed {
                 tracing::warn!(
@@ -283,16 +286,28 @@ pub async fn sync_channels(app: &App, bot: &TgBot, me: &Me, channels: &[String])
 /// (at start-up too) every few minutes, until the bot's stop is cancelled.
 pub async fn scheduler(app: Arc<App>, bot: TgBot, schedule: Option<Schedule>) {
     let stop = bot.stop().clone();
-    let pending = |app: &App| {
+    async fn pending(app: &App) -> bool {
         app.store()
             .pending()
+            .await
             .map(|p| !p.is_empty())
             .unwrap_or(false)
+    }
+    // When another sender holds deliveries (a replica, or one that died
+    // holding them), look again soon after their lease ends, not only at
+    // the next retry round.
+    let lease = app.delivery_lease + Duration::from_secs(1);
+    let mut retry = RETRY_EVERY;
+    let run = async |resume_only: bool| match fan_out(&app, &bot, false, resume_only).await {
+        Ok(report) if report.claimed_elsewhere > 0 => lease.min(RETRY_EVERY),
+        Ok(_) => RETRY_EVERY,
+        Err(e) => {
+            tracing::error!("briefings failed: {e:#}");
+            RETRY_EVERY
+        }
     };
-    if pending(&app)
-        && let Err(e) = fan_out(&app, &bot, false, true).await
-    {
-        tracing::error!("resuming briefings failed: {e:#}");
+    if pending(&app).await {
+        retry = run(true).await;
     }
     let mut next = schedule
         .as_ref()
@@ -302,30 +317,56 @@ pub async fn scheduler(app: Arc<App>, bot: TgBot, schedule: Option<Schedule>) {
     }
     while !stop.is_cancelled() {
         let now = jiff::Timestamp::now();
-        let wait = next.map_or(RETRY_EVERY, |at| {
+        let wait = next.map_or(retry, |at| {
             let ms = (at.as_millisecond() - now.as_millisecond()).max(0) as u64;
-            Duration::from_millis(ms).min(RETRY_EVERY)
+            Duration::from_millis(ms).min(retry)
         });
         if !shutdown::sleep(&stop, wait).await {
             break;
         }
         let now = jiff::Timestamp::now();
-        let due = next.is_some_and(|at| at <= now);
-        if (due || pending(&app))
-            && let Err(e) = fan_out(&app, &bot, false, !due).await
-        {
-            tracing::error!("briefings failed: {e:#}");
+        let due = match next {
+            Some(at) if at <= now => take_tick(&app, at).await,
+            _ => false,
+        };
+        retry = RETRY_EVERY;
+        if due || pending(&app).await {
+            retry = run(!due).await;
         }
-        if due {
+        if next.is_some_and(|at| at <= now) {
             next = schedule.as_ref().map(|s| s.next_after(now));
+        }
+    }
+}
+
+/// Whether this process runs the scheduled briefing due at `at`: of the
+/// replicas sharing the state, the first to take the tick does; the others
+/// only help with deliveries left pending. When the store cannot say (it is
+/// down), it runs: planning twice queues nothing twice, and the claims
+/// still send each delivery once.
+async fn take_tick(app: &App, at: jiff::Timestamp) -> bool {
+    let slot = at.to_string();
+    match app
+        .store()
+        .claim_tick(&slot, crate::store::process_id(), now())
+        .await
+    {
+        Ok(true) => true,
+        Ok(false) => {
+            tracing::info!(%slot, "another replica runs this scheduled briefing");
+            false
+        }
+        Err(e) => {
+            tracing::warn!(%slot, "could not take the scheduled briefing's tick, running it: {e}");
+            true
         }
     }
 }
 
 /// A group became a supergroup (`from` → `to`): its subscription and
 /// delivery log follow it.
-pub fn chat_moved(app: &App, from: ChatId, to: ChatId) {
-    match app.store().move_chat(from.0, to.0) {
+pub async fn chat_moved(app: &App, from: ChatId, to: ChatId) {
+    match app.store().move_chat(from.0, to.0).await {
         Ok(true) => tracing::info!(
             from = from.0,
             to = to.0,
@@ -347,7 +388,7 @@ pub async fn send_now(
     force: bool,
     stop: CancellationToken,
 ) -> Result<Report> {
-    let app = App::new(config, kb)?;
+    let app = App::new(config, kb).await?;
     let bot = super::throttled_bot(config, stop)?;
     fan_out(&app, &bot, force, false).await
 }

@@ -32,6 +32,7 @@ const MAX_INLINE_RESULTS: usize = 5;
 pub fn schema() -> UpdateHandler<anyhow::Error> {
     dptree::entry()
         .inspect(count_update)
+        .filter_async(first_sight)
         .branch(Update::filter_message().endpoint(on_message))
         .branch(Update::filter_callback_query().endpoint(on_callback))
         .branch(Update::filter_inline_query().endpoint(on_inline))
@@ -52,15 +53,43 @@ fn count_update(upd: Update, app: Arc<App>) {
     app.metrics.api_ok(metrics::unix_now());
 }
 
+/// false for an update already answered, by this process or another
+/// sharing the state: Telegram posts an update again when the answer to
+/// its webhook call was slow or lost, and may post it to another replica.
+/// When the store cannot say (it is down), the update is answered.
+async fn first_sight(upd: Update, app: Arc<App>) -> bool {
+    if !app.dedup_updates {
+        return true;
+    }
+    match app
+        .store()
+        .first_sight(i64::from(upd.id.0), briefings::now())
+        .await
+    {
+        Ok(true) => true,
+        Ok(false) => {
+            tracing::info!(update_id = upd.id.0, "update already answered; skipped");
+            false
+        }
+        Err(e) => {
+            tracing::warn!(
+                update_id = upd.id.0,
+                "could not check the update against the state: {e}"
+            );
+            true
+        }
+    }
+}
+
 #[tracing::instrument(name = "update", skip_all, fields(update_id = upd.id.0, kind = "message"))]
 async fn on_message(bot: TgBot, upd: Update, msg: Message, me: Me, app: Arc<App>) -> Result<()> {
     // A group that became a supergroup: Telegram says so in both chats.
     if let Some(to) = msg.migrate_to_chat_id() {
-        briefings::chat_moved(&app, msg.chat.id, *to);
+        briefings::chat_moved(&app, msg.chat.id, *to).await;
         return Ok(());
     }
     if let Some(from) = msg.migrate_from_chat_id() {
-        briefings::chat_moved(&app, *from, msg.chat.id);
+        briefings::chat_moved(&app, *from, msg.chat.id).await;
         return Ok(());
     }
     let Some(text) = msg.text() else {
@@ -91,7 +120,7 @@ async fn on_message(bot: TgBot, upd: Update, msg: Message, me: Me, app: Arc<App>
     let reply_to = (chat == ChatKind::Group).then_some(msg.id);
     // The chat's language: its `/lang`, else in a private chat the user's
     // Telegram language; a question's own language still wins.
-    let stored = app.store().lang_of(msg.chat.id.0).ok().flatten();
+    let stored = app.store().lang_of(msg.chat.id.0).await.ok().flatten();
     let chat_lang = stored.or_else(|| {
         (chat == ChatKind::Private)
             .then(|| msg.from.as_ref()?.language_code.as_deref())
@@ -146,7 +175,7 @@ async fn on_message(bot: TgBot, upd: Update, msg: Message, me: Me, app: Arc<App>
                 "answered"
             );
             if matches!(parsed, None | Some(Command::Ask(_))) {
-                app.record(chat, &question, &outcome);
+                app.record(chat, &question, &outcome).await;
                 let counted = if outcome.matched {
                     Outcome::Answered
                 } else if outcome.choices {
@@ -180,9 +209,16 @@ async fn on_callback(bot: TgBot, upd: Update, q: CallbackQuery, app: Arc<App>) -
         .regular_message()
         .and_then(|m| m.text())
         .unwrap_or_default();
-    let lang = matcher::detect_lang(&kb, under)
-        .or_else(|| app.store().lang_of(message.chat().id.0).ok().flatten())
-        .unwrap_or_default();
+    let lang = match matcher::detect_lang(&kb, under) {
+        Some(lang) => lang,
+        None => app
+            .store()
+            .lang_of(message.chat().id.0)
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_default(),
+    };
     let kb = kb.in_lang(lang);
     let outcome = answer::answer_key(kb, key).unwrap_or_else(|| answer::decline(kb, 0.0));
     send(&bot, message.chat().id, &outcome.reply, None).await?;
@@ -237,6 +273,6 @@ async fn set_lang(
     if chat == ChatKind::Group && !briefings::is_group_admin(bot, msg).await? {
         return Ok(Reply::text_in(lang, crate::i18n::texts(lang).admins_only));
     }
-    app.store().set_lang(msg.chat.id.0, lang)?;
+    app.store().set_lang(msg.chat.id.0, lang).await?;
     Ok(command::run(&kb, Command::Lang(code.to_string())).reply)
 }

@@ -70,10 +70,10 @@ impl Server {
     /// Builds the server for the configured Bot API server. Cancelling
     /// `stop` stops it in any phase: the update in hand is answered (within
     /// `GRACE`), the question log is flushed, `serve` returns `Ok`.
-    pub fn new(config: &Config, kb: Arc<Kb>, stop: CancellationToken) -> Result<Server> {
+    pub async fn new(config: &Config, kb: Arc<Kb>, stop: CancellationToken) -> Result<Server> {
         let receiver = plain_bot(config)?;
         let bot = throttled_bot(config, stop.clone())?;
-        let app = Arc::new(App::new(config, kb)?);
+        let app = Arc::new(App::new(config, kb).await?);
         let dispatcher = Dispatcher::builder(receiver.clone(), schema())
             .dependencies(dptree::deps![app.clone(), bot.clone()])
             .error_handler(LoggingErrorHandler::with_custom_text(
@@ -123,19 +123,21 @@ impl Server {
         });
         let Some(me) = start(&receiver, &bot, &app, &channels, &stop).await? else {
             tracing::info!("stopped before serving");
-            app.flush_questions();
+            app.flush_questions().await;
             return Ok(());
         };
         tracing::info!(username = me.username(), "connected to Telegram");
         app.metrics.api_ok(crate::metrics::unix_now());
         let flusher = tokio::spawn(flush_questions(app.clone(), stop.clone()));
         let heartbeat = tokio::spawn(heartbeat(receiver.clone(), app.clone(), stop.clone()));
+        let reloads = tokio::spawn(follow_reloads(app.clone(), stop.clone()));
         let scheduler = tokio::spawn(briefings::scheduler(
             app.clone(),
             bot.clone(),
             app.schedule.clone(),
         ));
-        let dispatched = dispatch(&mut dispatcher, &receiver, webhook, listen, &stop);
+        let shared = app.store().shared().is_some();
+        let dispatched = dispatch(&mut dispatcher, &receiver, webhook, listen, shared, &stop);
         let result = tokio::select! {
             result = dispatched => result,
             () = shutdown::grace_over(&stop) => {
@@ -149,6 +151,7 @@ impl Server {
             ("the scheduler", scheduler),
             ("the flusher", flusher),
             ("the heartbeat", heartbeat),
+            ("the reload listener", reloads),
         ];
         for (name, task) in tasks {
             let abort = task.abort_handle();
@@ -157,7 +160,7 @@ impl Server {
                 abort.abort();
             }
         }
-        app.flush_questions();
+        app.flush_questions().await;
         if let Some(task) = metrics
             && tokio::time::timeout(LISTENER_GRACE, task).await.is_err()
         {
@@ -214,6 +217,7 @@ async fn dispatch(
     receiver: &Bot,
     webhook: Option<Webhook>,
     listen: Listen,
+    shared: bool,
     stop: &CancellationToken,
 ) -> Result<()> {
     let errors = LoggingErrorHandler::with_custom_text("receiving updates failed");
@@ -237,11 +241,16 @@ async fn dispatch(
             if let Some(secret) = hook.secret {
                 options = options.secret_token(secret);
             }
-            // Stopping the listener deletes the webhook, then the HTTP
-            // server shuts down gracefully.
-            let (listener, stopped, router) = webhooks::axum_to_router(receiver.clone(), options)
+            // Every replica registers the same webhook (same URL, same
+            // secret: config requires one with shared state).
+            let secret = options.get_or_gen_secret_token().to_string();
+            receiver
+                .set_webhook(hook.url.clone())
+                .secret_token(secret)
+                .drop_pending_updates(false)
                 .await
                 .context("Telegram refused the webhook (BRIEFBOT_WEBHOOK_URL)")?;
+            let (listener, stopped, router) = webhooks::axum_no_setup(options);
             tracing::info!(
                 url = hook.url.as_str(),
                 listen = %tcp.local_addr()?,
@@ -256,6 +265,18 @@ async fn dispatch(
             dispatcher
                 .try_dispatch_with_listener(listener, errors)
                 .await?;
+            if shared {
+                // The other replicas still serve it. See docs/scaling.md.
+                tracing::info!("the state is shared: leaving the webhook to the other replicas");
+            } else {
+                let deleted =
+                    tokio::time::timeout(LISTENER_GRACE, receiver.delete_webhook().send());
+                match deleted.await {
+                    Ok(Ok(_)) => {}
+                    Ok(Err(e)) => tracing::warn!("could not delete the webhook: {e}"),
+                    Err(_) => tracing::warn!("deleting the webhook got no answer"),
+                }
+            }
             match tokio::time::timeout(LISTENER_GRACE, server).await {
                 Ok(served) => served?.context("the webhook server failed")?,
                 Err(_) => tracing::warn!("the webhook server did not close its connections"),
@@ -285,10 +306,30 @@ async fn heartbeat(receiver: Bot, app: Arc<App>, stop: CancellationToken) {
     }
 }
 
+/// With shared state, reloads the knowledge whenever another replica did
+/// (`/reload` or SIGHUP there), until stopped.
+async fn follow_reloads(app: Arc<App>, stop: CancellationToken) {
+    let Some(db) = app.store().shared() else {
+        return;
+    };
+    let mut reloads = db.reloads(stop.clone(), None);
+    while let Some(origin) = tokio::select! {
+        origin = reloads.recv() => origin,
+        () = stop.cancelled() => None,
+    } {
+        if origin == crate::store::process_id() {
+            continue;
+        }
+        tracing::info!(%origin, "another replica reloaded; reloading the knowledge");
+        // `reload` logs and counts a failure; the old knowledge stays.
+        let _ = app.reload().await;
+    }
+}
+
 /// Writes the buffered question log every few seconds until stopped.
 async fn flush_questions(app: Arc<App>, stop: CancellationToken) {
     while shutdown::sleep(&stop, FLUSH_QUESTIONS_EVERY).await {
-        app.flush_questions();
+        app.flush_questions().await;
     }
 }
 
@@ -345,7 +386,7 @@ impl<'a, L: UpdateListener + 'static> AsUpdateStream<'a> for Until<L> {
 /// reloads the knowledge.
 pub async fn run(config: &Config, kb: Arc<Kb>) -> Result<()> {
     let stop = shutdown::on_signals();
-    let mut server = Server::new(config, kb, stop)?;
+    let mut server = Server::new(config, kb, stop).await?;
     if let Some(addr) = config.metrics_listen {
         let tcp = tokio::net::TcpListener::bind(addr)
             .await
@@ -360,7 +401,7 @@ pub async fn run(config: &Config, kb: Arc<Kb>) -> Result<()> {
             if let Ok(mut hup) = signal(SignalKind::hangup()) {
                 while hup.recv().await.is_some() {
                     tracing::info!("SIGHUP: reloading the knowledge");
-                    let _ = app.reload().await;
+                    let _ = app.reload_everywhere().await;
                 }
             }
         });

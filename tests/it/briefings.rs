@@ -7,7 +7,7 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
-use briefbot::store::Store;
+use briefbot::store::{Sqlite, Store};
 use serde_json::{Value, json};
 
 use crate::fake::*;
@@ -89,10 +89,10 @@ async fn subscribe_deliver_once_and_deactivate_on_403() {
         stats.contains("2 questions in the last 7 days: 1 answered, 1 declined"),
         "{stats}"
     );
-    let state = bot.config.state_path.clone();
+    let state = bot.config.state.file().unwrap().to_path_buf();
     bot.stop().await;
 
-    let store = Store::open(&state).unwrap();
+    let store = Sqlite::open(&state).unwrap();
     let subs = store.subscribers().unwrap();
     let blocked = subs.iter().find(|s| s.chat_id == 81).unwrap();
     assert!(!blocked.active);
@@ -200,7 +200,10 @@ async fn a_broken_reload_keeps_the_old_knowledge_and_a_good_one_briefs_new_event
 
 /// `brief --send` through the real binary against the fake, on `state`,
 /// with claims that a dead sender loses after `LEASE` seconds.
-fn brief_send(addr: std::net::SocketAddr, state: &Path) -> std::process::Child {
+pub(crate) fn brief_send(
+    addr: std::net::SocketAddr,
+    state: impl AsRef<std::ffi::OsStr>,
+) -> std::process::Child {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     Command::new(env!("CARGO_BIN_EXE_briefbot"))
         .args(["brief", "--send"])
@@ -218,11 +221,11 @@ fn brief_send(addr: std::net::SocketAddr, state: &Path) -> std::process::Child {
 }
 
 /// The lease on claimed deliveries in the tests that kill a sender.
-const LEASE: u64 = 5;
+pub(crate) const LEASE: u64 = 5;
 
 /// Waits, at most `within`, for `brief --send` to end (off the runtime's
 /// threads, which serve the fake Bot API meanwhile).
-async fn finished(child: std::process::Child, within: Duration) -> std::process::Output {
+pub(crate) async fn finished(child: std::process::Child, within: Duration) -> std::process::Output {
     tokio::task::spawn_blocking(move || crate::process::finish(child, within, "brief --send"))
         .await
         .expect("the wait for brief --send panicked")
@@ -232,9 +235,9 @@ async fn finished(child: std::process::Child, within: Duration) -> std::process:
 async fn a_fan_out_killed_mid_way_resumes_without_duplicates() {
     let fake = Arc::new(Fake::default());
     let (config, addr) = fake_api(&[], fake.clone()).await;
-    let state = config.state_path.clone();
+    let state = config.state.file().unwrap().to_path_buf();
     {
-        let mut store = Store::open(&state).unwrap();
+        let mut store = Sqlite::open(&state).unwrap();
         for chat in 1..=10 {
             store
                 .subscribe(chat, "private", "private chat", chat)
@@ -298,9 +301,9 @@ async fn concurrent_senders_deliver_each_briefing_once() {
     // Slow sends widen the window in which two senders would both send.
     *fake.send_delay.lock().unwrap() = Some(Duration::from_millis(30));
     let (config, addr) = fake_api(&[], fake.clone()).await;
-    let state = config.state_path.clone();
+    let state = config.state.file().unwrap().to_path_buf();
     {
-        let mut store = Store::open(&state).unwrap();
+        let mut store = Sqlite::open(&state).unwrap();
         for chat in 1..=30 {
             store.subscribe(chat, "private", "p", chat).unwrap();
         }
@@ -327,7 +330,7 @@ async fn concurrent_senders_deliver_each_briefing_once() {
         assert_eq!(fake.sent_to(chat).len(), 1, "chat {chat}");
     }
     assert_eq!(delivered, 30, "the reports add up");
-    let store = Store::open(&state).unwrap();
+    let store = Sqlite::open(&state).unwrap();
     assert!(store.pending().unwrap().is_empty());
 }
 
@@ -359,13 +362,11 @@ async fn fan_out_skips_or_says_nothing_new_and_retries_failures() {
     use briefbot::deliver::{Options, fan_out};
     let kb = crate::support::shipped();
     let dir = tempfile::tempdir().unwrap();
-    let store = std::sync::Mutex::new(Store::open(&dir.path().join("s.db")).unwrap());
+    let store = Store::Sqlite(std::sync::Mutex::new(
+        Sqlite::open(&dir.path().join("s.db")).unwrap(),
+    ));
     for chat in [1, 2, 3] {
-        store
-            .lock()
-            .unwrap()
-            .subscribe(chat, "private", "p", 0)
-            .unwrap();
+        store.subscribe(chat, "private", "p", 0).await.unwrap();
     }
     let sender = Recorder {
         gone: vec![2],
@@ -409,11 +410,7 @@ async fn fan_out_skips_or_says_nothing_new_and_retries_failures() {
     );
     // …and a chat already briefed with nothing new gets a short note when
     // asked to say so.
-    store
-        .lock()
-        .unwrap()
-        .subscribe(4, "private", "p", 0)
-        .unwrap();
+    store.subscribe(4, "private", "p", 0).await.unwrap();
     let say = Options {
         empty: EmptyBriefings::Say,
         ..Options::default()
@@ -428,7 +425,7 @@ async fn fan_out_skips_or_says_nothing_new_and_retries_failures() {
     );
     let events: std::collections::HashSet<String> =
         kb.events.iter().map(|e| e.seen_key()).collect();
-    assert_eq!(store.lock().unwrap().seen_events(4).unwrap(), events);
+    assert_eq!(store.seen_events(4).await.unwrap(), events);
     let brief = briefbot::briefing::compose(kb, Some(&events));
     assert!(brief.nothing_new);
     assert!(
@@ -464,9 +461,9 @@ async fn configured_channels_are_subscribed_only_where_the_bot_is_admin() {
         bot.fake.briefings_to(-1002).is_empty(),
         "not admin: nothing sent"
     );
-    let state = bot.config.state_path.clone();
+    let state = bot.config.state.file().unwrap().to_path_buf();
     bot.stop().await;
-    let subs = Store::open(&state).unwrap().subscribers().unwrap();
+    let subs = Sqlite::open(&state).unwrap().subscribers().unwrap();
     let news = subs.iter().find(|s| s.chat_id == -1001).unwrap();
     assert!(news.active && news.kind == "channel" && news.title == "Channel -1001");
     let other = subs.iter().find(|s| s.chat_id == -1002).unwrap();
@@ -490,7 +487,7 @@ async fn serve_reloads_on_sighup_and_stops_on_sigterm() {
         .arg("serve")
         .env("TELOXIDE_TOKEN", TOKEN)
         .env("TELOXIDE_API_URL", format!("http://{addr}"))
-        .env("BRIEFBOT_STATE", &config.state_path)
+        .env("BRIEFBOT_STATE", config.state.file().unwrap())
         .env("BRIEFBOT_INTENTS", &intents)
         .env("BRIEFBOT_DATA", &data)
         .env("RUST_LOG", "info")

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use briefbot::store::Store;
+use briefbot::store::Sqlite;
 use serde_json::json;
 
 use crate::fake::*;
@@ -16,17 +16,17 @@ use crate::process::{Proc, STOP_WITHIN};
 const ADMIN: i64 = 7;
 
 /// A state file kept for the test, with `subscribe` already applied.
-fn state(subscribe: impl FnOnce(&mut Store)) -> (tempfile::TempDir, PathBuf) {
+fn state(subscribe: impl FnOnce(&mut Sqlite)) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("state.db");
-    subscribe(&mut Store::open(&path).unwrap());
+    subscribe(&mut Sqlite::open(&path).unwrap());
     (dir, path)
 }
 
 /// Waits, at most 10 s, until the state file shows what `done` wants.
-async fn wait_for_state(path: &std::path::Path, what: &str, done: impl Fn(&Store) -> bool) {
+async fn wait_for_state(path: &std::path::Path, what: &str, done: impl Fn(&Sqlite) -> bool) {
     for _ in 0..200 {
-        if done(&Store::open(path).unwrap()) {
+        if done(&Sqlite::open(path).unwrap()) {
             return;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
@@ -68,7 +68,7 @@ async fn a_group_upgraded_to_a_supergroup_keeps_its_subscription() {
             && s.subscriber(-5).unwrap().is_none()
     })
     .await;
-    let store = Store::open(&path).unwrap();
+    let store = Sqlite::open(&path).unwrap();
     assert_eq!(store.seen_events(-1005).unwrap().len(), 1, "history kept");
     drop(store);
     bot.fake
@@ -107,7 +107,7 @@ async fn a_send_refused_because_the_group_was_upgraded_goes_to_the_new_id() {
     assert_eq!(bot.fake.briefings_to(-1006).len(), 1);
     assert_eq!(bot.fake.sent_to(-6).len(), 1, "the refused send only");
     bot.stop().await;
-    let store = Store::open(&path).unwrap();
+    let store = Sqlite::open(&path).unwrap();
     assert!(store.subscriber(-6).unwrap().is_none());
     let moved = store.subscriber(-1006).unwrap().unwrap();
     assert!(moved.active && moved.last_edition.is_some(), "{moved:?}");
@@ -118,7 +118,7 @@ async fn a_channel_taken_out_of_the_configuration_is_deactivated_at_start_up() {
     let fake = Arc::new(Fake::default());
     let (config, addr) = fake_api(&[], fake.clone()).await;
     {
-        let mut store = Store::open(&config.state_path).unwrap();
+        let mut store = Sqlite::open(config.state.file().unwrap()).unwrap();
         store.subscribe(-1001, "channel", "News", 1).unwrap();
         store.subscribe(-1003, "channel", "Old", 2).unwrap();
         store.subscribe(42, "private", "p", 3).unwrap();
@@ -126,7 +126,7 @@ async fn a_channel_taken_out_of_the_configuration_is_deactivated_at_start_up() {
     let mut serve = Proc::start(
         &["serve"],
         &format!("http://{addr}"),
-        &config.state_path,
+        config.state.file().unwrap(),
         &[("BRIEFBOT_CHANNELS", "@albania_news")],
     );
     serve
@@ -136,7 +136,7 @@ async fn a_channel_taken_out_of_the_configuration_is_deactivated_at_start_up() {
         .await;
     let (status, _) = serve.stop("-TERM", "after the channel check").await;
     assert!(status.success());
-    let store = Store::open(&config.state_path).unwrap();
+    let store = Sqlite::open(config.state.file().unwrap()).unwrap();
     let old = store.subscriber(-1003).unwrap().unwrap();
     assert!(!old.active);
     assert_eq!(old.note.as_deref(), Some("removed from BRIEFBOT_CHANNELS"));

@@ -202,13 +202,13 @@ fn briefbot_with_state(args: &[&str], state: &std::path::Path) -> Output {
 
 #[test]
 fn subscribers_and_unanswered_read_the_state_file() {
-    use briefbot::store::{Question, Store};
+    use briefbot::store::{Question, Sqlite};
     let dir = tempfile::tempdir().unwrap();
     let state = dir.path().join("state.db");
     let out = briefbot_with_state(&["subscribers"], &state);
     assert_eq!(stdout(&out), "no subscribers yet\n");
     {
-        let mut store = Store::open(&state).unwrap();
+        let mut store = Sqlite::open(&state).unwrap();
         store
             .subscribe(-100, "group", "Tirana readers", 1_790_000_000)
             .unwrap();

@@ -227,7 +227,9 @@ pub(crate) async fn start() -> Running {
 pub(crate) async fn start_with(vars: &[(&str, &str)], fake: Arc<Fake>) -> Running {
     let (config, _) = fake_api(vars, fake.clone()).await;
     let token = briefbot::shutdown::CancellationToken::new();
-    let server = Server::new(&config, shipped_kb(), token.clone()).unwrap();
+    let server = Server::new(&config, shipped_kb(), token.clone())
+        .await
+        .unwrap();
     let task = tokio::spawn(server.serve(Listen::Polling));
     Running {
         fake,

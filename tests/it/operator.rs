@@ -36,7 +36,7 @@ async fn metrics_and_health_through_the_real_binary() {
     let mut serve = Proc::start(
         &["serve"],
         &format!("http://{addr}"),
-        &config.state_path,
+        config.state.file().unwrap(),
         &[
             ("BRIEFBOT_METRICS_LISTEN", &listen),
             ("BRIEFBOT_ADMINS", "7"),

@@ -14,6 +14,8 @@ pub(crate) const STOP_WITHIN: Duration = Duration::from_secs(10);
 /// A `briefbot` process with its log in a file.
 pub(crate) struct Proc {
     child: Child,
+    /// The variables it was started with, beyond the common ones.
+    vars: Vec<(String, String)>,
     log: PathBuf,
     _dir: tempfile::TempDir,
 }
@@ -21,7 +23,12 @@ pub(crate) struct Proc {
 impl Proc {
     /// Starts `briefbot ARGS` against the Bot API at `api` with the state
     /// file `state` and extra variables.
-    pub(crate) fn start(args: &[&str], api: &str, state: &Path, vars: &[(&str, &str)]) -> Proc {
+    pub(crate) fn start(
+        args: &[&str],
+        api: &str,
+        state: impl AsRef<std::ffi::OsStr>,
+        vars: &[(&str, &str)],
+    ) -> Proc {
         let dir = tempfile::tempdir().unwrap();
         let log = dir.path().join("briefbot.log");
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -42,9 +49,27 @@ impl Proc {
         }
         Proc {
             child: cmd.spawn().unwrap(),
+            vars: vars
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
             log,
             _dir: dir,
         }
+    }
+
+    /// A variable it was started with (beyond the common ones).
+    pub(crate) fn env(&self, name: &str) -> &str {
+        self.vars
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+
+    /// SIGKILL, and waits for it to be gone.
+    pub(crate) fn kill(&mut self) {
+        self.child.kill().ok();
+        self.child.wait().ok();
     }
 
     pub(crate) fn log(&self) -> String {

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use briefbot::store::Store;
+use briefbot::store::Sqlite;
 use serde_json::json;
 
 use crate::fake::{Fake, fake_api, message, private};
@@ -46,7 +46,7 @@ async fn long_polling_answers_the_update_in_hand_and_flushes_the_log_before_it_s
     let mut serve = Proc::start(
         &["serve"],
         &format!("http://{addr}"),
-        &config.state_path,
+        config.state.file().unwrap(),
         // The scheduler is asleep until tomorrow's briefing meanwhile.
         &[("BRIEFBOT_BRIEF_AT", "08:00")],
     );
@@ -76,7 +76,10 @@ async fn long_polling_answers_the_update_in_hand_and_flushes_the_log_before_it_s
     );
     assert!(serve.log().contains("SIGINT: shutting down"));
     // The question was logged before the exit.
-    let stats = Store::open(&config.state_path).unwrap().stats(0).unwrap();
+    let stats = Sqlite::open(config.state.file().unwrap())
+        .unwrap()
+        .stats(0)
+        .unwrap();
     assert_eq!(stats.answered, 1, "{stats:?}");
 }
 
@@ -92,7 +95,7 @@ async fn stops_while_polling_backs_off_from_dropped_connections() {
     let mut serve = Proc::start(
         &["serve"],
         &format!("http://{addr}"),
-        &config.state_path,
+        config.state.file().unwrap(),
         &[],
     );
     let failures = |f: &Fake| 1_000_000 - f.hangups.lock().unwrap()["getupdates"];
@@ -115,7 +118,7 @@ async fn webhook_mode_stops_and_unregisters() {
     let mut serve = Proc::start(
         &["serve"],
         &format!("http://{addr}"),
-        &config.state_path,
+        config.state.file().unwrap(),
         &[
             ("BRIEFBOT_WEBHOOK_URL", "https://bot.example.org/hook"),
             ("BRIEFBOT_WEBHOOK_LISTEN", &listen),
@@ -135,7 +138,7 @@ async fn webhook_mode_stops_and_unregisters() {
 /// them, as a fan-out cut short would have left them.
 fn queued(state: &Path, n: i64) {
     let kb = crate::fake::shipped_kb();
-    let mut store = Store::open(state).unwrap();
+    let mut store = Sqlite::open(state).unwrap();
     for chat in 1..=n {
         store.subscribe(chat, "private", "p", chat).unwrap();
     }
@@ -148,11 +151,11 @@ fn queued(state: &Path, n: i64) {
 async fn serve_stops_mid_fan_out_and_a_second_signal_exits_at_once() {
     let fake = Arc::new(Fake::default());
     let (config, addr) = fake_api(&[], fake.clone()).await;
-    queued(&config.state_path, 5);
+    queued(config.state.file().unwrap(), 5);
     // The third chat's send never gets an answer.
     *fake.hang_chat.lock().unwrap() = Some(3);
     let api = format!("http://{addr}");
-    let mut serve = Proc::start(&["serve"], &api, &config.state_path, &[]);
+    let mut serve = Proc::start(&["serve"], &api, config.state.file().unwrap(), &[]);
     serve
         .wait_for("the fan-out to reach chat 3", STOP_WITHIN, |_| {
             !fake.sent_to(3).is_empty()
@@ -164,14 +167,17 @@ async fn serve_stops_mid_fan_out_and_a_second_signal_exits_at_once() {
         took >= Duration::from_secs(3),
         "the send in hand had its grace"
     );
-    let pending = Store::open(&config.state_path).unwrap().pending().unwrap();
+    let pending = Sqlite::open(config.state.file().unwrap())
+        .unwrap()
+        .pending()
+        .unwrap();
     let left: Vec<i64> = pending.iter().map(|p| p.chat_id).collect();
     assert_eq!(left, [3, 4, 5], "the rest stays queued");
 
     // Again, with a second signal: it exits at once, as killed by it.
     // Chat 3 is still claimed (its lease runs): the fan-out hangs on 4.
     *fake.hang_chat.lock().unwrap() = Some(4);
-    let mut serve = Proc::start(&["serve"], &api, &config.state_path, &[]);
+    let mut serve = Proc::start(&["serve"], &api, config.state.file().unwrap(), &[]);
     serve
         .wait_for("the fan-out to reach chat 4", STOP_WITHIN, |_| {
             !fake.sent_to(4).is_empty()
@@ -195,12 +201,12 @@ async fn serve_stops_mid_fan_out_and_a_second_signal_exits_at_once() {
 async fn brief_send_stops_with_a_send_in_flight() {
     let fake = Arc::new(Fake::default());
     let (config, addr) = fake_api(&[], fake.clone()).await;
-    queued(&config.state_path, 4);
+    queued(config.state.file().unwrap(), 4);
     *fake.hang_chat.lock().unwrap() = Some(2);
     let mut send = Proc::start(
         &["brief", "--send"],
         &format!("http://{addr}"),
-        &config.state_path,
+        config.state.file().unwrap(),
         &[],
     );
     send.wait_for("the send to chat 2", STOP_WITHIN, |_| {

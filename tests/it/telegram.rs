@@ -155,8 +155,8 @@ async fn formatting_rejection_is_resent_as_plain_text() {
     bot.stop().await;
 }
 
-#[test]
-fn configuration_errors_name_the_variable_never_the_token() {
+#[tokio::test]
+async fn configuration_errors_name_the_variable_never_the_token() {
     let kb = shipped_kb();
     let bad_url = Config::from_vars(|k| match k {
         "TELOXIDE_TOKEN" => Some("123:TOP-SECRET".to_string()),
@@ -172,6 +172,7 @@ fn configuration_errors_name_the_variable_never_the_token() {
     let err = format!(
         "{:#}",
         Server::new(&no_token, kb, Default::default())
+            .await
             .err()
             .unwrap()
     );
@@ -350,7 +351,7 @@ async fn group_mode_commands_ignores_mentions() {
 }
 
 /// Posts `body` to the webhook listener as Telegram would; the HTTP status.
-async fn post_update(
+pub(crate) async fn post_update(
     addr: std::net::SocketAddr,
     path: &str,
     secret: Option<&str>,
@@ -401,7 +402,9 @@ async fn webhook_mode_registers_answers_and_unregisters() {
     let tcp = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = tcp.local_addr().unwrap();
     let token = briefbot::shutdown::CancellationToken::new();
-    let server = Server::new(&config, shipped_kb(), token.clone()).unwrap();
+    let server = Server::new(&config, shipped_kb(), token.clone())
+        .await
+        .unwrap();
     let task = tokio::spawn(server.serve(Listen::Webhook(tcp)));
     let bot = Running {
         fake,

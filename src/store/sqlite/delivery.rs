@@ -3,9 +3,9 @@
 
 use rusqlite::{OptionalExtension, params};
 
-use super::{Pending, Result, Store, StoreError, drop_pending, ensure_subscription, set_inactive};
+use super::{Pending, Result, Sqlite, StoreError, drop_pending, ensure_subscription, set_inactive};
 
-impl Store {
+impl Sqlite {
     /// In ONE transaction: queues a delivery (edition, chat, status pending)
     /// for every ACTIVE subscriber whose last_edition != edition and that has
     /// no delivery row for this edition yet; with force, for every active

@@ -4,10 +4,10 @@ pub(super) fn keys(ks: &[&str]) -> Vec<String> {
     ks.iter().map(|k| k.to_string()).collect()
 }
 
-pub(super) fn temp_store() -> (tempfile::TempDir, PathBuf, Store) {
+pub(super) fn temp_store() -> (tempfile::TempDir, PathBuf, Sqlite) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("nested").join("briefbot.sqlite");
-    let store = Store::open(&path).unwrap();
+    let store = Sqlite::open(&path).unwrap();
     (dir, path, store)
 }
 
@@ -26,7 +26,7 @@ fn open_migrates_an_empty_file_to_the_latest_version() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("empty.sqlite");
     std::fs::write(&path, b"").unwrap();
-    let store = Store::open(&path).unwrap();
+    let store = Sqlite::open(&path).unwrap();
     assert_eq!(store.schema_version().unwrap(), MIGRATIONS.len() as u32);
     let mode: String = store
         .conn
@@ -40,7 +40,7 @@ fn open_migrates_an_empty_file_to_the_latest_version() {
     assert_eq!(synchronous, 2, "FULL");
     drop(store);
     // Opening again migrates nothing and keeps the version.
-    let store = Store::open(&path).unwrap();
+    let store = Sqlite::open(&path).unwrap();
     assert_eq!(store.schema_version().unwrap(), MIGRATIONS.len() as u32);
 }
 
@@ -58,7 +58,7 @@ fn a_newer_database_is_refused_naming_the_file() {
         let conn = Connection::open(&path).unwrap();
         conn.pragma_update(None, "user_version", 99).unwrap();
     }
-    let err = Store::open(&path).err().expect("refused");
+    let err = Sqlite::open(&path).err().expect("refused");
     match &err {
         StoreError::TooNew {
             path: p,
@@ -87,7 +87,7 @@ fn a_file_that_is_not_a_database_is_an_open_error_naming_it() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("notes.txt");
     std::fs::write(&path, "this is not a database, just some text. ".repeat(50)).unwrap();
-    let err = Store::open(&path).err().expect("refused");
+    let err = Sqlite::open(&path).err().expect("refused");
     assert!(matches!(err, StoreError::Open { .. }), "{err:?}");
     assert!(err.to_string().contains(&path.display().to_string()));
 }
@@ -107,7 +107,7 @@ fn reopening_keeps_subscriptions_deliveries_and_questions() {
     let before = store.subscribers().unwrap();
     drop(store);
 
-    let store = Store::open(&path).unwrap();
+    let store = Sqlite::open(&path).unwrap();
     assert_eq!(store.subscribers().unwrap(), before);
     assert_eq!(
         store.deliveries(1).unwrap(),
@@ -528,8 +528,8 @@ fn stats_and_unanswered_over_a_time_window() {
 }
 
 /// Plans 10 chats, delivers 4 and returns the store without closing it.
-fn fan_out_interrupted(path: &Path) -> Store {
-    let mut store = Store::open(path).unwrap();
+fn fan_out_interrupted(path: &Path) -> Sqlite {
+    let mut store = Sqlite::open(path).unwrap();
     for id in 1..=10 {
         store.subscribe(id, "private", "x", 100 + id).unwrap();
     }
@@ -547,7 +547,7 @@ fn fan_out_interrupted(path: &Path) -> Store {
 }
 
 fn assert_resumes(path: &Path) {
-    let mut store = Store::open(path).unwrap();
+    let mut store = Sqlite::open(path).unwrap();
     assert_eq!(store.subscribers().unwrap().len(), 10);
     let pending: Vec<i64> = store.pending().unwrap().iter().map(|p| p.chat_id).collect();
     assert_eq!(pending, (5..=10).collect::<Vec<_>>());
@@ -608,7 +608,7 @@ fn a_kill_9_mid_fan_out_resumes_without_resending() {
     let mut child = Command::new(std::env::current_exe().unwrap())
         .args([
             "--exact",
-            "store::tests::crash_child",
+            "store::sqlite::tests::crash_child",
             "--ignored",
             "--nocapture",
         ])

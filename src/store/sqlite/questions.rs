@@ -2,9 +2,9 @@
 
 use rusqlite::{Row, params};
 
-use super::{Question, Result, Stats, Store};
+use super::{Question, Result, Sqlite, Stats};
 
-impl Store {
+impl Sqlite {
     /// Logs a question. Its text is stored only if it was declined
     /// (`matched == false`); for a matched one it is dropped.
     pub fn record_question(&mut self, q: &Question) -> Result<()> {

@@ -7,7 +7,7 @@ use super::tests::{keys, temp_store};
 use super::*;
 
 /// Chats 1..=n subscribed, and edition `e1` queued for each.
-fn queued(n: i64) -> (tempfile::TempDir, PathBuf, Store) {
+fn queued(n: i64) -> (tempfile::TempDir, PathBuf, Sqlite) {
     let (dir, path, mut store) = temp_store();
     for chat in 1..=n {
         store.subscribe(chat, "private", "p", chat).unwrap();
@@ -16,7 +16,7 @@ fn queued(n: i64) -> (tempfile::TempDir, PathBuf, Store) {
     (dir, path, store)
 }
 
-fn claim(store: &mut Store, owner: &str, now: i64) -> Option<i64> {
+fn claim(store: &mut Sqlite, owner: &str, now: i64) -> Option<i64> {
     store.claim_next(owner, now, 60).unwrap().map(|p| p.chat_id)
 }
 
@@ -79,7 +79,7 @@ fn concurrent_connections_never_claim_the_same_delivery() {
             .map(|w| {
                 let path = path.clone();
                 scope.spawn(move || {
-                    let mut store = Store::open(&path).unwrap();
+                    let mut store = Sqlite::open(&path).unwrap();
                     let owner = format!("worker {w}");
                     let mut mine = Vec::new();
                     while let Some(p) = store.claim_next(&owner, 100, 60).unwrap() {
@@ -191,7 +191,7 @@ fn a_version_1_database_is_upgraded_with_its_queue_intact() {
         )
         .unwrap();
     }
-    let mut store = Store::open(&path).unwrap();
+    let mut store = Sqlite::open(&path).unwrap();
     assert_eq!(store.schema_version().unwrap(), MIGRATIONS.len() as u32);
     assert_eq!(claim(&mut store, "a", 10), Some(1));
     assert_eq!(claim(&mut store, "b", 10), None);

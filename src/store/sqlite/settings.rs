@@ -3,10 +3,10 @@
 
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use super::{Result, Store};
+use super::{Result, Sqlite};
 use crate::matcher::Lang;
 
-impl Store {
+impl Sqlite {
     /// Sets the language of a chat's replies.
     pub fn set_lang(&mut self, chat_id: i64, lang: Lang) -> Result<()> {
         let tx = self.write()?;
@@ -48,9 +48,9 @@ pub(super) fn move_settings(tx: &Transaction<'_>, from: i64, to: i64) -> Result<
 mod tests {
     use super::*;
 
-    fn store() -> (tempfile::TempDir, Store) {
+    fn store() -> (tempfile::TempDir, Sqlite) {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("state.sqlite")).unwrap();
+        let store = Sqlite::open(&dir.path().join("state.sqlite")).unwrap();
         (dir, store)
     }
 
