@@ -549,4 +549,21 @@ mod tests {
             assert!(!message.contains("TOP"), "{message}");
         }
     }
+
+    #[test]
+    fn replicas_must_share_the_webhook_secret() {
+        let hook = [
+            ("BRIEFBOT_WEBHOOK_URL", "https://bot.example.org/hook"),
+            ("BRIEFBOT_WEBHOOK_LISTEN", "127.0.0.1:8443"),
+        ];
+        let shared = ("BRIEFBOT_STATE", "postgres://bot:pw@db/briefbot");
+        let err = config(&[hook[0], hook[1], shared]).unwrap_err().to_string();
+        assert!(err.starts_with("BRIEFBOT_WEBHOOK_SECRET"), "{err}");
+        assert!(!err.contains("pw@"), "{err}");
+        let c = config(&[hook[0], hook[1], shared, ("BRIEFBOT_WEBHOOK_SECRET", "s")]).unwrap();
+        assert!(matches!(c.state, Location::Postgres(_)));
+        // A SQLite state, or polling, needs none.
+        assert!(config(&hook).is_ok());
+        assert!(config(&[shared]).is_ok());
+    }
 }

@@ -9,11 +9,15 @@
 //! killed mid-way leaves one claim, which another takes over when its lease
 //! ends; only the chat whose send was in flight can get the briefing twice.
 //! Failures other than "gone" stay pending and are retried by the next
-//! run; nothing is dropped silently. A stop (`CancellationToken`) ends the
-//! run between two sends, or gives up on a send still in flight `GRACE`
-//! after it; what is left stays queued.
+//! run; nothing is dropped silently. Up to `Options::concurrency` sends are
+//! in flight at once, each claimed just before it is sent. A stop
+//! (`CancellationToken`) ends the claiming at once and gives up on the
+//! sends still in flight `GRACE` after it; what is left stays queued.
 
 use std::future::Future;
+
+use futures_util::StreamExt;
+use futures_util::stream::FuturesUnordered;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::briefing;
@@ -58,6 +62,8 @@ pub struct Options {
     pub resume_only: bool,
     /// How long, in seconds, a claimed delivery stays this run's.
     pub lease_seconds: i64,
+    /// How many sends may be in flight at once (at least 1).
+    pub concurrency: usize,
 }
 
 impl Default for Options {
@@ -67,6 +73,7 @@ impl Default for Options {
             empty: EmptyBriefings::default(),
             resume_only: false,
             lease_seconds: DEFAULT_LEASE_SECONDS,
+            concurrency: 1,
         }
     }
 }
@@ -133,37 +140,59 @@ pub async fn fan_out(
         let edition = briefing::edition(kb);
         report.queued = store.plan(&edition, options.force, now()).await?;
     }
+    // Sends in flight, at most `options.concurrency`: a throttled bot
+    // needs several queued to reach Telegram's limits (its worker releases
+    // queued requests four times a second).
+    let mut in_flight = FuturesUnordered::new();
+    let mut claiming = true;
+    // Once, so that the grace runs from the stop, not from the last send.
+    let grace = shutdown::grace_over(stop);
+    tokio::pin!(grace);
     loop {
-        if stop.is_cancelled() {
-            report.stopped = true;
+        while claiming && in_flight.len() < options.concurrency.max(1) {
+            if stop.is_cancelled() {
+                report.stopped = true;
+                claiming = false;
+                break;
+            }
+            let Some(p) = store
+                .claim_next(&owner, now(), options.lease_seconds)
+                .await?
+            else {
+                claiming = false;
+                break;
+            };
+            let seen = store.seen_events(p.chat_id).await?;
+            let first = seen.is_empty() || options.force;
+            // In the chat's language (`/lang`); the edition is the story's,
+            // the same in every language.
+            let lang = store.lang_of(p.chat_id).await?.unwrap_or_default();
+            let brief = briefing::compose(kb.in_lang(lang), (!first).then_some(&seen));
+            if brief.nothing_new && options.empty == EmptyBriefings::Skip {
+                store
+                    .delivered(&p.edition, p.chat_id, &brief.event_keys, now())
+                    .await?;
+                report.skipped += 1;
+                continue;
+            }
+            in_flight.push(async move {
+                let sent = send_following(store, sender, &p, &brief.reply).await;
+                (p, brief.event_keys, sent)
+            });
+        }
+        if in_flight.is_empty() {
             break;
         }
-        let Some(p) = store
-            .claim_next(&owner, now(), options.lease_seconds)
-            .await?
-        else {
-            break;
-        };
-        let seen = store.seen_events(p.chat_id).await?;
-        let first = seen.is_empty() || options.force;
-        // In the chat's language (`/lang`); the edition is the story's, the
-        // same in every language.
-        let lang = store.lang_of(p.chat_id).await?.unwrap_or_default();
-        let brief = briefing::compose(kb.in_lang(lang), (!first).then_some(&seen));
-        if brief.nothing_new && options.empty == EmptyBriefings::Skip {
-            store
-                .delivered(&p.edition, p.chat_id, &brief.event_keys, now())
-                .await?;
-            report.skipped += 1;
-            continue;
-        }
-        let sent = tokio::select! {
-            sent = send_following(store, sender, &p, &brief.reply) => sent,
-            // Given up on: the claim stays until its lease ends, as if this
-            // sender had died, so a send that did arrive is not repeated
-            // at once.
-            () = shutdown::grace_over(stop) => {
-                tracing::warn!(chat_id = p.chat_id, "stopping with a briefing in flight");
+        let (p, event_keys, sent) = tokio::select! {
+            Some(done) = in_flight.next() => done,
+            // Given up on: the claims stay until their lease ends, as if
+            // this sender had died, so a send that did arrive is not
+            // repeated at once.
+            () = &mut grace => {
+                tracing::warn!(
+                    in_flight = in_flight.len(),
+                    "stopping with briefings in flight"
+                );
                 report.stopped = true;
                 break;
             }
@@ -176,7 +205,7 @@ pub async fn fan_out(
             }
             (chat_id, Sent::Delivered) => {
                 store
-                    .delivered(&p.edition, chat_id, &brief.event_keys, now())
+                    .delivered(&p.edition, chat_id, &event_keys, now())
                     .await?;
                 report.delivered += 1;
             }

@@ -60,6 +60,11 @@ macro_rules! with_bot {
 }
 
 impl TgBot {
+    /// Whether sends go through Telegram's rate limits (`BRIEFBOT_THROTTLE`).
+    pub fn is_throttled(&self) -> bool {
+        matches!(self.inner, Inner::Throttled(_))
+    }
+
     /// The stop signal this bot's retries select on.
     pub fn stop(&self) -> &CancellationToken {
         &self.stop

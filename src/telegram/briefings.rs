@@ -24,6 +24,11 @@ use crate::render::Reply;
 use crate::schedule::Schedule;
 use crate::shutdown::{self, CancellationToken};
 
+/// Briefings in flight at once on a throttled bot: Telegram's limit per
+/// second. The throttle releases queued sends four times a second, so one
+/// send at a time would reach only 4 a second.
+const THROTTLED_IN_FLIGHT: usize = 30;
+
 /// How often the scheduler looks for deliveries left to retry.
 const RETRY_EVERY: Duration = Duration::from_secs(10 * 60);
 
@@ -84,6 +89,11 @@ pub async fn fan_out(app: &App, bot: &TgBot, force: bool, resume_only: bool) -> 
         empty: app.empty_briefings,
         resume_only,
         lease_seconds: app.delivery_lease.as_secs() as i64,
+        concurrency: if bot.is_throttled() {
+            THROTTLED_IN_FLIGHT
+        } else {
+            1
+        },
     };
     let report = deliver::fan_out(&kb, &app.store, &sender, options, now, bot.stop()).await?;
     let counted = [

@@ -53,6 +53,19 @@ fn count_update(upd: Update, app: Arc<App>) {
     app.metrics.api_ok(metrics::unix_now());
 }
 
+/// A command that writes to the state: when the state could not take it
+/// (the database is down), the chat is told to send it again, in `lang`;
+/// any other error stays an error.
+fn saved(reply: Result<Reply>, lang: Lang) -> Result<Reply> {
+    match reply {
+        Err(e) if e.downcast_ref::<crate::store::StoreError>().is_some() => {
+            tracing::error!("could not save a chat's command: {e:#}");
+            Ok(Reply::text_in(lang, crate::i18n::texts(lang).not_saved))
+        }
+        other => other,
+    }
+}
+
 /// false for an update already answered, by this process or another
 /// sharing the state: Telegram posts an update again when the answer to
 /// its webhook call was slow or lost, and may post it to another replica.
@@ -150,13 +163,17 @@ async fn on_message(bot: TgBot, upd: Update, msg: Message, me: Me, app: Arc<App>
     }
     let user = msg.from.as_ref().map(|u| u.id);
     let reply = match command::parse(&question) {
-        Some(Command::Lang(code)) => set_lang(&bot, &app, &msg, chat, &code).await?,
-        Some(Command::Subscribe) => {
-            briefings::subscription(&bot, &app, &msg, chat, true, notice_lang()).await?
+        Some(Command::Lang(code)) => {
+            saved(set_lang(&bot, &app, &msg, chat, &code).await, notice_lang())?
         }
-        Some(Command::Unsubscribe) => {
-            briefings::subscription(&bot, &app, &msg, chat, false, notice_lang()).await?
-        }
+        Some(Command::Subscribe) => saved(
+            briefings::subscription(&bot, &app, &msg, chat, true, notice_lang()).await,
+            notice_lang(),
+        )?,
+        Some(Command::Unsubscribe) => saved(
+            briefings::subscription(&bot, &app, &msg, chat, false, notice_lang()).await,
+            notice_lang(),
+        )?,
         Some(Command::Admin(cmd)) => briefings::admin(&bot, &app, user, cmd, notice_lang()).await?,
         parsed => {
             let kb = app.kb();

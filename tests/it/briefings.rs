@@ -588,3 +588,69 @@ async fn each_subscriber_is_briefed_in_its_language() {
     );
     bot.stop().await;
 }
+
+/// A sender that takes a while and counts how many sends overlap.
+#[derive(Default)]
+struct Overlapping {
+    now: std::sync::atomic::AtomicUsize,
+    most: std::sync::atomic::AtomicUsize,
+    sent: std::sync::Mutex<Vec<i64>>,
+}
+
+impl briefbot::deliver::Sender for Overlapping {
+    async fn send(&self, chat_id: i64, _: &briefbot::render::Reply) -> briefbot::deliver::Sent {
+        use std::sync::atomic::Ordering::SeqCst;
+        let now = self.now.fetch_add(1, SeqCst) + 1;
+        self.most.fetch_max(now, SeqCst);
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        self.now.fetch_sub(1, SeqCst);
+        self.sent.lock().unwrap().push(chat_id);
+        briefbot::deliver::Sent::Delivered
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fan_out_keeps_several_sends_in_flight_and_each_chat_gets_one() {
+    use briefbot::deliver::{Options, fan_out};
+    use std::sync::atomic::Ordering::SeqCst;
+    let kb = crate::support::shipped();
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::Sqlite(std::sync::Mutex::new(
+        Sqlite::open(&dir.path().join("s.db")).unwrap(),
+    ));
+    for chat in 1..=40 {
+        store.subscribe(chat, "private", "p", chat).await.unwrap();
+    }
+    let sender = Overlapping::default();
+    let options = Options {
+        concurrency: 8,
+        ..Options::default()
+    };
+    let stop = briefbot::shutdown::CancellationToken::new();
+    let report = fan_out(kb, &store, &sender, options, || 1_800_000_000, &stop)
+        .await
+        .unwrap();
+    assert_eq!((report.queued, report.delivered), (40, 40));
+    let most = sender.most.load(SeqCst);
+    assert!((2..=8).contains(&most), "{most} sends overlapped");
+    let mut sent = sender.sent.lock().unwrap().clone();
+    sent.sort();
+    assert_eq!(sent, (1..=40).collect::<Vec<_>>());
+    assert!(store.pending().await.unwrap().is_empty());
+    // A stop ends the claiming: with the token already cancelled, nothing
+    // more is sent and what is queued stays queued.
+    stop.cancel();
+    store
+        .plan("another edition", true, 1_800_000_001)
+        .await
+        .unwrap();
+    let resumed = Options {
+        resume_only: true,
+        ..options
+    };
+    let report = fan_out(kb, &store, &sender, resumed, || 1_800_000_002, &stop)
+        .await
+        .unwrap();
+    assert!(report.stopped && report.delivered == 0);
+    assert_eq!(store.pending().await.unwrap().len(), 40);
+}
