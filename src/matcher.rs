@@ -321,7 +321,7 @@ pub fn detect_lang(kb: &Kb, message: &str) -> Option<Lang> {
     let words = folded
         .split(' ')
         .filter(|w| !w.is_empty() && !w.chars().any(|c| c.is_ascii_digit()));
-    for w in words {
+    for (i, w) in words.enumerate() {
         let in_sq = sq.index.vocab.contains_key(w);
         let in_en = en.index.vocab.contains_key(w);
         // The dictionary only for a word neither knowledge knows (it is
@@ -329,6 +329,7 @@ pub fn detect_lang(kb: &Kb, message: &str) -> Option<Lang> {
         let english = || in_en || (!in_sq && English::is_word(w));
         let sq_word = Lang::Sq.is_stopword(w)
             || Lang::Sq.is_question_word(w)
+            || Lang::Sq.chat_spelling(w, i == 0).is_some()
             || (albanian_greeting(w) && !english())
             || (in_sq && !in_en);
         let en_word = crate::text::is_stopword(w)

@@ -173,21 +173,49 @@ impl Lang {
     }
 
     /// Folded text with the language's chat spellings written out.
+    ///
+    /// A greeting that opens the message is kept as typed when spelling it
+    /// out would lose it ("çka ka" is "what's up", not "what is there").
     pub fn expand_chat(self, folded: &str) -> String {
-        let table = match self {
-            Lang::En => English::CHAT_SPELLINGS,
-            Lang::Sq => Albanian::CHAT_SPELLINGS,
+        let words: Vec<&str> = folded.split(' ').collect();
+        let expanded: Vec<&str> = words
+            .iter()
+            .enumerate()
+            .map(|(i, &w)| self.chat_spelling(w, i == 0).unwrap_or(w))
+            .collect();
+        let lead = |ws: &[&str]| {
+            self.discourse()
+                .iter()
+                .filter(|p| ws.starts_with(p))
+                .map(|p| p.len())
+                .max()
+                .unwrap_or(0)
         };
-        folded
-            .split(' ')
-            .map(|w| {
-                table
-                    .iter()
-                    .find(|(short, _)| *short == w)
-                    .map_or(w, |(_, long)| long)
-            })
-            .collect::<Vec<_>>()
-            .join(" ")
+        let kept = lead(&words);
+        let out: Vec<&str> = if kept > lead(&expanded) {
+            words[..kept]
+                .iter()
+                .chain(&expanded[kept..])
+                .copied()
+                .collect()
+        } else {
+            expanded
+        };
+        out.join(" ")
+    }
+
+    /// The word a chat spelling stands for (`first`: it opens the message).
+    pub fn chat_spelling(self, folded_word: &str, first: bool) -> Option<&'static str> {
+        let (table, first_only): (&[(&str, &str)], &[(&str, &str)]) = match self {
+            Lang::En => (English::CHAT_SPELLINGS, &[]),
+            Lang::Sq => (Albanian::CHAT_SPELLINGS, Albanian::FIRST_WORD_SPELLINGS),
+        };
+        let first_only = if first { first_only } else { &[] };
+        table
+            .iter()
+            .chain(first_only)
+            .find(|(short, _)| *short == folded_word)
+            .map(|(_, long)| *long)
     }
 
     /// Whether a text states a quantity: a number word of the language, or
@@ -198,5 +226,33 @@ impl Lang {
             Lang::Sq => Albanian::NUMBER_WORDS,
         };
         English::states_quantity_with(text, number_words)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chat_and_colloquial_spellings_are_spelled_out() {
+        assert_eq!(
+            Lang::En.expand_chat("thx u r great"),
+            "thanks you are great"
+        );
+        assert_eq!(Lang::Sq.expand_chat("ca osht akshi"), "cfare eshte akshi");
+        assert_eq!(
+            Lang::Sq.expand_chat("homeland justice kush jan"),
+            "homeland justice kush jane"
+        );
+        // "ca" is "what" only as the first word; elsewhere "a few".
+        assert_eq!(Lang::Sq.expand_chat("ne ca vende"), "ne ca vende");
+        // A greeting that spelling out would lose is kept as typed.
+        assert_eq!(Lang::Sq.expand_chat("cka ka"), "cka ka");
+        assert_eq!(
+            Lang::Sq.expand_chat("cka synonte sulmi"),
+            "cfare synonte sulmi"
+        );
+        // Each language reads only its own.
+        assert_eq!(Lang::En.expand_chat("kush jan"), "kush jan");
     }
 }

@@ -23,6 +23,9 @@ fn short_questions_are_told_apart() {
         "faleminderit",
         "përshëndetje",
         "a ishte irani?",
+        // Colloquial (Gheg) and chat spellings.
+        "homeland justice kush jan",
+        "ça osht AKSHI",
     ] {
         assert_eq!(lang_of(q), Some(Lang::Sq), "{q}");
     }

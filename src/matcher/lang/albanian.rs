@@ -69,6 +69,9 @@ impl Albanian {
         &["si", "je", "sot"],
         &["si", "jeni"],
         &["si", "ia", "kalon"],
+        &["kaq", "ishte", "e", "gjitha"],
+        &["kaq", "ishte"],
+        &["vetem", "kaq"],
         &["kam", "nje", "pyetje"],
         &["nje", "pyetje", "tjeter"],
         &["nje", "pyetje"],
@@ -123,8 +126,31 @@ impl Albanian {
         &["qendron", "per"],
     ];
 
-    /// Chat spellings and the words they stand for.
-    pub const CHAT_SPELLINGS: &[(&str, &str)] = &[("flm", "faleminderit")];
+    /// Chat and colloquial (Gheg) spellings, folded, and the standard
+    /// words they stand for.
+    pub const CHAT_SPELLINGS: &[(&str, &str)] = &[
+        ("flm", "faleminderit"),
+        ("fmn", "faleminderit"),
+        ("rrofsh", "faleminderit"),
+        ("osht", "eshte"),
+        ("asht", "eshte"),
+        ("oshte", "eshte"),
+        ("jan", "jane"),
+        ("jon", "jane"),
+        ("cka", "cfare"),
+        ("qka", "cfare"),
+        ("qfare", "cfare"),
+        ("gjindet", "gjendet"),
+        ("gjinden", "gjenden"),
+        ("kan", "kane"),
+        ("nji", "nje"),
+        ("shum", "shume"),
+        ("tash", "tani"),
+    ];
+
+    /// Spellings read so only as a message's first word: elsewhere "ca"
+    /// is "a few" ("ca veta").
+    pub const FIRST_WORD_SPELLINGS: &[(&str, &str)] = &[("ca", "cfare"), ("qa", "cfare")];
 
     /// Words that open the second question of two in one.
     pub const SPLIT_WORDS: &[&str] = &[
