@@ -206,7 +206,7 @@ impl Lang {
 
     /// The word a chat spelling stands for (`first`: it opens the message).
     pub fn chat_spelling(self, folded_word: &str, first: bool) -> Option<&'static str> {
-        let (table, first_only): (&[(&str, &str)], &[(&str, &str)]) = match self {
+        let (table, first_only): (Spellings, Spellings) = match self {
             Lang::En => (English::CHAT_SPELLINGS, &[]),
             Lang::Sq => (Albanian::CHAT_SPELLINGS, Albanian::FIRST_WORD_SPELLINGS),
         };
@@ -228,6 +228,9 @@ impl Lang {
         English::states_quantity_with(text, number_words)
     }
 }
+
+/// A table of spellings and the words they stand for.
+type Spellings = &'static [(&'static str, &'static str)];
 
 #[cfg(test)]
 mod tests {
