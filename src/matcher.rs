@@ -42,6 +42,7 @@ pub(crate) use patterns::{ascii_boundaries, compile_pattern_within};
 pub use weights::{ANSWER_THRESHOLD, CHOICE_THRESHOLD, CONFIDENT, MARGIN, RUNNER_UP_BAND};
 
 use crate::dates::DateQuery;
+use crate::kb::EntityKind;
 use crate::kb::Kb;
 use lang::English;
 
@@ -205,6 +206,16 @@ pub fn best_match(kb: &Kb, question: &str) -> Match {
         .map(|(_, target)| target)
         .find(|t| matches!(t, Target::Actor(_) | Target::Topic(_)))
         .cloned();
+    // Countries and bodies the question names, with the words naming them.
+    let owners: Vec<(usize, &[String])> = named
+        .iter()
+        .filter_map(|(span, target)| match target {
+            Target::Actor(i) if kb.actors[*i].kind != EntityKind::Person => {
+                Some((*i, &prepared.stems[span.clone()]))
+            }
+            _ => None,
+        })
+        .collect();
     candidates.extend(score::builtin_candidates(kb, &prepared, &analysis, named));
     let unknown = score::unknown_names(index, &prepared);
     candidates.extend(score::event_candidates(kb, &prepared, &analysis));
@@ -241,6 +252,16 @@ pub fn best_match(kb: &Kb, question: &str) -> Match {
             missing = Some("full name");
         }
     }
+    // "Who is Iran's foreign minister": only a person whose role names the
+    // office and whose office it is answers; where the knowledge has no
+    // such person, the sources do not name the holder.
+    if let Some(office) = &analysis.office
+        && !owners.is_empty()
+        && !office_holder_known(kb, &owners, office)
+    {
+        decision = Decision::Decline;
+        missing = Some(index.lang.attribute_key(&office.word));
+    }
     // An attribute of a named actor or topic that only one weak candidate
     // touches: the honest reply is the decline that points at the name.
     if let Decision::Choices(choices) = &decision
@@ -265,6 +286,44 @@ pub fn best_match(kb: &Kb, question: &str) -> Match {
         missing,
         unknown_names: unknown,
     }
+}
+
+/// Whether some person's role (in the knowledge's language) names `office`
+/// (and the word narrowing it) together with every one of `owners` (as the
+/// question names it, or by name, alias or description): "Iran's Minister
+/// of Intelligence" holds Iran's intelligence minister, not Iran's foreign
+/// minister.
+fn office_holder_known(kb: &Kb, owners: &[(usize, &[String])], office: &analyse::Office) -> bool {
+    let index = &kb.index;
+    let stems = |text: &str| -> std::collections::HashSet<String> {
+        crate::text::fold(text)
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .map(|w| index.stem(w))
+            .collect()
+    };
+    kb.actors
+        .iter()
+        .filter(|a| a.kind == EntityKind::Person)
+        .filter_map(|a| a.role.as_deref())
+        .any(|role| {
+            let role = stems(role);
+            let has = |w: &str| role.contains(&index.stem(w));
+            has(&office.word)
+                && office.modifier.as_deref().is_none_or(has)
+                && owners.iter().all(|&(o, as_named)| {
+                    let owner = &kb.actors[o];
+                    let named = !as_named.is_empty() && as_named.iter().all(|s| role.contains(s));
+                    named
+                        || std::iter::once(&owner.name)
+                            .chain(&owner.aliases)
+                            .chain(&owner.descriptions)
+                            .any(|n| {
+                                let n = stems(n);
+                                !n.is_empty() && n.iter().all(|s| role.contains(s))
+                            })
+                })
+        })
 }
 
 /// Score first, then the intent's priority, then its specificity (keyword

@@ -2,7 +2,7 @@
 //! greetings and fillers around it, the kind of answer it asks for, and the
 //! attributes (an age, a population, a price) it asks about.
 
-use super::lang::{English, Lang};
+use super::lang::{Albanian, English, Lang};
 
 /// What the later stages know of the question.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -23,6 +23,17 @@ pub struct Analysis {
     /// The question asks what an acronym stands for ("what does MEK stand
     /// for", "full name of JCPOA").
     pub expansion: bool,
+    /// The office whose holder the question asks for ("who is Iran's
+    /// foreign minister", "name of Estonia's president").
+    pub office: Option<Office>,
+}
+
+/// An office asked about: its word and the word that narrows it
+/// ("foreign" minister, ministri i "jashtem").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Office {
+    pub word: String,
+    pub modifier: Option<String>,
 }
 
 impl Analysis {
@@ -164,7 +175,46 @@ pub fn analyse(lang: Lang, words: &[String]) -> Analysis {
             body.windows(p.len())
                 .any(|w| w.iter().zip(*p).all(|(a, b)| a == b))
         }),
+        office: office_asked(lang, body, kind),
     }
+}
+
+/// The office whose holder a question asks for: an office word in "who
+/// is / was …" (not "who did Estonia's foreign minister blame"), or after
+/// "name" ("what is the name of Iran's president").
+fn office_asked(lang: Lang, body: &[String], kind: QuestionKind) -> Option<Office> {
+    let at = body
+        .iter()
+        .position(|w| lang.offices().contains(&w.as_str()))?;
+    let named = ["name", "names", "called", "emri", "emrin", "quhet", "quhej"];
+    let copulas = [
+        "is", "was", "s", "are", "were", "became", "eshte", "ishte", "jane", "ishin", "u", "behet",
+    ];
+    let who_is = kind == QuestionKind::Who
+        && body
+            .iter()
+            .position(|w| matches!(w.as_str(), "who" | "whos" | "kush"))
+            .and_then(|q| body.get(q + 1))
+            .is_some_and(|w| w == "whos" || copulas.contains(&w.as_str()))
+        || body.first().is_some_and(|w| w == "whos");
+    if !who_is && !body[..at].iter().any(|w| named.contains(&w.as_str())) {
+        return None;
+    }
+    let modifier = match lang {
+        Lang::En => at
+            .checked_sub(1)
+            .map(|i| &body[i])
+            .filter(|w| English::OFFICE_MODIFIERS.contains(&w.as_str())),
+        Lang::Sq => body
+            .get(at + 1)
+            .filter(|w| matches!(w.as_str(), "i" | "e"))
+            .and_then(|_| body.get(at + 2))
+            .filter(|w| Albanian::OFFICE_MODIFIERS.contains(&w.as_str())),
+    };
+    Some(Office {
+        word: body[at].clone(),
+        modifier: modifier.cloned(),
+    })
 }
 
 /// The length of the leading run of discourse phrases, longest phrase
@@ -471,6 +521,35 @@ mod tests {
                 .years
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn an_office_holder_is_asked_for_only_by_who_is_or_a_name() {
+        let office = |lang, q: &str| analyse(lang, &words(q)).office;
+        let asked = |word: &str, modifier: Option<&str>| {
+            Some(Office {
+                word: word.to_string(),
+                modifier: modifier.map(str::to_string),
+            })
+        };
+        assert_eq!(
+            office(Lang::En, "who was iran foreign minister in 2022"),
+            asked("minister", Some("foreign"))
+        );
+        assert_eq!(
+            office(Lang::En, "what is the name of iran president"),
+            asked("president", None)
+        );
+        assert_eq!(
+            office(Lang::Sq, "kush eshte ministri i jashtem i iranit"),
+            asked("ministri", Some("jashtem"))
+        );
+        // What an office holder did is not who holds it.
+        assert_eq!(
+            office(Lang::En, "who did estonia foreign minister blame"),
+            None
+        );
+        assert_eq!(office(Lang::En, "what did the president say"), None);
     }
 
     #[test]

@@ -168,3 +168,36 @@ fn topics_are_looked_up_by_alias() {
             .starts_with("JCPOA\nThe 2015 deal.\nSource: ")
     );
 }
+
+/// "Who is X's <office>" is answered only by a person whose role names
+/// that office of that country; otherwise the honest decline.
+#[test]
+fn office_holders_come_only_from_roles_that_name_them() {
+    let kb = crate::support::shipped();
+    let reply = |q: &str| {
+        let outcome = answer(kb, &ChatState::default(), q);
+        (outcome.matched, outcome.reply.to_plain())
+    };
+    for q in [
+        "who was iran's foreign minister in 2022",
+        "what's the name of iran's president",
+        "who is the us ambassador to albania",
+    ] {
+        let (matched, text) = reply(q);
+        assert!(
+            !matched && text.contains("who holds that office"),
+            "{q}: {text}"
+        );
+    }
+    let (matched, text) = reply("who is albania's prime minister");
+    assert!(matched && text.contains("Edi Rama"), "{text}");
+    let (matched, text) = reply("who is iran's intelligence minister");
+    assert!(matched && text.contains("Khatib"), "{text}");
+    let sq = kb.in_lang(briefbot::matcher::Lang::Sq);
+    let outcome = answer(
+        sq,
+        &ChatState::default(),
+        "kush eshte kryeministri i estonise",
+    );
+    assert!(!outcome.matched, "{}", outcome.reply.to_plain());
+}

@@ -131,14 +131,14 @@ fn held_out_phrasings() {
 /// scores it reached.
 #[test]
 fn blind_set_1() {
-    assert_at_least(&score("blind-1.jsonl"), 86.5, 89.5);
+    assert_at_least(&score("blind-1.jsonl"), 86.5, 93.0);
 }
 
 /// Blind set 2, first sight 88.1 % in scope and 81.5 % declined; kept at
 /// the scores it reached.
 #[test]
 fn blind_set_2() {
-    assert_at_least(&score("blind-2.jsonl"), 91.5, 83.0);
+    assert_at_least(&score("blind-2.jsonl"), 91.5, 84.5);
 }
 
 /// Blind set 3, scored once at first sight after the fixes of sets 1 and 2
@@ -146,7 +146,7 @@ fn blind_set_2() {
 /// regression set at the scores it reached.
 #[test]
 fn blind_set_3() {
-    assert_scores(&score("blind-3.jsonl"), 84.0, 84.8, 0);
+    assert_scores(&score("blind-3.jsonl"), 84.0, 87.5, 0);
 }
 
 /// Blind set 4, first sight 77.3 % in scope, 78.6 % declined, small talk 9
@@ -167,7 +167,7 @@ fn blind_set_5() {
 /// of 10 (after the fixes of set 5); kept at the scores it reached.
 #[test]
 fn blind_set_6() {
-    assert_scores(&score("blind-6.jsonl"), 84.0, 94.5, 2);
+    assert_scores(&score("blind-6.jsonl"), 84.0, 96.0, 2);
 }
 
 /// The Albanian blind set, written in Albanian from the sources alone:
@@ -175,7 +175,7 @@ fn blind_set_6() {
 /// kept at the scores it reached.
 #[test]
 fn albanian_blind_set_1() {
-    assert_scores(&score("blind-sq-1.jsonl"), 86.0, 93.0, 0);
+    assert_scores(&score("blind-sq-1.jsonl"), 86.0, 94.5, 0);
 }
 
 /// Blind set 7, first sight 85.2 % in scope, 87.7 % declined, small talk
@@ -183,7 +183,7 @@ fn albanian_blind_set_1() {
 /// scores it reached.
 #[test]
 fn blind_set_7() {
-    assert_scores(&score("blind-7.jsonl"), 86.0, 92.9, 0);
+    assert_scores(&score("blind-7.jsonl"), 86.0, 94.5, 0);
 }
 
 /// The second Albanian blind set: first sight 81.6 % in scope, 89.1 %
@@ -198,12 +198,12 @@ fn albanian_blind_set_2() {
 /// to); kept at the scores it reached.
 #[test]
 fn blind_set_8() {
-    assert_scores(&score("blind-8.jsonl"), 83.5, 81.5, 0);
+    assert_scores(&score("blind-8.jsonl"), 83.5, 87.0, 0);
 }
 
 /// The third Albanian blind set: first sight 82.4 % in scope, 85.2 %
 /// declined, small talk 8 of 10; kept at the scores it reached.
 #[test]
 fn albanian_blind_set_3() {
-    assert_scores(&score("blind-sq-3.jsonl"), 84.5, 85.0, 0);
+    assert_scores(&score("blind-sq-3.jsonl"), 84.5, 88.5, 0);
 }

@@ -185,9 +185,23 @@ impl Albanian {
         "kryetari",
         "ministri",
         "ministrja",
+        "kryeministri",
+        "kryeministrja",
         "ambasadori",
         "mbreti",
         "udheheqesi",
+    ];
+
+    /// Words after an office (and "i"/"e") that narrow it ("ministri i
+    /// jashtëm").
+    pub const OFFICE_MODIFIERS: &[&str] = &[
+        "jashtem",
+        "jashtme",
+        "brendshem",
+        "brendshme",
+        "mbrojtjes",
+        "inteligjences",
+        "financave",
     ];
 
     /// Words that ask for an attribute the story's sources seldom give.

@@ -331,6 +331,21 @@ impl English {
         "monarch",
     ];
 
+    /// Words before an office that narrow it ("foreign" minister).
+    pub const OFFICE_MODIFIERS: &[&str] = &[
+        "foreign",
+        "prime",
+        "defence",
+        "defense",
+        "intelligence",
+        "interior",
+        "finance",
+        "deputy",
+        "vice",
+        "supreme",
+        "security",
+    ];
+
     /// Words that open the second question of two in one.
     pub const SPLIT_WORDS: &[&str] = &[
         "who", "what", "when", "where", "why", "how", "which", "whats", "whos", "is", "was", "did",
