@@ -360,9 +360,23 @@ fn attributes(lang: Lang, words: &[String], kind: QuestionKind) -> Vec<String> {
         "forecast",
         "guess",
         "speculate",
+        "mendimi",
+        "mendimin",
+        "mendoni",
+        "parashikim",
+        "parashikimi",
+        "parashikon",
     ];
     let asks_view = words.windows(3).any(|w| {
         w[0] == "do" && w[1] == "you" && matches!(w[2].as_str(), "think" | "reckon" | "believe")
+    }) || words.windows(2).any(|p| {
+        matches!(
+            (p[0].as_str(), p[1].as_str()),
+            ("be", "honest")
+                | ("your", "view" | "take" | "thoughts" | "opinion")
+                | ("sipas", "teje" | "jush")
+                | ("mendon", "ti")
+        )
     });
     // "Will Iran attack again", "a do të rikthehet": the future, which the
     // sources cannot know ("will the sanctions hurt" asks what they say).
@@ -386,7 +400,13 @@ fn attributes(lang: Lang, words: &[String], kind: QuestionKind) -> Vec<String> {
     ];
     let future = matches!(words.first().map(String::as_str), Some("will" | "would"))
         || words.windows(2).any(|p| p[0] == "a" && p[1] == "do");
-    let predicts = future && words.iter().any(|w| future_words.contains(&w.as_str()));
+    // Long words as stems ("rivendosë", "restored"), short ones whole.
+    let predicts = future
+        && words.iter().any(|w| {
+            future_words
+                .iter()
+                .any(|f| w == f || (f.len() >= 6 && w.starts_with(f)))
+        });
     if asks_view || predicts || words.iter().any(|w| opinion_words.contains(&w.as_str())) {
         out.push(English::OPINION.to_string());
     }
@@ -496,6 +516,15 @@ mod tests {
         assert!(attrs("will the sanctions hurt iran").is_empty());
         let sq = analyse(Lang::Sq, &words("a do ta sulmoje irani perseri shqiperine"));
         assert_eq!(sq.attributes, [English::OPINION]);
+        // An inflected verb of the future ("rivendosë"), and views asked for.
+        let sq = |q: &str| analyse(Lang::Sq, &words(q)).attributes;
+        assert_eq!(
+            sq("a do i rivendose shqiperia marredheniet"),
+            [English::OPINION]
+        );
+        assert_eq!(sq("sipas teje kush fitoi"), [English::OPINION]);
+        assert_eq!(attrs("is the mek a cult be honest"), [English::OPINION]);
+        assert!(attrs("honestly who did it").is_empty());
     }
 
     #[test]

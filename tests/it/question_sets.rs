@@ -198,12 +198,12 @@ fn albanian_blind_set_2() {
 /// to); kept at the scores it reached.
 #[test]
 fn blind_set_8() {
-    assert_scores(&score("blind-8.jsonl"), 83.5, 87.0, 0);
+    assert_scores(&score("blind-8.jsonl"), 83.5, 89.0, 0);
 }
 
 /// The third Albanian blind set: first sight 82.4 % in scope, 85.2 %
 /// declined, small talk 8 of 10; kept at the scores it reached.
 #[test]
 fn albanian_blind_set_3() {
-    assert_scores(&score("blind-sq-3.jsonl"), 84.5, 88.5, 0);
+    assert_scores(&score("blind-sq-3.jsonl"), 84.5, 90.5, 0);
 }
