@@ -216,6 +216,15 @@ pub fn best_match(kb: &Kb, question: &str) -> Match {
             _ => None,
         })
         .collect();
+    // People the question names (by an alias such as "Albania's foreign
+    // minister").
+    let people: Vec<usize> = named
+        .iter()
+        .filter_map(|(_, target)| match target {
+            Target::Actor(i) if kb.actors[*i].kind == EntityKind::Person => Some(*i),
+            _ => None,
+        })
+        .collect();
     candidates.extend(score::builtin_candidates(kb, &prepared, &analysis, named));
     let unknown = score::unknown_names(index, &prepared);
     candidates.extend(score::event_candidates(kb, &prepared, &analysis));
@@ -255,12 +264,38 @@ pub fn best_match(kb: &Kb, question: &str) -> Match {
     // "Who is Iran's foreign minister": only a person whose role names the
     // office and whose office it is answers; where the knowledge has no
     // such person, the sources do not name the holder.
+    // Where exactly one person holds it, that person answers, as one the
+    // question names by that office does.
     if let Some(office) = &analysis.office
-        && !owners.is_empty()
-        && !office_holder_known(kb, &owners, office)
+        && (!owners.is_empty() || !people.is_empty())
     {
-        decision = Decision::Decline;
-        missing = Some(index.lang.attribute_key(&office.word));
+        let holders = if owners.is_empty() {
+            office_holders(kb, &[], office)
+                .into_iter()
+                .filter(|p| people.contains(p))
+                .collect()
+        } else {
+            office_holders(kb, &owners, office)
+        };
+        match holders[..] {
+            [] => {
+                decision = Decision::Decline;
+                missing = Some(index.lang.attribute_key(&office.word));
+            }
+            // Not when the question asks more of the holder ("now", a
+            // year): that stays as decided.
+            [holder]
+                if analysis.attributes.iter().all(|a| *a == office.word)
+                    && analysis.years.is_empty() =>
+            {
+                let target = Target::Actor(holder);
+                if !candidates.iter().any(|c| c.target == target) {
+                    candidates.insert(0, Candidate::builtin(target.clone(), 1.0));
+                }
+                decision = Decision::Answer(target);
+            }
+            _ => {}
+        }
     }
     // An attribute of a named actor or topic that only one weak candidate
     // touches: the honest reply is the decline that points at the name.
@@ -288,12 +323,12 @@ pub fn best_match(kb: &Kb, question: &str) -> Match {
     }
 }
 
-/// Whether some person's role (in the knowledge's language) names `office`
-/// (and the word narrowing it) together with every one of `owners` (as the
+/// The people whose role (in the knowledge's language) names `office` (and
+/// the word narrowing it) together with every one of `owners` (as the
 /// question names it, or by name, alias or description): "Iran's Minister
 /// of Intelligence" holds Iran's intelligence minister, not Iran's foreign
 /// minister.
-fn office_holder_known(kb: &Kb, owners: &[(usize, &[String])], office: &analyse::Office) -> bool {
+fn office_holders(kb: &Kb, owners: &[(usize, &[String])], office: &analyse::Office) -> Vec<usize> {
     let index = &kb.index;
     let stems = |text: &str| -> std::collections::HashSet<String> {
         crate::text::fold(text)
@@ -302,28 +337,31 @@ fn office_holder_known(kb: &Kb, owners: &[(usize, &[String])], office: &analyse:
             .map(|w| index.stem(w))
             .collect()
     };
+    let holds = |role: &str| {
+        let role = stems(role);
+        let has = |w: &str| role.contains(&index.stem(w));
+        has(&office.word)
+            && office.modifier.as_deref().is_none_or(has)
+            && owners.iter().all(|&(o, as_named)| {
+                let owner = &kb.actors[o];
+                let named = !as_named.is_empty() && as_named.iter().all(|s| role.contains(s));
+                named
+                    || std::iter::once(&owner.name)
+                        .chain(&owner.aliases)
+                        .chain(&owner.descriptions)
+                        .any(|n| {
+                            let n = stems(n);
+                            !n.is_empty() && n.iter().all(|s| role.contains(s))
+                        })
+            })
+    };
     kb.actors
         .iter()
-        .filter(|a| a.kind == EntityKind::Person)
-        .filter_map(|a| a.role.as_deref())
-        .any(|role| {
-            let role = stems(role);
-            let has = |w: &str| role.contains(&index.stem(w));
-            has(&office.word)
-                && office.modifier.as_deref().is_none_or(has)
-                && owners.iter().all(|&(o, as_named)| {
-                    let owner = &kb.actors[o];
-                    let named = !as_named.is_empty() && as_named.iter().all(|s| role.contains(s));
-                    named
-                        || std::iter::once(&owner.name)
-                            .chain(&owner.aliases)
-                            .chain(&owner.descriptions)
-                            .any(|n| {
-                                let n = stems(n);
-                                !n.is_empty() && n.iter().all(|s| role.contains(s))
-                            })
-                })
-        })
+        .enumerate()
+        .filter(|(_, a)| a.kind == EntityKind::Person)
+        .filter(|(_, a)| a.role.as_deref().is_some_and(holds))
+        .map(|(i, _)| i)
+        .collect()
 }
 
 /// Score first, then the intent's priority, then its specificity (keyword

@@ -180,13 +180,13 @@ pub fn analyse(lang: Lang, words: &[String]) -> Analysis {
 }
 
 /// The office whose holder a question asks for: an office word in "who
-/// is / was …" (not "who did Estonia's foreign minister blame"), or after
-/// "name" ("what is the name of Iran's president").
+/// is / was …" (not "who did Estonia's foreign minister blame"), or with
+/// "name" ("what is the name of Iran's president", "albania fm name?").
 fn office_asked(lang: Lang, body: &[String], kind: QuestionKind) -> Option<Office> {
     let at = body
         .iter()
         .position(|w| lang.offices().contains(&w.as_str()))?;
-    let named = ["name", "names", "called", "emri", "emrin", "quhet", "quhej"];
+    let named = ["name", "names", "emri", "emrin", "quhet", "quhej"];
     let copulas = [
         "is", "was", "s", "are", "were", "became", "eshte", "ishte", "jane", "ishin", "u", "behet",
     ];
@@ -197,7 +197,7 @@ fn office_asked(lang: Lang, body: &[String], kind: QuestionKind) -> Option<Offic
             .and_then(|q| body.get(q + 1))
             .is_some_and(|w| w == "whos" || copulas.contains(&w.as_str()))
         || body.first().is_some_and(|w| w == "whos");
-    if !who_is && !body[..at].iter().any(|w| named.contains(&w.as_str())) {
+    if !who_is && !body.iter().any(|w| named.contains(&w.as_str())) {
         return None;
     }
     let modifier = match lang {

@@ -193,6 +193,12 @@ fn office_holders_come_only_from_roles_that_name_them() {
     assert!(matched && text.contains("Edi Rama"), "{text}");
     let (matched, text) = reply("who is iran's intelligence minister");
     assert!(matched && text.contains("Khatib"), "{text}");
+    // The one holder answers, even where an intent knows the words better;
+    // not when more is asked of the holder (today's holder).
+    let (matched, text) = reply("albania fm name?");
+    assert!(matched && text.contains("Xhaçka"), "{text}");
+    let (matched, _) = reply("who is albania's foreign minister right now?");
+    assert!(!matched);
     let sq = kb.in_lang(briefbot::matcher::Lang::Sq);
     let outcome = answer(
         sq,

@@ -166,6 +166,13 @@ impl English {
         ("govt", "government"),
         ("ppl", "people"),
         ("im", "i am"),
+        ("pm", "prime minister"),
+        ("fm", "foreign minister"),
+        ("w", "with"),
+        ("wht", "what"),
+        ("bcz", "because"),
+        ("dept", "department"),
+        ("intl", "international"),
     ];
 
     /// Number words that state a quantity ("four groups", "six Americans",
