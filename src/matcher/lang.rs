@@ -183,6 +183,9 @@ impl Lang {
             .enumerate()
             .map(|(i, &w)| self.chat_spelling(w, i == 0).unwrap_or(w))
             .collect();
+        if expanded == words {
+            return folded.to_string();
+        }
         let lead = |ws: &[&str]| {
             self.discourse()
                 .iter()
