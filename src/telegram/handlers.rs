@@ -53,10 +53,39 @@ fn count_update(upd: Update, app: Arc<App>) {
     app.metrics.api_ok(metrics::unix_now());
 }
 
-/// A command that writes to the state: when the state could not take it
-/// (the database is down), the chat is told to send it again, in `lang`;
-/// any other error stays an error.
-fn saved(reply: Result<Reply>, lang: Lang) -> Result<Reply> {
+/// How long a command that writes to the state waits before each retry
+/// when the state cannot take it: a database restarting or failing over
+/// is back within seconds.
+const SAVE_RETRIES: [std::time::Duration; 3] = [
+    std::time::Duration::from_millis(500),
+    std::time::Duration::from_secs(2),
+    std::time::Duration::from_secs(5),
+];
+
+/// Runs a command that writes to the state (each is idempotent), trying
+/// again after `SAVE_RETRIES` while the state cannot take it. When it
+/// still cannot (the database is down), the chat is told to send it again,
+/// in `lang`; any other error stays an error.
+async fn saved<F: Future<Output = Result<Reply>>>(
+    command: impl Fn() -> F,
+    lang: Lang,
+    stop: &crate::shutdown::CancellationToken,
+) -> Result<Reply> {
+    let store_down = |r: &Result<Reply>| {
+        r.as_ref()
+            .is_err_and(|e| e.downcast_ref::<crate::store::StoreError>().is_some())
+    };
+    let mut reply = command().await;
+    for wait in SAVE_RETRIES {
+        if !store_down(&reply) {
+            break;
+        }
+        tracing::warn!("the state cannot take a chat's command; trying again in {wait:?}");
+        if !crate::shutdown::sleep(stop, wait).await {
+            break;
+        }
+        reply = command().await;
+    }
     match reply {
         Err(e) if e.downcast_ref::<crate::store::StoreError>().is_some() => {
             tracing::error!("could not save a chat's command: {e:#}");
@@ -164,16 +193,14 @@ async fn on_message(bot: TgBot, upd: Update, msg: Message, me: Me, app: Arc<App>
     let user = msg.from.as_ref().map(|u| u.id);
     let reply = match command::parse(&question) {
         Some(Command::Lang(code)) => {
-            saved(set_lang(&bot, &app, &msg, chat, &code).await, notice_lang())?
+            let set = || set_lang(&bot, &app, &msg, chat, &code);
+            saved(set, notice_lang(), bot.stop()).await?
         }
-        Some(Command::Subscribe) => saved(
-            briefings::subscription(&bot, &app, &msg, chat, true, notice_lang()).await,
-            notice_lang(),
-        )?,
-        Some(Command::Unsubscribe) => saved(
-            briefings::subscription(&bot, &app, &msg, chat, false, notice_lang()).await,
-            notice_lang(),
-        )?,
+        Some(command @ (Command::Subscribe | Command::Unsubscribe)) => {
+            let on = command == Command::Subscribe;
+            let change = || briefings::subscription(&bot, &app, &msg, chat, on, notice_lang());
+            saved(change, notice_lang(), bot.stop()).await?
+        }
         Some(Command::Admin(cmd)) => briefings::admin(&bot, &app, user, cmd, notice_lang()).await?,
         parsed => {
             let kb = app.kb();

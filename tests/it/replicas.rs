@@ -262,8 +262,35 @@ async fn answering_goes_on_while_the_database_is_down() {
             |p| p.log().contains("keeping them for later"),
         )
         .await;
+    // A command sent while the database is still down is retried, and
+    // saved once it is back within seconds (a restart, a failover).
+    let retries = serve.log().matches("trying again in").count();
+    fake.push(message(4, private(53), Some("/subscribe"), json!({})));
+    serve
+        .wait_for(
+            "the /subscribe to be retried",
+            Duration::from_secs(10),
+            |p| p.log().matches("trying again in").count() > retries,
+        )
+        .await;
     cluster.start();
+    serve
+        .wait_for(
+            "a reply to the retried /subscribe",
+            Duration::from_secs(30),
+            |_| !fake.sent_to(53).is_empty(),
+        )
+        .await;
+    let reply = fake.sent_to(53)[0]["text"].as_str().unwrap().to_string();
+    assert!(reply.starts_with("Subscribed"), "{reply}");
     let store = store(&url).await;
+    assert!(
+        store
+            .subscriber(53)
+            .await
+            .unwrap()
+            .is_some_and(|s| s.active)
+    );
     let mut counted = 0;
     for _ in 0..200 {
         counted = store.stats(0).await.unwrap().answered;
