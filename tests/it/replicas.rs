@@ -52,8 +52,17 @@ async fn two_webhook_replicas_answer_each_update_once_and_share_state() {
     let (_, addr) = fake_api(&[], fake.clone()).await;
     let api = format!("http://{addr}");
     let (listen_a, listen_b) = (free_addr(), free_addr());
+    // Replica b reads a copy of the intents, broken later to see a reload
+    // it cannot take.
+    let b_intents = tempfile::tempdir().unwrap();
+    let shipped = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("intents");
+    for file in std::fs::read_dir(&shipped).unwrap() {
+        let file = file.unwrap().path();
+        std::fs::copy(&file, b_intents.path().join(file.file_name().unwrap())).unwrap();
+    }
+    let b_dir = b_intents.path().display().to_string();
     let mut a = replica(&api, &url, &listen_a, &[]);
-    let mut b = replica(&api, &url, &listen_b, &[]);
+    let mut b = replica(&api, &url, &listen_b, &[("BRIEFBOT_INTENTS", &b_dir)]);
     for p in [&mut a, &mut b] {
         p.wait_for("the webhook listener", STOP_WITHIN, |p| {
             p.log().contains("serving Telegram updates by webhook")
@@ -105,6 +114,15 @@ async fn two_webhook_replicas_answer_each_update_once_and_share_state() {
     assert_eq!(post_update(to_a, "/hook", Some(SECRET), &reload).await, 200);
     b.wait_for("the reload to reach replica b", STOP_WITHIN, |p| {
         p.log().contains("another replica reloaded")
+    })
+    .await;
+    // A replica that cannot load the new files keeps its knowledge and
+    // says so.
+    std::fs::write(b_intents.path().join("broken.toml"), "[[intent]]\nid = ").unwrap();
+    let reload = message(15, private(130), Some("/reload"), json!({}));
+    assert_eq!(post_update(to_a, "/hook", Some(SECRET), &reload).await, 200);
+    b.wait_for("replica b to refuse the broken files", STOP_WITHIN, |p| {
+        p.log().contains("reload failed, keeping the old knowledge")
     })
     .await;
 
