@@ -3,81 +3,28 @@
 //! fake Bot API on 127.0.0.1, throttling off, 1,000 updates from 100 chats
 //! per iteration. Run with `cargo bench --bench e2e`.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use axum::Router;
-use axum::body::Bytes;
-use axum::extract::{Path, State};
-use axum::routing::post;
 use briefbot::config::Config;
 use briefbot::telegram::{Listen, Server};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use serde_json::{Value, json};
 
+#[path = "support/fake_bot_api.rs"]
+mod fake_bot_api;
+use fake_bot_api::Fake;
+
 const BATCH: usize = 1_000;
 const CHATS: i64 = 100;
-
-#[derive(Default)]
-struct Fake {
-    updates: Mutex<Vec<Value>>,
-    sent: AtomicUsize,
-}
-
-async fn api(
-    State(fake): State<Arc<Fake>>,
-    Path((_bot, method)): Path<(String, String)>,
-    body: Bytes,
-) -> axum::Json<Value> {
-    let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-    let result = match method.to_lowercase().as_str() {
-        "getme" => json!({
-            "id": 1, "is_bot": true, "first_name": "B", "username": "briefbot",
-            "can_join_groups": true, "can_read_all_group_messages": false,
-            "supports_inline_queries": true, "has_main_web_app": false
-        }),
-        "getwebhookinfo" => {
-            json!({"url": "", "has_custom_certificate": false, "pending_update_count": 0})
-        }
-        "getupdates" => {
-            let offset = body["offset"].as_i64().unwrap_or(0);
-            for _ in 0..200 {
-                let ready: Vec<Value> = {
-                    let mut updates = fake.updates.lock().unwrap();
-                    updates.retain(|u| u["update_id"].as_i64().unwrap() >= offset);
-                    updates.iter().take(100).cloned().collect()
-                };
-                if !ready.is_empty() {
-                    return axum::Json(json!({"ok": true, "result": ready}));
-                }
-                tokio::time::sleep(Duration::from_millis(1)).await;
-            }
-            json!([])
-        }
-        "sendmessage" => {
-            fake.sent.fetch_add(1, Ordering::SeqCst);
-            json!({"message_id": 1, "date": 0, "chat": {"id": body["chat_id"], "type": "private", "first_name": "U"}, "text": "x"})
-        }
-        _ => json!(true),
-    };
-    axum::Json(json!({"ok": true, "result": result}))
-}
 
 fn bench(c: &mut Criterion) {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let state = tempfile::tempdir().unwrap();
     let fake = Arc::new(Fake::default());
-    let addr = runtime.block_on(async {
-        let app = Router::new()
-            .route("/{bot}/{method}", post(api))
-            .with_state(fake.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        addr
-    });
+    let addr = runtime.block_on(fake_bot_api::serve(fake.clone()));
     let state_path = state.path().join("state.db");
     let config = Config::from_vars(|k| match k {
         "TELOXIDE_TOKEN" => Some("1:BENCH".to_string()),

@@ -14,55 +14,25 @@
 use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use axum::Router;
-use axum::body::Bytes;
-use axum::extract::{Path, State};
-use axum::routing::post;
-use serde_json::{Value, json};
+use serde_json::json;
 
 #[allow(dead_code)]
 #[path = "../tests/it/pg.rs"]
 mod pg;
+
+#[allow(dead_code)]
+#[path = "support/fake_bot_api.rs"]
+mod fake_bot_api;
+use fake_bot_api::Fake;
 
 const SECRET: &str = "scaling-bench-secret";
 const UPDATES: usize = 3_000;
 const POSTERS: usize = 32;
 /// Subscribers for the runs under Telegram's limits (about 30 a second).
 const THROTTLED: i64 = 600;
-
-#[derive(Default)]
-struct Fake {
-    sent: AtomicUsize,
-}
-
-async fn api(
-    State(fake): State<Arc<Fake>>,
-    Path((_bot, method)): Path<(String, String)>,
-    body: Bytes,
-) -> axum::Json<Value> {
-    let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-    let result = match method.to_lowercase().as_str() {
-        "getme" => json!({
-            "id": 1, "is_bot": true, "first_name": "B", "username": "briefbot",
-            "can_join_groups": true, "can_read_all_group_messages": false,
-            "supports_inline_queries": true, "has_main_web_app": false
-        }),
-        "getupdates" => {
-            tokio::time::sleep(Duration::from_millis(500)).await;
-            json!([])
-        }
-        "sendmessage" => {
-            fake.sent.fetch_add(1, Ordering::SeqCst);
-            json!({"message_id": 1, "date": 0,
-                "chat": {"id": body["chat_id"], "type": "private", "first_name": "U"}, "text": "x"})
-        }
-        _ => json!(true),
-    };
-    axum::Json(json!({"ok": true, "result": result}))
-}
 
 fn briefbot(args: &[&str], api: &str, state: &str, vars: &[(&str, String)]) -> Child {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -248,12 +218,7 @@ fn main() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     runtime.block_on(async {
         let fake = Arc::new(Fake::default());
-        let app = Router::new()
-            .route("/{bot}/{method}", post(api))
-            .with_state(fake.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let api_addr = listener.local_addr().unwrap();
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        let api_addr = fake_bot_api::serve(fake.clone()).await;
         let api_url = format!("http://{api_addr}");
 
         let dir = tempfile::tempdir().unwrap();
