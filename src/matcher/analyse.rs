@@ -407,12 +407,27 @@ fn attributes(lang: Lang, words: &[String], kind: QuestionKind) -> Vec<String> {
                 .iter()
                 .any(|f| w == f || (f.len() >= 6 && w.starts_with(f)))
         });
-    if asks_view || predicts || words.iter().any(|w| opinion_words.contains(&w.as_str())) {
+    // "Should Albania have taken in the MEK": a judgement ("should I" is
+    // advice, above).
+    let judges = words.first().is_some_and(|w| w == "should")
+        && !words
+            .get(1)
+            .is_some_and(|w| matches!(w.as_str(), "i" | "we"));
+    if asks_view || predicts || judges || words.iter().any(|w| opinion_words.contains(&w.as_str()))
+    {
         out.push(English::OPINION.to_string());
     }
-    // "Who is … now": today's office holder, which dated sources never give.
+    // "Who is … now", "what is X doing now": the present, which dated
+    // sources never give. Any question that ends on it; a "who" question
+    // anywhere ("who is the current …").
     let today = ["now", "today", "current", "currently", "nowadays"];
-    if kind == QuestionKind::Who
+    // Not "bye for now".
+    let for_now = words.len() >= 2 && words[words.len() - 2] == "for";
+    let ends_today = !for_now
+        && words
+            .last()
+            .is_some_and(|w| today.contains(&w.as_str()) && w != "current");
+    if (kind == QuestionKind::Who || ends_today)
         && let Some(w) = words.iter().find(|w| today.contains(&w.as_str()))
         && !out.contains(w)
     {
@@ -524,6 +539,13 @@ mod tests {
         );
         assert_eq!(sq("sipas teje kush fitoi"), [English::OPINION]);
         assert_eq!(attrs("is the mek a cult be honest"), [English::OPINION]);
+        assert_eq!(
+            attrs("should albania have taken in the mek"),
+            [English::OPINION]
+        );
+        // The present, which dated sources never give; not "bye for now".
+        assert_eq!(attrs("what is josep borrell doing now"), ["now"]);
+        assert!(attrs("ok bye for now").is_empty());
         assert!(attrs("honestly who did it").is_empty());
     }
 

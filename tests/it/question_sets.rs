@@ -131,14 +131,14 @@ fn held_out_phrasings() {
 /// scores it reached.
 #[test]
 fn blind_set_1() {
-    assert_at_least(&score("blind-1.jsonl"), 86.5, 93.0);
+    assert_at_least(&score("blind-1.jsonl"), 86.5, 94.5);
 }
 
 /// Blind set 2, first sight 88.1 % in scope and 81.5 % declined; kept at
 /// the scores it reached.
 #[test]
 fn blind_set_2() {
-    assert_at_least(&score("blind-2.jsonl"), 91.5, 84.5);
+    assert_at_least(&score("blind-2.jsonl"), 91.5, 86.0);
 }
 
 /// Blind set 3, scored once at first sight after the fixes of sets 1 and 2
@@ -146,7 +146,7 @@ fn blind_set_2() {
 /// regression set at the scores it reached.
 #[test]
 fn blind_set_3() {
-    assert_scores(&score("blind-3.jsonl"), 85.0, 87.5, 0);
+    assert_scores(&score("blind-3.jsonl"), 85.0, 89.0, 0);
 }
 
 /// Blind set 4, first sight 77.3 % in scope, 78.6 % declined, small talk 9
@@ -206,4 +206,19 @@ fn blind_set_8() {
 #[test]
 fn albanian_blind_set_3() {
     assert_scores(&score("blind-sq-3.jsonl"), 84.5, 90.5, 0);
+}
+
+/// Blind set 9, first sight 88.5 % in scope, 90.4 % declined, small talk
+/// 10 of 10 (after this stop's office-holder and opinion fixes); kept at
+/// the scores it reached.
+#[test]
+fn blind_set_9() {
+    assert_scores(&score("blind-9.jsonl"), 88.5, 94.0, 0);
+}
+
+/// The fourth Albanian blind set: first sight 83.9 % in scope, 90.6 %
+/// declined, small talk 9 of 10; kept at the scores it reached.
+#[test]
+fn albanian_blind_set_4() {
+    assert_scores(&score("blind-sq-4.jsonl"), 83.5, 90.5, 1);
 }
