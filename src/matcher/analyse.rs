@@ -421,9 +421,11 @@ fn attributes(lang: Lang, words: &[String], kind: QuestionKind) -> Vec<String> {
     // sources never give. Any question that ends on it; a "who" question
     // anywhere ("who is the current …").
     let today = ["now", "today", "current", "currently", "nowadays"];
-    // Not "bye for now".
+    // Not "bye for now", nor "is the MEK still in Albania now" (the
+    // sources' latest answers it).
     let for_now = words.len() >= 2 && words[words.len() - 2] == "for";
     let ends_today = !for_now
+        && kind != QuestionKind::YesNo
         && words
             .last()
             .is_some_and(|w| today.contains(&w.as_str()) && w != "current");
