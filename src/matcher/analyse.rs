@@ -346,8 +346,15 @@ fn attributes(lang: Lang, words: &[String], kind: QuestionKind) -> Vec<String> {
     let should_i = words
         .windows(2)
         .any(|p| p[0] == "should" && matches!(p[1].as_str(), "i" | "we"));
-    if (should_i || words.windows(3).any(|w| advice.iter().any(|a| w == a)))
-        && !words.iter().any(|w| about_bot.contains(&w.as_str()))
+    // "Si ta mbroj kompjuterin": "how do I", in Albanian's subjunctive.
+    let si_ta = words
+        .windows(2)
+        .any(|p| p[0] == "si" && matches!(p[1].as_str(), "ta" | "te"));
+    let about_bot_sq = ["ty", "bot", "botin", "perdor", "abonohem"];
+    if (should_i || si_ta || words.windows(3).any(|w| advice.iter().any(|a| w == a)))
+        && !words
+            .iter()
+            .any(|w| about_bot.contains(&w.as_str()) || about_bot_sq.contains(&w.as_str()))
     {
         out.push(English::ADVICE.to_string());
     }
@@ -412,7 +419,15 @@ fn attributes(lang: Lang, words: &[String], kind: QuestionKind) -> Vec<String> {
     let judges = words.first().is_some_and(|w| w == "should")
         && !words
             .get(1)
-            .is_some_and(|w| matches!(w.as_str(), "i" | "we"));
+            .is_some_and(|w| matches!(w.as_str(), "i" | "we"))
+        // "A bëri mirë Shqipëria": the same in Albanian ("duhej të" is
+        // also "had to", a fact).
+        || words.windows(2).any(|p| {
+            matches!(
+                (p[0].as_str(), p[1].as_str()),
+                ("beri" | "ben" | "bene", "mire")
+            )
+        });
     if asks_view || predicts || judges || words.iter().any(|w| opinion_words.contains(&w.as_str()))
     {
         out.push(English::OPINION.to_string());
@@ -540,6 +555,12 @@ mod tests {
             [English::OPINION]
         );
         assert_eq!(sq("sipas teje kush fitoi"), [English::OPINION]);
+        assert_eq!(
+            sq("a beri mire shqiperia qe i preu lidhjet"),
+            [English::OPINION]
+        );
+        assert_eq!(sq("si ta mbroj kompjuterin"), [English::ADVICE]);
+        assert!(sq("si hyne hakerat ne rrjet").is_empty());
         assert_eq!(attrs("is the mek a cult be honest"), [English::OPINION]);
         assert_eq!(
             attrs("should albania have taken in the mek"),
