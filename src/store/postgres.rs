@@ -180,13 +180,7 @@ impl Postgres {
     pub async fn subscribe(&self, chat_id: i64, kind: &str, title: &str, now: i64) -> Result<bool> {
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
-        let was_active: Option<bool> = tx
-            .query_opt(
-                "SELECT active FROM subscription WHERE chat_id = $1 FOR UPDATE",
-                &[&chat_id],
-            )
-            .await?
-            .map(|r| r.get(0));
+        let was_active = active_of(&tx, chat_id).await?;
         match was_active {
             None => {
                 // Two replicas subscribing one chat at once: the second
@@ -249,14 +243,7 @@ impl Postgres {
         }
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
-        let old: Option<bool> = tx
-            .query_opt(
-                "SELECT active FROM subscription WHERE chat_id = $1 FOR UPDATE",
-                &[&from],
-            )
-            .await?
-            .map(|r| r.get(0));
-        let Some(old_active) = old else {
+        let Some(old_active) = active_of(&tx, from).await? else {
             return Ok(false);
         };
         let inserted = tx
@@ -483,6 +470,18 @@ async fn migrate(client: &mut Object, server: &str) -> Result<()> {
     }
     tx.commit().await.map_err(|e| migrate_err(known, e))?;
     Ok(())
+}
+
+/// Whether a chat's subscription is active, its row locked until the
+/// transaction ends; `None` when it never subscribed.
+async fn active_of(tx: &deadpool_postgres::Transaction<'_>, chat_id: i64) -> Result<Option<bool>> {
+    let row = tx
+        .query_opt(
+            "SELECT active FROM subscription WHERE chat_id = $1 FOR UPDATE",
+            &[&chat_id],
+        )
+        .await?;
+    Ok(row.map(|r| r.get(0)))
 }
 
 /// Marks a chat's subscription inactive with `reason`; `UnknownChat` when

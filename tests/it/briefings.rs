@@ -231,6 +231,32 @@ pub(crate) async fn finished(child: std::process::Child, within: Duration) -> st
         .expect("the wait for brief --send panicked")
 }
 
+/// Waits for each `brief --send` (at most `within` each), asserts it
+/// succeeded, and sums the briefings they report delivered.
+pub(crate) async fn delivered_by(
+    senders: impl IntoIterator<Item = std::process::Child>,
+    within: Duration,
+) -> usize {
+    let mut delivered = 0;
+    for sender in senders {
+        let out = finished(sender, within).await;
+        let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+        assert!(
+            out.status.success(),
+            "{stdout}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let n: usize = stdout
+            .split(" delivered")
+            .next()
+            .and_then(|s| s.rsplit(' ').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no count in {stdout}"));
+        delivered += n;
+    }
+    delivered
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_fan_out_killed_mid_way_resumes_without_duplicates() {
     let fake = Arc::new(Fake::default());
@@ -309,23 +335,7 @@ async fn concurrent_senders_deliver_each_briefing_once() {
         }
     }
     let senders: Vec<_> = (0..3).map(|_| brief_send(addr, &state)).collect();
-    let mut delivered = 0;
-    for sender in senders {
-        let out = finished(sender, Duration::from_secs(60)).await;
-        let stdout = String::from_utf8_lossy(&out.stdout).to_string();
-        assert!(
-            out.status.success(),
-            "{stdout}{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let n: usize = stdout
-            .split(" delivered")
-            .next()
-            .and_then(|s| s.rsplit(' ').next())
-            .and_then(|n| n.parse().ok())
-            .unwrap_or_else(|| panic!("no count in {stdout}"));
-        delivered += n;
-    }
+    let delivered = delivered_by(senders, Duration::from_secs(60)).await;
     for chat in 1..=30 {
         assert_eq!(fake.sent_to(chat).len(), 1, "chat {chat}");
     }

@@ -9,7 +9,7 @@ use std::time::Duration;
 use briefbot::store::{Location, Store};
 use serde_json::json;
 
-use crate::briefings::{LEASE, brief_send, finished};
+use crate::briefings::{LEASE, brief_send, delivered_by};
 use crate::fake::{Fake, fake_api, message, private};
 use crate::process::{Proc, STOP_WITHIN, free_addr};
 use crate::telegram::post_update;
@@ -162,23 +162,7 @@ async fn three_senders_deliver_200_briefings_once() {
         brief_send(addr, &url),
         brief_send(addr, &url),
     ];
-    let mut delivered = 0;
-    for sender in senders {
-        let out = finished(sender, Duration::from_secs(120)).await;
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        assert!(
-            out.status.success(),
-            "{stdout}{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let n: usize = stdout
-            .split(" delivered")
-            .next()
-            .and_then(|s| s.rsplit(' ').next())
-            .and_then(|n| n.parse().ok())
-            .unwrap_or_else(|| panic!("no count in {stdout}"));
-        delivered += n;
-    }
+    let delivered = delivered_by(senders, Duration::from_secs(120)).await;
     assert_eq!(delivered, 200);
     assert_eq!(fake.calls("sendMessage").len(), 200);
     for chat in 1..=200 {
