@@ -206,25 +206,22 @@ pub fn best_match(kb: &Kb, question: &str) -> Match {
         .map(|(_, target)| target)
         .find(|t| matches!(t, Target::Actor(_) | Target::Topic(_)))
         .cloned();
-    // Countries and bodies the question names, with the words naming them.
-    let owners: Vec<(usize, &[String])> = named
-        .iter()
-        .filter_map(|(span, target)| match target {
-            Target::Actor(i) if kb.actors[*i].kind != EntityKind::Person => {
-                Some((*i, &prepared.stems[span.clone()]))
+    // For an office asked about: the countries and bodies the question
+    // names (with the words naming them), and the people it names (by an
+    // alias such as "Albania's foreign minister").
+    let mut owners: Vec<(usize, &[String])> = Vec::new();
+    let mut people: Vec<usize> = Vec::new();
+    if analysis.office.is_some() {
+        for (span, target) in &named {
+            if let Target::Actor(i) = *target {
+                if kb.actors[i].kind == EntityKind::Person {
+                    people.push(i);
+                } else {
+                    owners.push((i, &prepared.stems[span.clone()]));
+                }
             }
-            _ => None,
-        })
-        .collect();
-    // People the question names (by an alias such as "Albania's foreign
-    // minister").
-    let people: Vec<usize> = named
-        .iter()
-        .filter_map(|(_, target)| match target {
-            Target::Actor(i) if kb.actors[*i].kind == EntityKind::Person => Some(*i),
-            _ => None,
-        })
-        .collect();
+        }
+    }
     candidates.extend(score::builtin_candidates(kb, &prepared, &analysis, named));
     let unknown = score::unknown_names(index, &prepared);
     candidates.extend(score::event_candidates(kb, &prepared, &analysis));
@@ -263,19 +260,17 @@ pub fn best_match(kb: &Kb, question: &str) -> Match {
     }
     // "Who is Iran's foreign minister": only a person whose role names the
     // office and whose office it is answers; where the knowledge has no
-    // such person, the sources do not name the holder.
-    // Where exactly one person holds it, that person answers, as one the
-    // question names by that office does.
+    // such person, the sources do not name the holder. Where exactly one
+    // person holds it, that person answers, as one the question names by
+    // that office does.
     if let Some(office) = &analysis.office
         && (!owners.is_empty() || !people.is_empty())
     {
         let holders = if owners.is_empty() {
-            office_holders(kb, &[], office)
-                .into_iter()
-                .filter(|p| people.contains(p))
-                .collect()
+            office_holders(kb, &people, &[], office)
         } else {
-            office_holders(kb, &owners, office)
+            let everyone: Vec<usize> = (0..kb.actors.len()).collect();
+            office_holders(kb, &everyone, &owners, office)
         };
         match holders[..] {
             [] => {
@@ -323,12 +318,17 @@ pub fn best_match(kb: &Kb, question: &str) -> Match {
     }
 }
 
-/// The people whose role (in the knowledge's language) names `office` (and
-/// the word narrowing it) together with every one of `owners` (as the
-/// question names it, or by name, alias or description): "Iran's Minister
-/// of Intelligence" holds Iran's intelligence minister, not Iran's foreign
-/// minister.
-fn office_holders(kb: &Kb, owners: &[(usize, &[String])], office: &analyse::Office) -> Vec<usize> {
+/// The people among `among` whose role (in the knowledge's language) names
+/// `office` (and the word narrowing it) together with every one of
+/// `owners` (as the question names it, or by name, alias or description):
+/// "Iran's Minister of Intelligence" holds Iran's intelligence minister,
+/// not Iran's foreign minister.
+fn office_holders(
+    kb: &Kb,
+    among: &[usize],
+    owners: &[(usize, &[String])],
+    office: &analyse::Office,
+) -> Vec<usize> {
     let index = &kb.index;
     let stems = |text: &str| -> std::collections::HashSet<String> {
         crate::text::fold(text)
@@ -355,12 +355,11 @@ fn office_holders(kb: &Kb, owners: &[(usize, &[String])], office: &analyse::Offi
                         })
             })
     };
-    kb.actors
+    among
         .iter()
-        .enumerate()
-        .filter(|(_, a)| a.kind == EntityKind::Person)
-        .filter(|(_, a)| a.role.as_deref().is_some_and(holds))
-        .map(|(i, _)| i)
+        .copied()
+        .filter(|&i| kb.actors[i].kind == EntityKind::Person)
+        .filter(|&i| kb.actors[i].role.as_deref().is_some_and(holds))
         .collect()
 }
 

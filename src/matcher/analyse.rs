@@ -342,7 +342,19 @@ fn attributes(lang: Lang, words: &[String], kind: QuestionKind) -> Vec<String> {
         ["how", "can", "i"],
         ["where", "can", "i"],
     ];
-    let about_bot = ["you", "bot", "this", "ask", "use", "commands", "subscribe"];
+    let about_bot = [
+        "you",
+        "bot",
+        "this",
+        "ask",
+        "use",
+        "commands",
+        "subscribe",
+        "ty",
+        "botin",
+        "perdor",
+        "abonohem",
+    ];
     let should_i = words
         .windows(2)
         .any(|p| p[0] == "should" && matches!(p[1].as_str(), "i" | "we"));
@@ -350,11 +362,8 @@ fn attributes(lang: Lang, words: &[String], kind: QuestionKind) -> Vec<String> {
     let si_ta = words
         .windows(2)
         .any(|p| p[0] == "si" && matches!(p[1].as_str(), "ta" | "te"));
-    let about_bot_sq = ["ty", "bot", "botin", "perdor", "abonohem"];
     if (should_i || si_ta || words.windows(3).any(|w| advice.iter().any(|a| w == a)))
-        && !words
-            .iter()
-            .any(|w| about_bot.contains(&w.as_str()) || about_bot_sq.contains(&w.as_str()))
+        && !words.iter().any(|w| about_bot.contains(&w.as_str()))
     {
         out.push(English::ADVICE.to_string());
     }
