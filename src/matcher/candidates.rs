@@ -56,35 +56,8 @@ impl Index {
         (weights, norm)
     }
 
-    /// The best cosine similarity between the question and one intent's
-    /// examples (0 when none shares a stem).
-    pub(super) fn intent_similarity(
-        &self,
-        intent: usize,
-        (weights, q_norm): &(Vec<(&str, f32)>, f32),
-    ) -> f32 {
-        if *q_norm == 0.0 {
-            return 0.0;
-        }
-        let mut best = 0.0f32;
-        for e in self.intent_examples[intent].clone() {
-            let mut dot = 0.0;
-            for (s, w) in weights {
-                if let Ok(k) =
-                    self.example_terms[e as usize].binary_search_by(|(t, _)| t.as_str().cmp(s))
-                {
-                    dot += w * self.example_terms[e as usize][k].1;
-                }
-            }
-            if dot > 0.0 {
-                best = best.max(dot / (q_norm * self.example_norm[e as usize]));
-            }
-        }
-        best
-    }
-
-    /// The best cosine similarity between the question and each ungated
-    /// intent's examples, for those with an example sharing a stem, by intent.
+    /// The best cosine similarity between the question and each intent's
+    /// examples, for those with an example sharing a stem, by intent.
     pub(super) fn example_similarity(
         &self,
         (weights, q_norm): &(Vec<(&str, f32)>, f32),

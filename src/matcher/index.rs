@@ -36,6 +36,17 @@ pub(super) struct LexiconEntry {
     pub(super) stems: Vec<String>,
 }
 
+/// A keyword group with its one-stem terms as ids of `Index::stem_ids`.
+#[derive(Debug, Clone, Default)]
+pub(super) struct IdGroup {
+    pub(super) weight: f32,
+    pub(super) required: bool,
+    /// One-stem terms, sorted.
+    pub(super) singles: Vec<u32>,
+    /// Terms of several stems, matched as runs of the question's stems.
+    pub(super) runs: Vec<Vec<String>>,
+}
+
 /// Everything precomputed from the knowledge for matching. Built once, at
 /// load time, by `Index::build`.
 #[derive(Debug, Default)]
@@ -73,17 +84,18 @@ pub struct Index {
     /// group. One of them must be in a question for the intent to score.
     pub(super) gates: Vec<Option<Vec<String>>>,
     pub(super) idf: HashMap<String, f32>,
-    /// Stem -> (example, weight).
-    /// Stem -> (example, weight), for the examples of ungated intents.
+    /// Stem -> (example, weight), for every example.
     pub(super) postings: HashMap<String, Vec<(u32, f32)>>,
-    /// Each example's (stem, weight), sorted by stem.
-    pub(super) example_terms: Vec<Vec<(String, f32)>>,
     pub(super) example_norm: Vec<f32>,
     pub(super) example_intent: Vec<usize>,
-    /// Each intent's examples (they are numbered intent by intent).
-    pub(super) intent_examples: Vec<std::ops::Range<u32>>,
-    /// Stems each intent knows: examples, keywords, title, button, answer.
-    pub(super) intent_vocab: Vec<HashSet<String>>,
+    /// Every stem some intent knows, as a small integer: scoring compares
+    /// these, not strings.
+    pub(super) stem_ids: HashMap<String, u32>,
+    /// Stems each intent knows (examples, keywords, title, button, answer),
+    /// as sorted ids of `stem_ids`.
+    pub(super) intent_vocab: Vec<Vec<u32>>,
+    /// Each intent's keyword groups, their one-stem terms as ids.
+    pub(super) intent_groups: Vec<Vec<IdGroup>>,
     /// Entity names and aliases as stem sequences, longest first.
     pub(super) entities: Vec<(Vec<String>, Target)>,
     /// For each first stem of an entity name, its entries in `entities`.
@@ -199,5 +211,15 @@ impl Index {
     /// The stem of a folded word.
     pub(super) fn stem(&self, word: &str) -> String {
         self.lang.stem(word)
+    }
+
+    /// The id of a stem some intent knows.
+    pub(super) fn stem_id(&self, stem: &str) -> Option<u32> {
+        self.stem_ids.get(stem).copied()
+    }
+
+    /// Whether intent `i` knows the stem with this id.
+    pub(super) fn intent_knows(&self, i: usize, id: Option<u32>) -> bool {
+        id.is_some_and(|id| self.intent_vocab[i].binary_search(&id).is_ok())
     }
 }

@@ -5,12 +5,13 @@
 use std::collections::HashSet;
 
 use super::analyse::{Analysis, QuestionKind};
+use super::index::IdGroup;
 use super::lang::English;
 use super::normalise::Prepared;
 use super::weights::*;
 use super::{Candidate, Parts, Target};
 use crate::dates;
-use crate::kb::{EntityKind, Intent, Kb};
+use crate::kb::{EntityKind, Kb};
 
 /// How well a candidate agrees with the analysis: a penalty when it does
 /// not answer the kind of question asked, and one for each attribute it
@@ -45,7 +46,9 @@ pub(super) fn score_intents(kb: &Kb, q: &Prepared, a: &Analysis) -> Vec<Candidat
     let mut present: Vec<&str> = q.stems.iter().map(String::as_str).collect();
     present.sort_unstable();
     present.dedup();
-    let present = Present(present);
+    let mut present_ids: Vec<u32> = present.iter().filter_map(|s| index.stem_id(s)).collect();
+    present_ids.sort_unstable();
+    let content_ids: Vec<Option<u32>> = content.iter().map(|s| index.stem_id(s)).collect();
 
     // Only an intent with a fired pattern, an example sharing a stem or a
     // keyword term whose first stem is present can score above zero, and
@@ -60,7 +63,7 @@ pub(super) fn score_intents(kb: &Kb, q: &Prepared, a: &Analysis) -> Vec<Candidat
         .chain(sims.iter().map(|&(i, _)| i))
         .filter(|&i| index.gates[i].is_none())
         .collect();
-    for s in &present.0 {
+    for s in &present {
         if let Some(owners) = index.keyword_owners.get(*s) {
             candidates.extend(owners.iter().map(|&i| i as usize));
         }
@@ -74,16 +77,14 @@ pub(super) fn score_intents(kb: &Kb, q: &Prepared, a: &Analysis) -> Vec<Candidat
             let intent = &kb.intents[i];
             let fired: Vec<usize> = fired.remove(&i).unwrap_or_default();
             let pattern = !fired.is_empty();
-            let (keywords, required_ok) = keyword_score(intent, &present, &q.stems);
-            let examples = if index.gates[i].is_none() {
-                sims.binary_search_by_key(&i, |&(j, _)| j)
-                    .map_or(0.0, |k| sims[k].1)
-            } else {
-                index.intent_similarity(i, &query)
-            };
-            let known = content
+            let (keywords, required_ok) =
+                keyword_score(&index.intent_groups[i], &present_ids, &q.stems);
+            let examples = sims
+                .binary_search_by_key(&i, |&(j, _)| j)
+                .map_or(0.0, |k| sims[k].1);
+            let known = content_ids
                 .iter()
-                .filter(|s| index.intent_vocab[i].contains(**s))
+                .filter(|&&id| index.intent_knows(i, id))
                 .count();
             let coverage = if content.is_empty() {
                 1.0
@@ -106,8 +107,7 @@ pub(super) fn score_intents(kb: &Kb, q: &Prepared, a: &Analysis) -> Vec<Candidat
                 };
                 let bonus = if pattern { PATTERN_BONUS } else { 0.0 };
                 let base = KEYWORD_SHARE * kw + EXAMPLE_SHARE * examples + bonus;
-                let vocab = &index.intent_vocab[i];
-                let knows = |w: &str| vocab.contains(&index.stem(w));
+                let knows = |w: &str| index.intent_knows(i, index.stem_id(&index.stem(w)));
                 base.min(1.0)
                     * (COVERAGE_FLOOR + (1.0 - COVERAGE_FLOOR) * coverage)
                     * agreement(a, &index.intent_kinds[i], knows)
@@ -122,26 +122,22 @@ pub(super) fn score_intents(kb: &Kb, q: &Prepared, a: &Analysis) -> Vec<Candidat
         .collect()
 }
 
-/// The distinct stems of a question, sorted: a set without hashing.
-struct Present<'a>(Vec<&'a str>);
-
-impl Present<'_> {
-    fn contains(&self, stem: &str) -> bool {
-        self.0.binary_search(&stem).is_ok()
-    }
-}
-
-/// The matched share of keyword weight, and whether every required group matched.
-fn keyword_score(intent: &Intent, present: &Present<'_>, stems: &[String]) -> (f32, bool) {
+/// The matched share of keyword weight, and whether every required group
+/// matched. `present` are the ids of the question's stems, sorted.
+fn keyword_score(groups: &[IdGroup], present: &[u32], stems: &[String]) -> (f32, bool) {
     let mut total = 0.0;
     let mut matched = 0.0;
     let mut required_ok = true;
-    for group in &intent.keywords {
+    for group in groups {
         total += group.weight;
-        let hit = group.any.iter().any(|term| match term.as_slice() {
-            [one] => present.contains(one.as_str()),
-            many => stems.windows(many.len()).any(|w| w == many),
-        });
+        let hit = group
+            .singles
+            .iter()
+            .any(|id| present.binary_search(id).is_ok())
+            || group
+                .runs
+                .iter()
+                .any(|run| stems.windows(run.len()).any(|w| w == &run[..]));
         if hit {
             matched += group.weight;
         } else if group.required {

@@ -10,7 +10,7 @@ use super::super::Target;
 use super::super::analyse::analyse;
 use super::super::lang::English;
 use super::super::patterns::{Pattern, PatternError, ascii_boundaries, compile_pattern, rarest};
-use super::{Index, LexiconEntry};
+use super::{IdGroup, Index, LexiconEntry};
 use crate::kb::{Actor, Event, Intent, KeywordGroup, Topic};
 use crate::text;
 
@@ -207,6 +207,12 @@ pub(super) fn add_patterns(
     Ok(())
 }
 
+/// The id of a stem in `stem_ids`, a new one if it has none yet.
+fn intern(index: &mut Index, stem: String) -> u32 {
+    let next = index.stem_ids.len() as u32;
+    *index.stem_ids.entry(stem).or_insert(next)
+}
+
 /// Examples as TF-IDF vectors, each intent's vocabulary, and the keyword
 /// gates.
 pub(super) fn add_examples(index: &mut Index, intents: &[Intent]) {
@@ -238,7 +244,34 @@ pub(super) fn add_examples(index: &mut Index, intents: &[Intent]) {
     let mut docs: Vec<(usize, Vec<String>)> = Vec::new();
     for (i, (examples, known)) in prepared.into_iter().enumerate() {
         docs.extend(examples.into_iter().map(|stems| (i, stems)));
-        index.intent_vocab.push(known);
+        let mut ids: Vec<u32> = known.into_iter().map(|s| intern(index, s)).collect();
+        ids.sort_unstable();
+        index.intent_vocab.push(ids);
+    }
+    for intent in intents {
+        let groups = intent
+            .keywords
+            .iter()
+            .map(|g| {
+                let mut singles = Vec::new();
+                let mut runs = Vec::new();
+                for term in &g.any {
+                    match term.as_slice() {
+                        [one] => singles.push(intern(index, one.clone())),
+                        many => runs.push(many.to_vec()),
+                    }
+                }
+                singles.sort_unstable();
+                singles.dedup();
+                IdGroup {
+                    weight: g.weight,
+                    required: g.required,
+                    singles,
+                    runs,
+                }
+            })
+            .collect();
+        index.intent_groups.push(groups);
     }
     // Gates: of an intent's required groups, the one whose first stems
     // the fewest intents use.
@@ -288,37 +321,25 @@ pub(super) fn add_examples(index: &mut Index, intents: &[Intent]) {
         .iter()
         .map(|(s, &d)| ((*s).to_string(), (1.0 + n / d as f32).ln()))
         .collect();
-    index.intent_examples = vec![0..0; intents.len()];
     for (e, (intent, stems)) in docs.iter().enumerate() {
         // In stem order, so that the norm's floating-point sum is the
         // same in every process (a HashSet's order is not).
         let distinct: std::collections::BTreeSet<&str> = stems.iter().map(String::as_str).collect();
         let mut norm = 0.0;
-        let mut terms: Vec<(String, f32)> = Vec::with_capacity(distinct.len());
         for s in distinct {
             let w = index.idf[s];
             norm += w * w;
-            terms.push((s.to_string(), w));
-            // Gated intents are scored only once their gate is found, so
-            // only ungated ones need to be found through their examples.
-            if index.gates[*intent].is_none() {
-                index
-                    .postings
-                    .entry(s.to_string())
-                    .or_default()
-                    .push((e as u32, w));
-            }
+            // Every example, gated or not: one pass over the postings gives
+            // each intent's similarity (a gated intent is still a candidate
+            // only once its gate is found).
+            index
+                .postings
+                .entry(s.to_string())
+                .or_default()
+                .push((e as u32, w));
         }
-        terms.sort_by(|a, b| a.0.cmp(&b.0));
-        index.example_terms.push(terms);
         index.example_norm.push(norm.sqrt());
         index.example_intent.push(*intent);
-        let range = &mut index.intent_examples[*intent];
-        if range.start == range.end {
-            *range = e as u32..e as u32 + 1;
-        } else {
-            range.end = e as u32 + 1;
-        }
     }
 }
 
