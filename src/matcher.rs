@@ -222,15 +222,18 @@ pub fn best_match(kb: &Kb, question: &str) -> Match {
             }
         }
     }
+    let named_text = score::named_text_candidates(kb, &prepared, &analysis, &named);
     candidates.extend(score::builtin_candidates(kb, &prepared, &analysis, named));
     let unknown = score::unknown_names(index, &prepared);
     candidates.extend(score::event_candidates(kb, &prepared, &analysis));
-    // Whole summaries only when nothing else would answer: they know many
-    // words, and an intent or a name that fits answers better.
+    // Named things by their own text, and whole summaries, only when
+    // nothing else would answer: they know many words, and an intent or a
+    // name that fits answers better.
     if candidates
         .iter()
         .all(|c| c.score * unknown < weights::ANSWER_THRESHOLD)
     {
+        candidates.extend(named_text);
         candidates.extend(retrieve::summary_candidates(kb, &prepared, &analysis));
     }
     for c in &mut candidates {

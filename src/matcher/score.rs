@@ -229,6 +229,49 @@ pub(super) fn builtin_candidates(
     out
 }
 
+/// Actors and topics named in the question whose own text (role, summary)
+/// knows most of its other words: "what is europium linked to" is answered
+/// by EUROPIUM's summary, which says what it is tied to. Weaker than a name
+/// that explains the whole question, and asked only when nothing else would
+/// answer (a summary's many words meet many questions about other things).
+/// Not for "when": a summary that merely mentions a date says little of
+/// when its matter happened.
+pub(super) fn named_text_candidates(
+    kb: &Kb,
+    q: &Prepared,
+    a: &Analysis,
+    found: &[(std::ops::Range<usize>, Target)],
+) -> Vec<Candidate> {
+    let index = &kb.index;
+    let meaningful: Vec<usize> = q
+        .content()
+        .filter(|(_, s)| !index.frame.contains(*s))
+        .map(|(i, _)| i)
+        .collect();
+    if meaningful.is_empty() || a.kind == QuestionKind::When {
+        return Vec::new();
+    }
+    let lookup = [QuestionKind::Who, QuestionKind::What];
+    let mut out: Vec<Candidate> = Vec::new();
+    for (span, target) in found {
+        let Some(vocab) = index.lookup_vocab.get(target) else {
+            continue;
+        };
+        let inside = meaningful.iter().filter(|i| span.contains(i)).count() as f32;
+        let known = meaningful
+            .iter()
+            .filter(|&&i| !span.contains(&i) && vocab.contains(q.stems[i].as_str()))
+            .count() as f32;
+        let frac = (inside + NAMED_TEXT_CREDIT * known) / meaningful.len() as f32;
+        let knows = |w: &str| vocab.contains(&index.stem(w));
+        let score = BUILTIN_FULL * frac * frac * agreement(a, &lookup, knows);
+        if !out.iter().any(|c| &c.target == target) {
+            out.push(Candidate::builtin(target.clone(), score));
+        }
+    }
+    out
+}
+
 /// Events that say what the question asks about: each scores by the
 /// IDF-weighted share of the question's meaningful stems it knows (title,
 /// tags, its actors' names), squared, up to `EVENT_FULL`. An

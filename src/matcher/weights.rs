@@ -31,6 +31,10 @@ pub const MAX_CANDIDATES: usize = 12;
 /// The score of a built-in candidate (an actor, a topic, a date) that
 /// explains every word of the question.
 pub const BUILTIN_FULL: f32 = 0.9;
+/// How much of a word beyond a name the name's own text (role, summary)
+/// knows counts as explained by the name: a part, since a summary's many
+/// words meet many questions about other things.
+pub const NAMED_TEXT_CREDIT: f32 = 0.75;
 /// What a country loses when several names together explain the question:
 /// it is the setting of most questions, the other name their subject.
 pub const COUNTRY_PENALTY: f32 = 0.05;
