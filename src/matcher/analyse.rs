@@ -322,6 +322,15 @@ fn attributes(lang: Lang, words: &[String], kind: QuestionKind) -> Vec<String> {
     if words.windows(2).any(|p| p[0] == "how" && p[1] == "old") {
         out.push("old".to_string());
     }
+    // "How much did Albania pay Mandiant": a price, where "did Iran pay
+    // the hackers" asks about funding, which the sources do give.
+    if kind == QuestionKind::HowMany
+        && let Some(w) = words
+            .iter()
+            .find(|w| matches!(w.as_str(), "pay" | "paid" | "pays"))
+    {
+        out.push(w.clone());
+    }
     if words.windows(2).any(|p| p[0] == "right" && p[1] == "now") {
         out.push("now".to_string());
     }
