@@ -526,6 +526,11 @@ mod tests {
         }
         let thanks = analyse(Lang::En, &words("thanks!"));
         assert!(thanks.only_discourse(1));
+        // A form of address is politeness too, in either language.
+        assert!(analyse(Lang::En, &words("thanks a lot mate")).only_discourse(4));
+        assert!(analyse(Lang::Sq, &words("ok flm, rrofsh vlla")).only_discourse(4));
+        let addressed = analyse(Lang::En, &words("when was the attack mate"));
+        assert_eq!((addressed.tail, addressed.only_discourse(5)), (1, false));
         let polite = analyse(Lang::En, &words("when was the attack please"));
         assert_eq!((polite.tail, polite.only_discourse(5)), (1, false));
     }
@@ -642,6 +647,18 @@ mod tests {
             None
         );
         assert_eq!(office(Lang::En, "what did the president say"), None);
+    }
+
+    #[test]
+    fn paying_is_a_price_only_in_a_how_much_question() {
+        let attributes = |q: &str| analyse(Lang::En, &words(q)).attributes;
+        assert!(attributes("how much did albania pay mandiant").contains(&"pay".to_string()));
+        assert!(attributes("did iran pay the hackers").is_empty());
+        assert_eq!(
+            attributes("where did jake sullivan go to college"),
+            ["college"]
+        );
+        assert_eq!(attributes("when was olta xhacka appointed"), ["appointed"]);
     }
 
     #[test]

@@ -207,3 +207,21 @@ fn office_holders_come_only_from_roles_that_name_them() {
     );
     assert!(!outcome.matched, "{}", outcome.reply.to_plain());
 }
+
+#[test]
+fn a_name_answers_from_its_own_text_only_what_that_text_knows() {
+    let kb = crate::support::shipped();
+    let reply = |q: &str| {
+        let outcome = answer(kb, &ChatState::default(), q);
+        (outcome.matched, outcome.reply.to_plain())
+    };
+    // The name's summary says what it is tied to.
+    let (matched, text) = reply("what is europium linked to");
+    assert!(matched && text.contains("MOIS"), "{text}");
+    // Its summary knows nothing of a founding date or a budget: the
+    // question is declined, pointing at the name, not answered from it.
+    for q in ["when was europium founded", "what is europium's budget"] {
+        let (matched, text) = reply(q);
+        assert!(!matched, "{q}: {text}");
+    }
+}

@@ -94,6 +94,15 @@ impl Albanian {
         &["miredita"],
         &["miremengjes"],
         &["mirembrema"],
+        // As typed without the "ë".
+        &["mirdita"],
+        &["mirmengjes"],
+        &["mirmbrema"],
+        // Forms of address ("flm vlla").
+        &["vlla"],
+        &["vella"],
+        &["shok"],
+        &["plako"],
         &["hej"],
         &["ej"],
         &["ore"],
@@ -159,7 +168,17 @@ impl Albanian {
     ];
 
     /// Politeness that may close a question.
-    pub const TRAILING: &[&str] = &["faleminderit", "flm", "rrofsh", "lutem", "pls"];
+    pub const TRAILING: &[&str] = &[
+        "faleminderit",
+        "flm",
+        "rrofsh",
+        "lutem",
+        "pls",
+        "vlla",
+        "vella",
+        "shok",
+        "plako",
+    ];
 
     /// Words that open a yes/no question: the particle "a", and verbs.
     pub const AUXILIARIES: &[&str] = &[

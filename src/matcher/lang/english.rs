@@ -121,6 +121,11 @@ impl English {
         &["and"],
         &["basically"],
         &["lol"],
+        // Forms of address ("thx a lot mate").
+        &["mate"],
+        &["bro"],
+        &["dude"],
+        &["buddy"],
     ];
 
     /// Phrases that ask what an acronym stands for.
@@ -362,7 +367,9 @@ impl English {
     ];
 
     /// Politeness that may close a question.
-    pub const TRAILING: &[&str] = &["please", "pls", "plz", "thanks", "thx", "ty", "lol"];
+    pub const TRAILING: &[&str] = &[
+        "please", "pls", "plz", "thanks", "thx", "ty", "lol", "mate", "bro", "dude", "buddy",
+    ];
 
     /// Words that open a yes/no question.
     pub const AUXILIARIES: &[&str] = &[
