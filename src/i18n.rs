@@ -387,6 +387,7 @@ fn attribute_sq(key: &str) -> &'static str {
         "death" => "vdekjen",
         "prices or costs" => "çmimet apo kostot",
         "weather" => "motin",
+        "date" => "datën",
         "appointment" => "emërimin",
         "successor" => "pasardhësin",
         "situation today" => "gjendjen e sotme",

@@ -496,6 +496,9 @@ fn attributes(lang: Lang, words: &[String], kind: QuestionKind) -> Vec<String> {
     if asks_count {
         out.push(English::QUANTITY.to_string());
     }
+    if kind == QuestionKind::When {
+        out.push(English::DATE.to_string());
+    }
     out
 }
 
@@ -658,7 +661,10 @@ mod tests {
             attributes("where did jake sullivan go to college"),
             ["college"]
         );
-        assert_eq!(attributes("when was olta xhacka appointed"), ["appointed"]);
+        assert_eq!(
+            attributes("when was olta xhacka appointed"),
+            ["appointed", English::DATE]
+        );
     }
 
     #[test]

@@ -56,8 +56,38 @@ impl Index {
         (weights, norm)
     }
 
-    /// The best cosine similarity between the question and each intent's
-    /// examples, for those with an example sharing a stem, by intent.
+    /// The best cosine similarity between the question and one gated
+    /// intent's examples (0 when none shares a stem). `ids` are the
+    /// question's weighted stems that some intent knows, sorted by id.
+    pub(super) fn intent_similarity(&self, intent: usize, ids: &[(u32, f32)], q_norm: f32) -> f32 {
+        if q_norm == 0.0 {
+            return 0.0;
+        }
+        let mut best = 0.0f32;
+        for e in self.intent_examples[intent].clone() {
+            // Both sorted by id: one merge.
+            let terms = &self.example_terms[e as usize];
+            let (mut i, mut j, mut dot) = (0, 0, 0.0);
+            while i < ids.len() && j < terms.len() {
+                match ids[i].0.cmp(&terms[j].0) {
+                    std::cmp::Ordering::Less => i += 1,
+                    std::cmp::Ordering::Greater => j += 1,
+                    std::cmp::Ordering::Equal => {
+                        dot += ids[i].1 * terms[j].1;
+                        i += 1;
+                        j += 1;
+                    }
+                }
+            }
+            if dot > 0.0 {
+                best = best.max(dot / (q_norm * self.example_norm[e as usize]));
+            }
+        }
+        best
+    }
+
+    /// The best cosine similarity between the question and each ungated
+    /// intent's examples, for those with an example sharing a stem, by intent.
     pub(super) fn example_similarity(
         &self,
         (weights, q_norm): &(Vec<(&str, f32)>, f32),

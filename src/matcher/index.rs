@@ -84,9 +84,13 @@ pub struct Index {
     /// group. One of them must be in a question for the intent to score.
     pub(super) gates: Vec<Option<Vec<String>>>,
     pub(super) idf: HashMap<String, f32>,
-    /// Stem -> (example, weight), for every example.
+    /// Stem -> (example, weight), for the examples of ungated intents.
     pub(super) postings: HashMap<String, Vec<(u32, f32)>>,
+    /// Each example's (stem id, weight), sorted by id.
+    pub(super) example_terms: Vec<Vec<(u32, f32)>>,
     pub(super) example_norm: Vec<f32>,
+    /// Each intent's examples (they are numbered intent by intent).
+    pub(super) intent_examples: Vec<std::ops::Range<u32>>,
     pub(super) example_intent: Vec<usize>,
     /// Every stem some intent knows, as a small integer: scoring compares
     /// these, not strings.

@@ -230,6 +230,11 @@ impl Lang {
         };
         English::states_quantity_with(text, number_words)
     }
+
+    /// Whether a text gives a date (month names of either language).
+    pub fn states_date(self, text: &str) -> bool {
+        English::states_date(text)
+    }
 }
 
 /// A table of spellings and the words they stand for.

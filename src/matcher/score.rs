@@ -42,6 +42,13 @@ pub(super) fn score_intents(kb: &Kb, q: &Prepared, a: &Analysis) -> Vec<Candidat
     let mut fired = index.fired_patterns(q);
     let query = index.query_weights(q);
     let sims = index.example_similarity(&query);
+    // The question's weighted stems as ids, for gated intents' examples.
+    let mut query_ids: Vec<(u32, f32)> = query
+        .0
+        .iter()
+        .filter_map(|&(s, w)| index.stem_id(s).map(|id| (id, w)))
+        .collect();
+    query_ids.sort_unstable_by_key(|&(id, _)| id);
     let content: Vec<&str> = q.content().map(|(_, s)| s).collect();
     let mut present: Vec<&str> = q.stems.iter().map(String::as_str).collect();
     present.sort_unstable();
@@ -79,9 +86,12 @@ pub(super) fn score_intents(kb: &Kb, q: &Prepared, a: &Analysis) -> Vec<Candidat
             let pattern = !fired.is_empty();
             let (keywords, required_ok) =
                 keyword_score(&index.intent_groups[i], &present_ids, &q.stems);
-            let examples = sims
-                .binary_search_by_key(&i, |&(j, _)| j)
-                .map_or(0.0, |k| sims[k].1);
+            let examples = if index.gates[i].is_none() {
+                sims.binary_search_by_key(&i, |&(j, _)| j)
+                    .map_or(0.0, |k| sims[k].1)
+            } else {
+                index.intent_similarity(i, &query_ids, query.1)
+            };
             let known = content_ids
                 .iter()
                 .filter(|&&id| index.intent_knows(i, id))
@@ -222,7 +232,8 @@ pub(super) fn builtin_candidates(
         };
         if kb.events.iter().any(|e| date.matches(&e.date)) {
             let on_date = [QuestionKind::When, QuestionKind::What];
-            let score = explained_score(&span) * agreement(a, &on_date, English::is_year);
+            let knows = |w: &str| w == English::DATE || English::is_year(w);
+            let score = explained_score(&span) * agreement(a, &on_date, knows);
             out.push(Candidate::builtin(Target::Date(date), score));
         }
     }

@@ -112,17 +112,17 @@ fn assert_scores(s: &Score, in_scope: f64, oos: f64, small_talk_missed: usize) {
 
 #[test]
 fn dev_questions() {
-    assert_at_least(&score("dev-questions.jsonl"), 95.0, 95.0);
+    assert_at_least(&score("dev-questions.jsonl"), 100.0, 100.0);
 }
 
 #[test]
 fn every_article_fact_is_reachable() {
-    assert_at_least(&score("article-facts.jsonl"), 95.0, 100.0);
+    assert_at_least(&score("article-facts.jsonl"), 100.0, 100.0);
 }
 
 #[test]
 fn held_out_phrasings() {
-    assert_at_least(&score("heldout.jsonl"), 95.0, 97.0);
+    assert_at_least(&score("heldout.jsonl"), 100.0, 100.0);
 }
 
 /// Blind set 1, written from `../shared/sources/` by someone who never saw
@@ -131,14 +131,14 @@ fn held_out_phrasings() {
 /// scores it reached.
 #[test]
 fn blind_set_1() {
-    assert_at_least(&score("blind-1.jsonl"), 86.5, 94.5);
+    assert_at_least(&score("blind-1.jsonl"), 90.0, 94.5);
 }
 
 /// Blind set 2, first sight 88.1 % in scope and 81.5 % declined; kept at
 /// the scores it reached.
 #[test]
 fn blind_set_2() {
-    assert_at_least(&score("blind-2.jsonl"), 91.5, 86.0);
+    assert_at_least(&score("blind-2.jsonl"), 92.0, 87.5);
 }
 
 /// Blind set 3, scored once at first sight after the fixes of sets 1 and 2
@@ -146,28 +146,28 @@ fn blind_set_2() {
 /// regression set at the scores it reached.
 #[test]
 fn blind_set_3() {
-    assert_scores(&score("blind-3.jsonl"), 85.0, 89.0, 0);
+    assert_scores(&score("blind-3.jsonl"), 88.5, 89.0, 0);
 }
 
 /// Blind set 4, first sight 77.3 % in scope, 78.6 % declined, small talk 9
 /// of 11 (after the fixes of sets 1 to 3); kept at the scores it reached.
 #[test]
 fn blind_set_4() {
-    assert_scores(&score("blind-4.jsonl"), 84.0, 94.5, 0);
+    assert_scores(&score("blind-4.jsonl"), 87.0, 94.5, 0);
 }
 
 /// Blind set 5, first sight 94.2 % in scope, 91.7 % declined, small talk 10
 /// of 11 (after the fixes of set 4); kept at the scores it reached.
 #[test]
 fn blind_set_5() {
-    assert_scores(&score("blind-5.jsonl"), 95.0, 96.5, 0);
+    assert_scores(&score("blind-5.jsonl"), 95.5, 96.5, 0);
 }
 
 /// Blind set 6, first sight 83.3 % in scope, 89.5 % declined, small talk 6
 /// of 10 (after the fixes of set 5); kept at the scores it reached.
 #[test]
 fn blind_set_6() {
-    assert_scores(&score("blind-6.jsonl"), 84.0, 96.0, 2);
+    assert_scores(&score("blind-6.jsonl"), 86.5, 96.0, 1);
 }
 
 /// The Albanian blind set, written in Albanian from the sources alone:
@@ -175,7 +175,7 @@ fn blind_set_6() {
 /// kept at the scores it reached.
 #[test]
 fn albanian_blind_set_1() {
-    assert_scores(&score("blind-sq-1.jsonl"), 86.0, 94.5, 0);
+    assert_scores(&score("blind-sq-1.jsonl"), 89.0, 94.5, 0);
 }
 
 /// Blind set 7, first sight 85.2 % in scope, 87.7 % declined, small talk
@@ -183,14 +183,14 @@ fn albanian_blind_set_1() {
 /// scores it reached.
 #[test]
 fn blind_set_7() {
-    assert_scores(&score("blind-7.jsonl"), 86.0, 94.5, 0);
+    assert_scores(&score("blind-7.jsonl"), 88.5, 96.0, 0);
 }
 
 /// The second Albanian blind set: first sight 81.6 % in scope, 89.1 %
 /// declined, small talk 11 of 12; kept at the scores it reached.
 #[test]
 fn albanian_blind_set_2() {
-    assert_scores(&score("blind-sq-2.jsonl"), 85.0, 95.0, 0);
+    assert_scores(&score("blind-sq-2.jsonl"), 86.5, 95.0, 0);
 }
 
 /// Blind set 8, first sight 83.7 % in scope, 81.8 % declined, small talk
@@ -198,14 +198,14 @@ fn albanian_blind_set_2() {
 /// to); kept at the scores it reached.
 #[test]
 fn blind_set_8() {
-    assert_scores(&score("blind-8.jsonl"), 83.5, 89.0, 0);
+    assert_scores(&score("blind-8.jsonl"), 86.0, 89.0, 0);
 }
 
 /// The third Albanian blind set: first sight 82.4 % in scope, 85.2 %
 /// declined, small talk 8 of 10; kept at the scores it reached.
 #[test]
 fn albanian_blind_set_3() {
-    assert_scores(&score("blind-sq-3.jsonl"), 84.5, 92.5, 0);
+    assert_scores(&score("blind-sq-3.jsonl"), 86.0, 92.5, 0);
 }
 
 /// Blind set 9, first sight 88.5 % in scope, 90.4 % declined, small talk
@@ -213,12 +213,40 @@ fn albanian_blind_set_3() {
 /// the scores it reached.
 #[test]
 fn blind_set_9() {
-    assert_scores(&score("blind-9.jsonl"), 88.5, 94.0, 0);
+    assert_scores(&score("blind-9.jsonl"), 89.0, 94.0, 0);
 }
 
 /// The fourth Albanian blind set: first sight 83.9 % in scope, 90.6 %
 /// declined, small talk 9 of 10; kept at the scores it reached.
 #[test]
 fn albanian_blind_set_4() {
-    assert_scores(&score("blind-sq-4.jsonl"), 83.5, 96.0, 1);
+    assert_scores(&score("blind-sq-4.jsonl"), 86.0, 96.0, 1);
+}
+
+/// Blind set 10, first sight 81.7 % in scope, 87.7 % declined, small talk
+/// 14 of 15 (scored before this stop's fixes); kept at the scores it reached.
+#[test]
+fn blind_set_10() {
+    assert_scores(&score("blind-10.jsonl"), 85.5, 87.5, 0);
+}
+
+/// The fifth Albanian blind set: first sight 77.2 % in scope, 93.4 %
+/// declined, small talk 13 of 15; kept at the scores it reached.
+#[test]
+fn albanian_blind_set_5() {
+    assert_scores(&score("blind-sq-5.jsonl"), 80.0, 95.0, 0);
+}
+
+/// Blind set 11, written after this stop's fixes and scored once: first
+/// sight 87.3 % in scope, 90.3 % declined, small talk 12 of 13.
+#[test]
+fn blind_set_11() {
+    assert_scores(&score("blind-11.jsonl"), 87.0, 90.0, 1);
+}
+
+/// The sixth Albanian blind set, written after this stop's fixes: first
+/// sight 86.1 % in scope, 91.4 % declined, small talk 11 of 14.
+#[test]
+fn albanian_blind_set_6() {
+    assert_scores(&score("blind-sq-6.jsonl"), 86.0, 91.0, 3);
 }

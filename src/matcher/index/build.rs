@@ -234,6 +234,9 @@ pub(super) fn add_examples(index: &mut Index, intents: &[Intent]) {
         if lang.states_quantity(&intent.answer) {
             known.insert(English::QUANTITY.to_string());
         }
+        if lang.states_date(&intent.answer) {
+            known.insert(English::DATE.to_string());
+        }
         for group in &intent.keywords {
             for term in &group.any {
                 known.extend(term.iter().cloned());
@@ -321,25 +324,40 @@ pub(super) fn add_examples(index: &mut Index, intents: &[Intent]) {
         .iter()
         .map(|(s, &d)| ((*s).to_string(), (1.0 + n / d as f32).ln()))
         .collect();
+    index.intent_examples = vec![0..0; intents.len()];
     for (e, (intent, stems)) in docs.iter().enumerate() {
         // In stem order, so that the norm's floating-point sum is the
         // same in every process (a HashSet's order is not).
         let distinct: std::collections::BTreeSet<&str> = stems.iter().map(String::as_str).collect();
         let mut norm = 0.0;
+        let mut terms: Vec<(u32, f32)> = Vec::with_capacity(distinct.len());
         for s in distinct {
             let w = index.idf[s];
             norm += w * w;
-            // Every example, gated or not: one pass over the postings gives
-            // each intent's similarity (a gated intent is still a candidate
-            // only once its gate is found).
-            index
-                .postings
-                .entry(s.to_string())
-                .or_default()
-                .push((e as u32, w));
+            // Every example stem is in its intent's vocabulary, so interned.
+            terms.push((index.stem_ids[s], w));
+            // Gated intents are scored only once their gate is found, so
+            // only ungated ones need to be found through their examples
+            // (in large knowledge most intents are gated, and a common stem
+            // would otherwise list thousands of examples).
+            if index.gates[*intent].is_none() {
+                index
+                    .postings
+                    .entry(s.to_string())
+                    .or_default()
+                    .push((e as u32, w));
+            }
         }
+        terms.sort_unstable_by_key(|&(id, _)| id);
+        index.example_terms.push(terms);
         index.example_norm.push(norm.sqrt());
         index.example_intent.push(*intent);
+        let range = &mut index.intent_examples[*intent];
+        if range.start == range.end {
+            *range = e as u32..e as u32 + 1;
+        } else {
+            range.end = e as u32 + 1;
+        }
     }
 }
 
@@ -376,6 +394,9 @@ pub(super) fn add_kinds_and_vocabularies(
     let with_quantity = |mut known: HashSet<String>, summary: &str| {
         if lang.states_quantity(summary) {
             known.insert(English::QUANTITY.to_string());
+        }
+        if lang.states_date(summary) {
+            known.insert(English::DATE.to_string());
         }
         known
     };
@@ -417,8 +438,10 @@ pub(super) fn add_kinds_and_vocabularies(
         for a in e.actors.iter().filter_map(|id| actor_ix.get(id.as_str())) {
             known.extend(vocab_of(&mut std::iter::once(&a.name).chain(&a.aliases)));
         }
-        // The year it happened, for questions that name one.
+        // The year it happened, for questions that name one; and its
+        // date, for "when" questions.
         known.extend(e.date.iso().get(..4).map(str::to_string));
+        known.insert(English::DATE.to_string());
         with_quantity(known, &e.summary)
     });
     for (i, known) in actor_vocab.into_iter().enumerate() {

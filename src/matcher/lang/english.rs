@@ -145,6 +145,9 @@ impl English {
     /// figure, which only a text that states one can give (see
     /// `states_quantity`).
     pub const QUANTITY: &'static str = "#quantity";
+    /// The attribute a "when" question asks for: a date, which only a text
+    /// that gives one can answer (see `states_date`).
+    pub const DATE: &'static str = "#date";
     /// The attribute of a question asking the bot for personal advice
     /// ("how do I get a residence permit").
     pub const ADVICE: &'static str = "#advice";
@@ -226,6 +229,27 @@ impl English {
         "percent",
     ];
 
+    /// Whether a text gives a date: a date filled in from `data/` (an
+    /// answer's `| date`), a year, or a day or year next to a month name.
+    pub fn states_date(text: &str) -> bool {
+        if text.contains("| date") {
+            return true;
+        }
+        let words: Vec<&str> = text
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        words.iter().enumerate().any(|(i, w)| {
+            let month = |j: Option<usize>| {
+                j.and_then(|j| words.get(j))
+                    .is_some_and(|n| crate::dates::month_number(&crate::text::fold(n)).is_some())
+            };
+            Self::is_year(w)
+                || (w.chars().all(|c| c.is_ascii_digit())
+                    && (month(Some(i + 1)) || month(i.checked_sub(1))))
+        })
+    }
+
     /// `states_quantity` with another language's number words.
     pub fn states_quantity_with(text: &str, number_words: &[&str]) -> bool {
         let words: Vec<&str> = text
@@ -294,6 +318,7 @@ impl English {
     pub fn attribute_noun(word: &str) -> &'static str {
         match word {
             Self::QUANTITY => "figure",
+            Self::DATE => "date",
             Self::ADVICE => "advice",
             Self::OPINION => "opinion",
             "hometown" => "birthplace or upbringing",
@@ -595,6 +620,13 @@ mod tests {
     #[test]
     fn years_are_four_digits_of_this_or_the_last_century() {
         assert!(English::is_year("1979") && English::is_year("2026"));
+        // A date filled in from the data, a year, a day by its month.
+        assert!(English::states_date(r#"On {{ event("x").date | date }}."#));
+        assert!(English::states_date("Albania agreed in 2013."));
+        assert!(English::states_date("They left on 8 September."));
+        assert!(English::states_date("më 15 korrik"));
+        assert!(!English::states_date("About 3,000 members live there."));
+        assert!(!English::states_date("They left within hours."));
         assert!(!English::is_year("3000") && !English::is_year("210") && !English::is_year("0842"));
     }
 }
