@@ -130,6 +130,10 @@ pub struct Intent {
     pub examples: Vec<String>,
     /// The rendered answer body (templates are rendered at load time).
     pub answer: String,
+    /// Whether the answer gives a date: it fills one in from `data/`
+    /// (`.date` in its template) or states one. Only such an answer
+    /// answers a "when" question.
+    pub gives_date: bool,
     pub related: Vec<String>,
     pub sources: Vec<String>,
     pub priority: i32,

@@ -311,11 +311,16 @@ impl Validator {
         };
 
         // Checks that need the whole knowledge base: references and examples.
+        // Not the examples of an answer that could not be rendered (its
+        // template or the data it reads is broken, and reported): the
+        // matcher would not see that answer, and the examples would be
+        // reported as ambiguous on top of the real problem.
         let located: Vec<&Located> = order.iter().map(|&i| &located[i]).collect();
         let jobs: Vec<(&Intent, &Located, &Spanned<String>)> = kb
             .intents
             .iter()
             .zip(&located)
+            .filter(|(intent, _)| !intent.answer.is_empty() || intent.builtin.is_some())
             .flat_map(|(intent, loc)| loc.examples.iter().map(move |e| (intent, *loc, e)))
             .collect();
         for ((intent, loc, example), why) in jobs.iter().zip(check_examples(&kb, &jobs)) {

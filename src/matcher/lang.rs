@@ -232,7 +232,7 @@ impl Lang {
     }
 
     /// Whether a text gives a date (month names of either language).
-    pub fn states_date(self, text: &str) -> bool {
+    pub fn states_date(text: &str) -> bool {
         English::states_date(text)
     }
 }

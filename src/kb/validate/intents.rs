@@ -213,7 +213,13 @@ impl Validator {
                 if r.sources.is_empty() && !r.small_talk && builtin.is_none() {
                     self.at(at, r.id.span(), format!("intent `{id}` names no `sources`"));
                 }
+                let gives_date = r
+                    .answer
+                    .as_ref()
+                    .is_some_and(|a| a.get_ref().contains(".date"))
+                    || Lang::states_date(&answer);
                 intents.push(Intent {
+                    gives_date,
                     title: title.unwrap_or_default(),
                     button: button
                         .or_else(|| r.examples.first().map(|e| e.get_ref().clone()))

@@ -8,7 +8,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind};
 
 use super::super::Target;
 use super::super::analyse::analyse;
-use super::super::lang::English;
+use super::super::lang::{English, Lang};
 use super::super::patterns::{Pattern, PatternError, ascii_boundaries, compile_pattern, rarest};
 use super::{IdGroup, Index, LexiconEntry};
 use crate::kb::{Actor, Event, Intent, KeywordGroup, Topic};
@@ -234,7 +234,7 @@ pub(super) fn add_examples(index: &mut Index, intents: &[Intent]) {
         if lang.states_quantity(&intent.answer) {
             known.insert(English::QUANTITY.to_string());
         }
-        if lang.states_date(&intent.answer) {
+        if intent.gives_date {
             known.insert(English::DATE.to_string());
         }
         for group in &intent.keywords {
@@ -395,7 +395,7 @@ pub(super) fn add_kinds_and_vocabularies(
         if lang.states_quantity(summary) {
             known.insert(English::QUANTITY.to_string());
         }
-        if lang.states_date(summary) {
+        if Lang::states_date(summary) {
             known.insert(English::DATE.to_string());
         }
         known
