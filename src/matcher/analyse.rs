@@ -532,6 +532,7 @@ mod tests {
         // A form of address is politeness too, in either language.
         assert!(analyse(Lang::En, &words("thanks a lot mate")).only_discourse(4));
         assert!(analyse(Lang::Sq, &words("ok flm, rrofsh vlla")).only_discourse(4));
+        assert!(analyse(Lang::En, &words("ok cool thanks")).only_discourse(3));
         let addressed = analyse(Lang::En, &words("when was the attack mate"));
         assert_eq!((addressed.tail, addressed.only_discourse(5)), (1, false));
         let polite = analyse(Lang::En, &words("when was the attack please"));

@@ -137,6 +137,12 @@ impl Index {
         if self.lang.is_word(word) {
             return None;
         }
+        // Nor a greeting or a politeness the language lists ("mirdita" is
+        // no typo of "mirdit").
+        let discourse = self.lang.discourse().iter().any(|p| p == &[word]);
+        if discourse || self.lang.trailing().contains(&word) {
+            return None;
+        }
         let len = word.chars().count();
         if len < 4 {
             return None;

@@ -123,3 +123,14 @@ fn buttons_keep_the_language_of_their_message() {
     let second = answer(kb, &first.state(), "1");
     assert_eq!(second.reply.lang, Lang::Sq, "{:?}", second.reply);
 }
+
+#[test]
+fn greetings_typed_without_diacritics_are_albanian_small_talk() {
+    // "mirdita" and "mirmengjes" are no typos of knowledge words: they are
+    // greetings, recognised and answered in Albanian.
+    for q in ["mirdita!", "mirmengjes", "ok flm, rrofsh vlla"] {
+        let outcome = answer(shipped(), &ChatState::default(), q);
+        assert!(outcome.matched, "{q}: {}", outcome.reply.to_plain());
+        assert_eq!(outcome.reply.lang, Lang::Sq, "{q}");
+    }
+}

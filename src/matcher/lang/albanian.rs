@@ -98,6 +98,10 @@ impl Albanian {
         &["mirdita"],
         &["mirmengjes"],
         &["mirmbrema"],
+        // Praise ("rrofsh, shume e dobishme").
+        &["shume", "e", "dobishme"],
+        &["e", "dobishme"],
+        &["super"],
         // Forms of address ("flm vlla").
         &["vlla"],
         &["vella"],

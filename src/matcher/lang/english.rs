@@ -121,6 +121,12 @@ impl English {
         &["and"],
         &["basically"],
         &["lol"],
+        // Praise ("ok cool thanks").
+        &["cool"],
+        &["great"],
+        &["nice"],
+        &["awesome"],
+        &["perfect"],
         // Forms of address ("thx a lot mate").
         &["mate"],
         &["bro"],
