@@ -487,6 +487,15 @@ impl Albanian {
         "dua",
         "di",
         "mund",
+        // "bën" and "gjendet", as "do" and "where is": "DEV-0133 çfarë
+        // bënte", "ashraf 3 ku gjindet".
+        "ben",
+        "bente",
+        "bejne",
+        "benin",
+        "gjendet",
+        "gjindet",
+        "ndodhet",
         "te",
         "ke",
         "na",
