@@ -121,6 +121,11 @@ impl English {
         &["and"],
         &["basically"],
         &["lol"],
+        // Asides ("tbh what is the mek even trying to do").
+        &["tbh"],
+        &["ngl"],
+        &["idk"],
+        &["honestly"],
         // Praise ("ok cool thanks").
         &["cool"],
         &["great"],
@@ -522,6 +527,9 @@ impl English {
         "mean",
         "does",
         "do",
+        // "What was the JCPOA supposed to do", "meant to do".
+        "supposed",
+        "meant",
         "did",
         "stand",
         "for",
