@@ -331,6 +331,18 @@ fn attributes(lang: Lang, words: &[String], kind: QuestionKind) -> Vec<String> {
     {
         out.push(w.clone());
     }
+    // "Paying the price" (and "po paguan çmimin") is an idiom, not a
+    // price: neither word asks for a figure then.
+    let pay = |w: &str| {
+        matches!(
+            w,
+            "pay" | "paid" | "pays" | "paying" | "pagua" | "paguan" | "paguar" | "pagoi" | "paguaj"
+        )
+    };
+    let price = |w: &str| matches!(w, "price" | "prices" | "cmimi" | "cmimin" | "cmim");
+    if words.iter().any(|w| pay(w)) && words.iter().any(|w| price(w)) {
+        out.retain(|w| !pay(w) && !price(w));
+    }
     if words.windows(2).any(|p| p[0] == "right" && p[1] == "now") {
         out.push("now".to_string());
     }
@@ -661,6 +673,12 @@ mod tests {
         assert_eq!(
             attributes("where did jake sullivan go to college"),
             ["college"]
+        );
+        assert!(attributes("what price is albania paying").is_empty());
+        assert!(
+            analyse(Lang::Sq, &words("pse po paguan shqiperia cmimin"))
+                .attributes
+                .is_empty()
         );
         assert_eq!(
             attributes("when was olta xhacka appointed"),
