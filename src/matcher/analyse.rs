@@ -336,7 +336,17 @@ fn attributes(lang: Lang, words: &[String], kind: QuestionKind) -> Vec<String> {
     let pay = |w: &str| {
         matches!(
             w,
-            "pay" | "paid" | "pays" | "paying" | "pagua" | "paguan" | "paguar" | "pagoi" | "paguaj"
+            "pay"
+                | "paid"
+                | "pays"
+                | "paying"
+                | "pagua"
+                | "paguan"
+                | "paguar"
+                | "pagoi"
+                | "paguaj"
+                | "paguhet"
+                | "paguhen"
         )
     };
     let price = |w: &str| matches!(w, "price" | "prices" | "cmimi" | "cmimin" | "cmim");

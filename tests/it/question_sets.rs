@@ -138,7 +138,7 @@ fn blind_set_1() {
 /// the scores it reached.
 #[test]
 fn blind_set_2() {
-    assert_at_least(&score("blind-2.jsonl"), 93.5, 87.5);
+    assert_at_least(&score("blind-2.jsonl"), 94.5, 87.5);
 }
 
 /// Blind set 3, scored once at first sight after the fixes of sets 1 and 2
@@ -153,7 +153,7 @@ fn blind_set_3() {
 /// of 11 (after the fixes of sets 1 to 3); kept at the scores it reached.
 #[test]
 fn blind_set_4() {
-    assert_scores(&score("blind-4.jsonl"), 87.0, 94.5, 0);
+    assert_scores(&score("blind-4.jsonl"), 88.0, 94.5, 0);
 }
 
 /// Blind set 5, first sight 94.2 % in scope, 91.7 % declined, small talk 10
@@ -175,7 +175,7 @@ fn blind_set_6() {
 /// kept at the scores it reached.
 #[test]
 fn albanian_blind_set_1() {
-    assert_scores(&score("blind-sq-1.jsonl"), 90.0, 94.5, 0);
+    assert_scores(&score("blind-sq-1.jsonl"), 90.5, 94.5, 0);
 }
 
 /// Blind set 7, first sight 85.2 % in scope, 87.7 % declined, small talk
@@ -183,14 +183,14 @@ fn albanian_blind_set_1() {
 /// scores it reached.
 #[test]
 fn blind_set_7() {
-    assert_scores(&score("blind-7.jsonl"), 90.0, 96.0, 0);
+    assert_scores(&score("blind-7.jsonl"), 91.0, 96.0, 0);
 }
 
 /// The second Albanian blind set: first sight 81.6 % in scope, 89.1 %
 /// declined, small talk 11 of 12; kept at the scores it reached.
 #[test]
 fn albanian_blind_set_2() {
-    assert_scores(&score("blind-sq-2.jsonl"), 87.5, 95.0, 0);
+    assert_scores(&score("blind-sq-2.jsonl"), 88.5, 95.0, 0);
 }
 
 /// Blind set 8, first sight 83.7 % in scope, 81.8 % declined, small talk
@@ -198,7 +198,7 @@ fn albanian_blind_set_2() {
 /// to); kept at the scores it reached.
 #[test]
 fn blind_set_8() {
-    assert_scores(&score("blind-8.jsonl"), 86.5, 89.0, 0);
+    assert_scores(&score("blind-8.jsonl"), 87.5, 89.0, 0);
 }
 
 /// The third Albanian blind set: first sight 82.4 % in scope, 85.2 %
@@ -227,26 +227,26 @@ fn albanian_blind_set_4() {
 /// 14 of 15 (scored before this stop's fixes); kept at the scores it reached.
 #[test]
 fn blind_set_10() {
-    assert_scores(&score("blind-10.jsonl"), 87.5, 87.5, 0);
+    assert_scores(&score("blind-10.jsonl"), 88.5, 87.5, 0);
 }
 
 /// The fifth Albanian blind set: first sight 77.2 % in scope, 93.4 %
 /// declined, small talk 13 of 15; kept at the scores it reached.
 #[test]
 fn albanian_blind_set_5() {
-    assert_scores(&score("blind-sq-5.jsonl"), 81.5, 95.0, 0);
+    assert_scores(&score("blind-sq-5.jsonl"), 83.0, 95.0, 0);
 }
 
 /// Blind set 11, written after this stop's fixes and scored once: first
 /// sight 87.3 % in scope, 90.3 % declined, small talk 12 of 13.
 #[test]
 fn blind_set_11() {
-    assert_scores(&score("blind-11.jsonl"), 89.0, 90.0, 0);
+    assert_scores(&score("blind-11.jsonl"), 90.0, 90.0, 0);
 }
 
 /// The sixth Albanian blind set, written after this stop's fixes: first
 /// sight 86.1 % in scope, 91.4 % declined, small talk 11 of 14.
 #[test]
 fn albanian_blind_set_6() {
-    assert_scores(&score("blind-sq-6.jsonl"), 87.5, 91.0, 1);
+    assert_scores(&score("blind-sq-6.jsonl"), 89.0, 91.0, 1);
 }

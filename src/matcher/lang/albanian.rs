@@ -297,6 +297,8 @@ impl Albanian {
         "emeruar",
         "emerimi",
         "emerimin",
+        "paguhet",
+        "paguhen",
     ];
 
     /// What an attribute word asks about: the same keys as English's
@@ -306,7 +308,9 @@ impl Albanian {
             "mosha" | "moshen" | "vjec" | "vjeç" => "age",
             "lindi" | "lindur" | "vendlindja" | "datelindja" => "birthplace or birthday",
             "rroga" | "rrogen" | "paga" | "pagen" | "fiton" | "pasuria" | "pasurine" | "pagua"
-            | "pagoi" | "paguan" | "paguar" | "pagesa" | "pagesen" => "income or wealth",
+            | "pagoi" | "paguan" | "paguar" | "paguhet" | "paguhen" | "pagesa" | "pagesen" => {
+                "income or wealth"
+            }
             "martuar" | "gruaja" | "burri" | "femije" | "femijet" => "family",
             "gjatesia" | "pesha" => "height or weight",
             "popullsia" | "popullsine" | "banore" | "banoret" | "banor" => "population",
