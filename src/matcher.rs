@@ -222,8 +222,7 @@ pub fn best_match(kb: &Kb, question: &str) -> Match {
             }
         }
     }
-    let named_text = score::named_text_candidates(kb, &prepared, &analysis, &named);
-    candidates.extend(score::builtin_candidates(kb, &prepared, &analysis, named));
+    candidates.extend(score::builtin_candidates(kb, &prepared, &analysis, &named));
     let unknown = score::unknown_names(index, &prepared);
     candidates.extend(score::event_candidates(kb, &prepared, &analysis));
     // Named things by their own text, and whole summaries, only when
@@ -233,7 +232,9 @@ pub fn best_match(kb: &Kb, question: &str) -> Match {
         .iter()
         .all(|c| c.score * unknown < weights::ANSWER_THRESHOLD)
     {
-        candidates.extend(named_text);
+        candidates.extend(score::named_text_candidates(
+            kb, &prepared, &analysis, &named,
+        ));
         candidates.extend(retrieve::summary_candidates(kb, &prepared, &analysis));
     }
     for c in &mut candidates {
@@ -410,12 +411,6 @@ pub fn detect_lang(kb: &Kb, message: &str) -> Option<Lang> {
         * 2;
     let mut en_score = 0;
     let folded = crate::text::fold(message);
-    let albanian_greeting = |w: &str| {
-        Lang::Sq
-            .discourse()
-            .iter()
-            .any(|p| p.len() == 1 && p[0] == w)
-    };
     // Numbers and dates belong to neither.
     let words = folded
         .split(' ')
@@ -429,7 +424,7 @@ pub fn detect_lang(kb: &Kb, message: &str) -> Option<Lang> {
         let sq_word = Lang::Sq.is_stopword(w)
             || Lang::Sq.is_question_word(w)
             || Lang::Sq.chat_spelling(w, i == 0).is_some()
-            || (albanian_greeting(w) && !english())
+            || (Lang::Sq.is_discourse_word(w) && !english())
             || (in_sq && !in_en);
         let en_word = crate::text::is_stopword(w)
             || crate::text::is_question_word(w)

@@ -112,6 +112,12 @@ impl Lang {
         }
     }
 
+    /// Whether a word is by itself a greeting, politeness or filler the
+    /// language lists (one of `discourse`'s one-word entries).
+    pub fn is_discourse_word(self, word: &str) -> bool {
+        self.discourse().iter().any(|p| p == &[word])
+    }
+
     pub fn expansion(self) -> &'static [&'static [&'static str]] {
         match self {
             Lang::En => English::EXPANSION,

@@ -139,8 +139,7 @@ impl Index {
         }
         // Nor a greeting or a politeness the language lists ("mirdita" is
         // no typo of "mirdit").
-        let discourse = self.lang.discourse().iter().any(|p| p == &[word]);
-        if discourse || self.lang.trailing().contains(&word) {
+        if self.lang.is_discourse_word(word) || self.lang.trailing().contains(&word) {
             return None;
         }
         let len = word.chars().count();

@@ -167,6 +167,15 @@ pub(super) fn unknown_names(index: &super::index::Index, q: &Prepared) -> f32 {
     UNKNOWN_NAME.powi(unknown as i32)
 }
 
+/// The positions of the question's content words that are not frame words
+/// ("who is", "tell me about"): what a name must explain.
+fn meaningful_words(index: &super::index::Index, q: &Prepared) -> Vec<usize> {
+    q.content()
+        .filter(|(_, s)| !index.frame.contains(*s))
+        .map(|(i, _)| i)
+        .collect()
+}
+
 /// Actors, topics and dates named in the question. Each explains the words
 /// it spans plus the "frame" words around it ("who is", "what happened on");
 /// one that explains every word is a strong candidate, one that explains a
@@ -177,14 +186,10 @@ pub(super) fn builtin_candidates(
     kb: &Kb,
     q: &Prepared,
     a: &Analysis,
-    found: Vec<(std::ops::Range<usize>, Target)>,
+    found: &[(std::ops::Range<usize>, Target)],
 ) -> Vec<Candidate> {
     let index = &kb.index;
-    let meaningful: Vec<usize> = q
-        .content()
-        .filter(|(_, s)| !index.frame.contains(*s))
-        .map(|(i, _)| i)
-        .collect();
+    let meaningful = meaningful_words(index, q);
     let explained_score = |span: &std::ops::Range<usize>| {
         if meaningful.is_empty() {
             return 0.0;
@@ -206,19 +211,19 @@ pub(super) fn builtin_candidates(
             .all(|i| found.iter().any(|(span, _)| span.contains(i)));
     for (span, target) in found {
         if seen.insert(target.clone()) {
-            let mut score = explained_score(&span);
-            if all_named && covered(&span) > 0 {
-                let share = covered(&span) as f32 / meaningful.len() as f32;
+            let mut score = explained_score(span);
+            if all_named && covered(span) > 0 {
+                let share = covered(span) as f32 / meaningful.len() as f32;
                 let country =
-                    matches!(target, Target::Actor(i) if kb.actors[i].kind == EntityKind::Country);
+                    matches!(target, Target::Actor(i) if kb.actors[*i].kind == EntityKind::Country);
                 let penalty = if country { COUNTRY_PENALTY } else { 0.0 };
                 score = score.max(BUILTIN_FULL * (0.5 + 0.5 * share) - penalty);
             }
-            let vocab = index.lookup_vocab.get(&target);
+            let vocab = index.lookup_vocab.get(target);
             let knows = |w: &str| vocab.is_some_and(|v| v.contains(&index.stem(w)));
             let lookup = [QuestionKind::Who, QuestionKind::What];
             score *= agreement(a, &lookup, knows);
-            out.push(Candidate::builtin(target, score));
+            out.push(Candidate::builtin(target.clone(), score));
         }
     }
     let words: Vec<&str> = q.words.iter().map(String::as_str).collect();
@@ -254,11 +259,7 @@ pub(super) fn named_text_candidates(
     found: &[(std::ops::Range<usize>, Target)],
 ) -> Vec<Candidate> {
     let index = &kb.index;
-    let meaningful: Vec<usize> = q
-        .content()
-        .filter(|(_, s)| !index.frame.contains(*s))
-        .map(|(i, _)| i)
-        .collect();
+    let meaningful = meaningful_words(index, q);
     if meaningful.is_empty() || a.kind == QuestionKind::When {
         return Vec::new();
     }

@@ -169,15 +169,17 @@ fn topics_are_looked_up_by_alias() {
     );
 }
 
+/// Whether the shipped knowledge answers `q`, and the reply as plain text.
+fn reply(q: &str) -> (bool, String) {
+    let outcome = answer(crate::support::shipped(), &ChatState::default(), q);
+    (outcome.matched, outcome.reply.to_plain())
+}
+
 /// "Who is X's <office>" is answered only by a person whose role names
 /// that office of that country; otherwise the honest decline.
 #[test]
 fn office_holders_come_only_from_roles_that_name_them() {
     let kb = crate::support::shipped();
-    let reply = |q: &str| {
-        let outcome = answer(kb, &ChatState::default(), q);
-        (outcome.matched, outcome.reply.to_plain())
-    };
     for q in [
         "who was iran's foreign minister in 2022",
         "what's the name of iran's president",
@@ -210,11 +212,6 @@ fn office_holders_come_only_from_roles_that_name_them() {
 
 #[test]
 fn a_name_answers_from_its_own_text_only_what_that_text_knows() {
-    let kb = crate::support::shipped();
-    let reply = |q: &str| {
-        let outcome = answer(kb, &ChatState::default(), q);
-        (outcome.matched, outcome.reply.to_plain())
-    };
     // The name's summary says what it is tied to.
     let (matched, text) = reply("what is europium linked to");
     assert!(matched && text.contains("MOIS"), "{text}");
