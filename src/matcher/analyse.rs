@@ -311,6 +311,37 @@ fn kind_of_albanian(words: &[String]) -> QuestionKind {
     QuestionKind::What
 }
 
+/// The words of a text that are part of the idiom "paying the price" (and
+/// "po paguan çmimin"): they speak of no payment and no price, so neither
+/// a question nor an answer using the idiom is about a figure.
+pub(super) fn idiom_words(words: &[String]) -> Vec<&str> {
+    let pay = |w: &str| {
+        matches!(
+            w,
+            "pay"
+                | "paid"
+                | "pays"
+                | "paying"
+                | "pagua"
+                | "paguan"
+                | "paguar"
+                | "pagoi"
+                | "paguaj"
+                | "paguhet"
+                | "paguhen"
+        )
+    };
+    let price = |w: &str| matches!(w, "price" | "prices" | "cmimi" | "cmimin" | "cmim");
+    if !(words.iter().any(|w| pay(w)) && words.iter().any(|w| price(w))) {
+        return Vec::new();
+    }
+    words
+        .iter()
+        .map(String::as_str)
+        .filter(|w| pay(w) || price(w))
+        .collect()
+}
+
 /// The attribute words of a question ("how old", "born", "population").
 fn attributes(lang: Lang, words: &[String], kind: QuestionKind) -> Vec<String> {
     let mut out: Vec<String> = words
@@ -331,28 +362,8 @@ fn attributes(lang: Lang, words: &[String], kind: QuestionKind) -> Vec<String> {
     {
         out.push(w.clone());
     }
-    // "Paying the price" (and "po paguan çmimin") is an idiom, not a
-    // price: neither word asks for a figure then.
-    let pay = |w: &str| {
-        matches!(
-            w,
-            "pay"
-                | "paid"
-                | "pays"
-                | "paying"
-                | "pagua"
-                | "paguan"
-                | "paguar"
-                | "pagoi"
-                | "paguaj"
-                | "paguhet"
-                | "paguhen"
-        )
-    };
-    let price = |w: &str| matches!(w, "price" | "prices" | "cmimi" | "cmimin" | "cmim");
-    if words.iter().any(|w| pay(w)) && words.iter().any(|w| price(w)) {
-        out.retain(|w| !pay(w) && !price(w));
-    }
+    let idiom = idiom_words(words);
+    out.retain(|w| !idiom.contains(&w.as_str()));
     if words.windows(2).any(|p| p[0] == "right" && p[1] == "now") {
         out.push("now".to_string());
     }

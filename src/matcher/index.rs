@@ -170,7 +170,7 @@ impl Index {
         add_examples(&mut index, intents);
         add_kinds_and_vocabularies(&mut index, intents, actors, topics, events);
         add_entities(&mut index, actors, topics);
-        index.full_text = FullText::build(&index, actors, topics, events);
+        index.full_text = FullText::build(&index, actors, topics, events, intents);
         Ok(index)
     }
 

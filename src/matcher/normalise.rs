@@ -3,6 +3,7 @@
 //! canonical terms.
 
 use super::index::Index;
+use super::lang::Lang;
 use crate::text;
 
 /// The question after normalisation, at each step.
@@ -23,6 +24,16 @@ pub struct Prepared {
 }
 
 impl Prepared {
+    /// The stems a text speaks of: all but those of an idiom's words
+    /// ("paying the price" is about neither a payment nor a price).
+    pub(super) fn spoken_stems(self, lang: Lang) -> impl Iterator<Item = String> {
+        let idiom: Vec<String> = super::analyse::idiom_words(&self.words)
+            .into_iter()
+            .map(|w| lang.stem(w))
+            .collect();
+        self.stems.into_iter().filter(move |s| !idiom.contains(s))
+    }
+
     /// Stems that carry meaning: no stopwords, no question words.
     pub(super) fn content(&self) -> impl Iterator<Item = (usize, &str)> {
         self.stems

@@ -14,7 +14,7 @@ use super::normalise::Prepared;
 use super::score::agreement;
 use super::weights::*;
 use super::{Candidate, Target};
-use crate::kb::{Actor, Event, Kb, Topic};
+use crate::kb::{Actor, Event, Intent, Kb, Topic};
 
 /// The question's meaningful stems (content words that are not frame words
 /// nor small numbers), each once with its weight, heaviest first; and the
@@ -98,8 +98,14 @@ impl FullText {
         actors: &[Actor],
         topics: &[Topic],
         events: &[Event],
+        intents: &[Intent],
     ) -> FullText {
         let mut texts: Vec<(Target, Vec<&String>)> = Vec::new();
+        // An answer's text holds details its examples never ask about
+        // ("how many did Berisha first offer to take").
+        for (i, intent) in intents.iter().enumerate() {
+            texts.push((Target::Intent(i), vec![&intent.title, &intent.answer]));
+        }
         for (i, a) in actors.iter().enumerate() {
             let words = std::iter::once(&a.name).chain(&a.aliases).chain(&a.role);
             texts.push((Target::Actor(i), words.chain([&a.summary]).collect()));
@@ -115,7 +121,7 @@ impl FullText {
         let stems = crate::par::map(&texts, |(_, parts)| {
             let mut stems: Vec<String> = parts
                 .iter()
-                .flat_map(|s| index.prepare(s, false).stems)
+                .flat_map(|s| index.prepare(s, false).spoken_stems(index.lang))
                 .collect();
             if parts.last().is_some_and(|s| index.lang.states_quantity(s)) {
                 stems.push(English::QUANTITY.to_string());
@@ -183,10 +189,31 @@ pub(super) fn summary_candidates(kb: &Kb, q: &Prepared, a: &Analysis) -> Vec<Can
     );
     let found: Vec<(u32, f32, usize)> = found
         .into_iter()
-        .filter(|&(_, _, hits)| hits >= SUMMARY_MIN_WORDS)
+        .filter(|&(d, _, hits)| {
+            // An answer is long and its words meet many questions: it must
+            // know one word more.
+            let answer = matches!(full.targets[d as usize], Target::Intent(_));
+            hits >= SUMMARY_MIN_WORDS + usize::from(answer)
+        })
         .collect();
-    let [(d, share, _)] = found[..] else {
-        return Vec::new();
+    // The one text that knows the most of the question. On a tie, an
+    // answer written for questions over the summaries that say the same
+    // (Berisha's first offer is in an answer and in an event); none if
+    // that does not settle it.
+    let best = found.iter().map(|&(_, share, _)| share).fold(0.0, f32::max);
+    let top: Vec<(u32, f32)> = found
+        .iter()
+        .filter(|&&(_, share, _)| share >= best)
+        .map(|&(d, share, _)| (d, share))
+        .collect();
+    let answers: Vec<(u32, f32)> = top
+        .iter()
+        .copied()
+        .filter(|&(d, _)| matches!(full.targets[d as usize], Target::Intent(_)))
+        .collect();
+    let (d, share) = match (&top[..], &answers[..]) {
+        ([one], _) | ([_, _], [one]) => *one,
+        _ => return Vec::new(),
     };
     let knows = |w: &str| full.knows(d, &index.stem(w));
     let score = SUMMARY_FULL * share * share * agreement(a, &[QuestionKind::What], knows);

@@ -222,3 +222,15 @@ fn a_name_answers_from_its_own_text_only_what_that_text_knows() {
         assert!(!matched, "{q}: {text}");
     }
 }
+
+#[test]
+fn a_detail_only_an_answer_states_is_found_in_that_answer() {
+    // No example asks about Berisha's first offer; the relocation answer
+    // and an event's summary both state it, and the answer is preferred.
+    let (matched, text) = reply("how many did berisha first offer to take");
+    assert!(matched && text.contains("210"), "{text}");
+    // An answer that uses "paying the price" says nothing of a payment:
+    // a question about a payment is not answered from it.
+    let (matched, text) = reply("how much does the mek pay its members");
+    assert!(!matched, "{text}");
+}

@@ -229,7 +229,7 @@ pub(super) fn add_examples(index: &mut Index, intents: &[Intent]) {
             examples.push(stems);
         }
         for s in [&intent.title, &intent.button, &intent.answer] {
-            known.extend(index.prepare(s, false).stems);
+            known.extend(index.prepare(s, false).spoken_stems(lang));
         }
         if lang.states_quantity(&intent.answer) {
             known.insert(English::QUANTITY.to_string());
