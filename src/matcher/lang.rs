@@ -187,7 +187,14 @@ impl Lang {
         let expanded: Vec<&str> = words
             .iter()
             .enumerate()
-            .map(|(i, &w)| self.chat_spelling(w, i == 0).unwrap_or(w))
+            .map(|(i, &w)| {
+                // Gheg "qysh kur", "qysh prej kur": "since when".
+                let since = matches!(words.get(i + 1), Some(&("kur" | "prej")));
+                if self == Lang::Sq && w == "qysh" && since {
+                    return "qe";
+                }
+                self.chat_spelling(w, i == 0).unwrap_or(w)
+            })
             .collect();
         if expanded == words {
             return folded.to_string();

@@ -157,6 +157,9 @@ impl Index {
         if len < 4 {
             return None;
         }
+        if let Some(standard) = self.gheg_participle(word) {
+            return Some(standard);
+        }
         let max = if len >= 8 { 2 } else { 1 };
         // A typo rarely changes the first letter; "visa" is not "cisa".
         let first = word.chars().next()?;
@@ -185,6 +188,22 @@ impl Index {
             }
         }
         best.map(|(_, _, w)| w.clone())
+    }
+
+    /// Gheg's short participle ("tregu", "pranue") as the standard one
+    /// ("treguar", "pranuar"), when the knowledge uses that.
+    fn gheg_participle(&self, word: &str) -> Option<String> {
+        if self.lang != Lang::Sq {
+            return None;
+        }
+        let standard = if let Some(base) = word.strip_suffix("ue") {
+            format!("{base}uar")
+        } else if word.ends_with('u') {
+            format!("{word}ar")
+        } else {
+            return None;
+        };
+        self.vocab.contains_key(&standard).then_some(standard)
     }
 }
 

@@ -134,3 +134,36 @@ fn greetings_typed_without_diacritics_are_albanian_small_talk() {
         assert_eq!(outcome.reply.lang, Lang::Sq, "{q}");
     }
 }
+
+#[test]
+fn gheg_forms_are_read_as_standard_albanian() {
+    let sq = shipped().in_lang(Lang::Sq);
+    let intent = |q: &str| answer(sq, &ChatState::default(), q).intent;
+    // "bani" is "bëri", "shqipni" "Shqipëri", "qysh" "si" ...
+    assert_eq!(
+        intent("kush e bani sulmin ne shqipni").as_deref(),
+        Some("attack.who")
+    );
+    assert_eq!(
+        intent("qysh hyne hakerat ne rrjet").as_deref(),
+        Some("attack.entry")
+    );
+    // … but "qysh kur" is "since when".
+    assert_eq!(
+        intent("qysh kur ishin hakerat ne rrjet").as_deref(),
+        Some("attack.duration")
+    );
+    // Thanks "for the info" and a "bro" are politeness, not a question.
+    for q in ["ok flm per infon", "tung bro si je"] {
+        let outcome = answer(sq, &ChatState::default(), q);
+        assert!(outcome.matched, "{q}: {}", outcome.reply.to_plain());
+        assert!(
+            outcome
+                .intent
+                .as_deref()
+                .is_some_and(|i| i.starts_with("smalltalk.")),
+            "{q}: {:?}",
+            outcome.intent
+        );
+    }
+}

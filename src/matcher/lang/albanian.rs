@@ -107,6 +107,13 @@ impl Albanian {
         &["vella"],
         &["shok"],
         &["plako"],
+        &["bro"],
+        &["lol"],
+        // Thanks "for the info", after "flm".
+        &["per", "infon"],
+        &["per", "info"],
+        &["per", "informacionin"],
+        &["per", "ndihmen"],
         &["hej"],
         &["ej"],
         &["ore"],
@@ -159,6 +166,21 @@ impl Albanian {
         ("nji", "nje"),
         ("shum", "shume"),
         ("tash", "tani"),
+        // Gheg: "kush e bani", "kush e ka ba", "qysh hynë", "a po don".
+        ("bani", "beri"),
+        ("bane", "bere"),
+        ("ba", "bere"),
+        ("bo", "bere"),
+        ("bone", "bere"),
+        ("qysh", "si"),
+        ("don", "do"),
+        ("kon", "qene"),
+        ("shqipni", "shqiperi"),
+        ("shqipnia", "shqiperia"),
+        ("shqipnin", "shqiperine"),
+        ("shqipnine", "shqiperine"),
+        ("shqipnis", "shqiperise"),
+        ("shqipnise", "shqiperise"),
     ];
 
     /// Spellings read so only as a message's first word: elsewhere "ca"
