@@ -296,6 +296,28 @@ pub fn best_match(kb: &Kb, question: &str) -> Match {
             _ => {}
         }
     }
+    // "When did X …" that nothing answers: X's events that know the rest.
+    if analysis.kind == analyse::QuestionKind::When
+        && !matches!(decision, Decision::Answer(_))
+        && analysis.attributes.iter().all(|a| a == English::DATE)
+        && analysis.years.is_empty()
+        && let Some((span, named)) = named
+            .iter()
+            .find(|(_, t)| matches!(t, Target::Actor(_) | Target::Topic(_)))
+    {
+        let events = retrieve::dated_events(kb, &prepared, named, span.clone());
+        match &events[..] {
+            [] => {}
+            [one] => {
+                candidates.insert(
+                    0,
+                    Candidate::builtin(one.clone(), weights::ANSWER_THRESHOLD),
+                );
+                decision = Decision::Answer(one.clone());
+            }
+            _ => decision = Decision::Choices(events),
+        }
+    }
     // An attribute of a named actor or topic that only one weak candidate
     // touches: the honest reply is the decline that points at the name.
     if let Decision::Choices(choices) = &decision

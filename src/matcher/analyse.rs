@@ -479,7 +479,20 @@ fn attributes(lang: Lang, words: &[String], kind: QuestionKind) -> Vec<String> {
                 ("beri" | "ben" | "bene", "mire")
             )
         });
-    if asks_view || predicts || judges || words.iter().any(|w| opinion_words.contains(&w.as_str()))
+    // "When will …", "kur do (të) arrihet": a date yet to come; not "kur
+    // do mbahej", a past plan (the verb in the imperfect).
+    let imperfect = |w: &str| ["ej", "shin", "te", "nin"].iter().any(|e| w.ends_with(e));
+    let future_when = words.windows(2).any(|p| p[0] == "when" && p[1] == "will")
+        || (0..words.len()).any(|i| {
+            let at = |k: usize| words.get(i + k).map(String::as_str);
+            let verb = if at(2) == Some("te") { at(3) } else { at(2) };
+            at(0) == Some("kur") && at(1) == Some("do") && verb.is_none_or(|v| !imperfect(v))
+        });
+    if asks_view
+        || predicts
+        || future_when
+        || judges
+        || words.iter().any(|w| opinion_words.contains(&w.as_str()))
     {
         out.push(English::OPINION.to_string());
     }

@@ -220,6 +220,74 @@ pub(super) fn summary_candidates(kb: &Kb, q: &Prepared, a: &Analysis) -> Vec<Can
     vec![Candidate::builtin(full.targets[d as usize].clone(), score)]
 }
 
+/// For "when did X …" that nothing answers: the events of the name the
+/// question asks about (by its actors, or by naming it), ranked by how
+/// much of the rest of the question their text knows. The best one if it
+/// leads, else the tied ones as choices; none when no event of the name
+/// knows at least half of the rest. Telling the reader "my sources give no
+/// date" is wrong when they date what the name did.
+pub(super) fn dated_events(
+    kb: &Kb,
+    q: &Prepared,
+    focus: &Target,
+    span: std::ops::Range<usize>,
+) -> Vec<Target> {
+    let index = &kb.index;
+    let full = &index.full_text;
+    // The name and its own description ("when did Rama become prime
+    // minister" asks nothing an event of his knows).
+    let mut named: Vec<String> = q.stems[span.clone()].to_vec();
+    if let Target::Actor(i) = focus {
+        let a = &kb.actors[*i];
+        for text in a.role.iter().chain(&a.aliases) {
+            named.extend(index.prepare(text, false).stems);
+        }
+    }
+    let named: Vec<&str> = named.iter().map(String::as_str).collect();
+    let actor = match focus {
+        Target::Actor(i) => Some(kb.actors[*i].id.as_str()),
+        _ => None,
+    };
+    // The rest: what the question says besides the name ("what year" is
+    // read as "when", a question word, not part of it).
+    let (weighted, _) = weighted_stems(index, q);
+    let rest: Vec<(&str, f32)> = weighted
+        .into_iter()
+        .filter(|(s, _)| !named.contains(s) && !index.lang.is_question_word(s))
+        .collect();
+    let rest_total: f32 = rest.iter().map(|(_, w)| w).sum();
+    let mut ranked: Vec<(usize, f32)> = Vec::new();
+    for (d, target) in full.targets.iter().enumerate() {
+        let Target::Event(e) = *target else { continue };
+        let d = d as u32;
+        let linked = actor.is_some_and(|id| kb.events[e].actors.iter().any(|a| a == id))
+            || q.stems[span.clone()].iter().all(|s| full.knows(d, s));
+        if !linked {
+            continue;
+        }
+        let share = if rest_total > 0.0 {
+            rest.iter()
+                .filter(|(s, _)| full.knows(d, s))
+                .map(|(_, w)| w)
+                .sum::<f32>()
+                / rest_total
+        } else {
+            1.0
+        };
+        if share >= DATED_EVENT_MIN_SHARE {
+            ranked.push((e, share));
+        }
+    }
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let best = ranked.first().map_or(0.0, |&(_, s)| s);
+    ranked
+        .into_iter()
+        .take_while(|&(_, s)| s >= best)
+        .take(MAX_CHOICES)
+        .map(|(e, _)| Target::Event(e))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -93,3 +93,7 @@ pub const SUMMARY_FULL: f32 = 0.55;
 pub const SUMMARY_MIN_SHARE: f32 = 0.9;
 /// … and at least this many of its meaningful words.
 pub const SUMMARY_MIN_WORDS: usize = 3;
+
+/// For "when did X …" that nothing answers, an event of X answers (or is
+/// offered) only when its text knows this share of the rest of the question.
+pub const DATED_EVENT_MIN_SHARE: f32 = 0.5;

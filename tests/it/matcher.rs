@@ -234,3 +234,28 @@ fn a_detail_only_an_answer_states_is_found_in_that_answer() {
     let (matched, text) = reply("how much does the mek pay its members");
     assert!(!matched, "{text}");
 }
+
+#[test]
+fn when_a_name_did_something_its_dated_event_answers() {
+    // No intent dates Albania's agreement; the event of Albania that
+    // knows the rest of the question does.
+    let (matched, text) = reply("what year did albania agree to take the mek");
+    assert!(matched && text.contains("2013"), "{text}");
+    // Not when the rest is the name's own office, or something none of
+    // its events knows: the sources give no such date.
+    for q in [
+        "when did rama become prime minister",
+        "when did microsoft buy mandiant",
+    ] {
+        let (matched, text) = reply(q);
+        assert!(!matched, "{q}: {text}");
+    }
+    // A date yet to come is not answered with a past one.
+    let sq = crate::support::shipped().in_lang(briefbot::matcher::Lang::Sq);
+    let outcome = answer(
+        sq,
+        &ChatState::default(),
+        "kur do arrihet nje marreveshje e re berthamore me iranin",
+    );
+    assert!(!outcome.matched, "{}", outcome.reply.to_plain());
+}
