@@ -342,6 +342,34 @@ pub(super) fn idiom_words(words: &[String]) -> Vec<&str> {
         .collect()
 }
 
+/// What a "how many" question counts: the words of the phrase after "how
+/// many" ("how many Iranian diplomats", "how many police hurt"), any of
+/// which an answer's figure may count. None for people in general ("how
+/// many people"), whom answers count by many names. Albanian "sa" asks
+/// for much besides a count ("sa zgjati", "sa dëm"): not read for it.
+fn counted_nouns(lang: Lang, words: &[String]) -> Vec<String> {
+    const ANYONE: &[&str] = &["people", "ppl", "persons", "person", "individuals", "times"];
+    if lang != Lang::En {
+        return Vec::new();
+    }
+    let Some(at) = words
+        .windows(2)
+        .position(|p| p[0] == "how" && p[1] == "many")
+    else {
+        return Vec::new();
+    };
+    let phrase: Vec<String> = words[at + 2..]
+        .iter()
+        .take_while(|w| !lang.is_stopword(w) && !lang.is_question_word(w))
+        .take(3)
+        .cloned()
+        .collect();
+    if phrase.iter().any(|w| ANYONE.contains(&w.as_str())) {
+        return Vec::new();
+    }
+    phrase
+}
+
 /// The attribute words of a question ("how old", "born", "population").
 fn attributes(lang: Lang, words: &[String], kind: QuestionKind) -> Vec<String> {
     let mut out: Vec<String> = words
@@ -541,6 +569,12 @@ fn attributes(lang: Lang, words: &[String], kind: QuestionKind) -> Vec<String> {
     };
     if asks_count {
         out.push(English::QUANTITY.to_string());
+        // "How many diplomats", "sa anëtarë": what is counted. A figure
+        // of something else ("24 hours") does not answer it.
+        let nouns = counted_nouns(lang, words);
+        if !nouns.is_empty() {
+            out.push(format!("{}{}", English::COUNT, nouns.join("|")));
+        }
     }
     if kind == QuestionKind::When {
         out.push(English::DATE.to_string());
@@ -651,8 +685,22 @@ mod tests {
             Lang::En,
             &words("how many members did the mek have in 1979"),
         );
-        assert_eq!(a.attributes, [English::QUANTITY]);
+        assert_eq!(a.attributes, [English::QUANTITY, "#count:members"]);
         assert_eq!(a.years, ["1979"]);
+        // What is counted: the phrase after "how many", but not people in
+        // general, whom answers count by many names.
+        assert_eq!(
+            analyse(Lang::En, &words("how many police hurt in the raid")).attributes,
+            [English::QUANTITY, "#count:police|hurt"]
+        );
+        assert_eq!(
+            analyse(
+                Lang::En,
+                &words("how many people did berisha offer to take")
+            )
+            .attributes,
+            [English::QUANTITY]
+        );
         assert_eq!(
             analyse(Lang::En, &words("how much ransom did they ask")).attributes,
             [English::QUANTITY]

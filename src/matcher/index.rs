@@ -8,6 +8,7 @@ use aho_corasick::AhoCorasick;
 
 use super::Target;
 use super::analyse::QuestionKind;
+use super::lang::English;
 use super::lang::Lang;
 use super::patterns::Pattern;
 mod build;
@@ -210,6 +211,44 @@ impl Index {
             && !self.lang.is_word(word)
             && self.lang == Lang::En;
         coined || self.lang.is_proper_noun(word)
+    }
+
+    /// The marker that a text counts `word` ("3,000 members": members), by
+    /// its stem after the lexicon ("officers" are "police").
+    pub(super) fn count_marker(&self, word: &str) -> String {
+        let stems = self.prepare(word, false).stems;
+        let stem = stems.last().map_or(word, String::as_str);
+        format!("{}{stem}", English::COUNT)
+    }
+
+    /// The markers of what a text counts: each of the three words after a
+    /// number that is no year ("about 3,000 MEK members", "three pieces of
+    /// malware", "3 000 anëtarë").
+    pub(super) fn count_markers(&self, text: &str) -> Vec<String> {
+        let words: Vec<String> = text
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(crate::text::fold)
+            .collect();
+        let digits = |w: &str| w.chars().all(|c| c.is_ascii_digit());
+        let mut out = Vec::new();
+        for (i, w) in words.iter().enumerate() {
+            let number = self.lang.number_words().contains(&w.as_str())
+                || (digits(w) && !English::is_year(w));
+            if !number {
+                continue;
+            }
+            out.extend(
+                words[i + 1..]
+                    .iter()
+                    .filter(|n| !digits(n))
+                    .take(3)
+                    .map(|n| self.count_marker(n)),
+            );
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
     }
 
     /// The stem of a folded word.

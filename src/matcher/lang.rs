@@ -234,6 +234,14 @@ impl Lang {
             .map(|(_, long)| *long)
     }
 
+    /// The language's number words ("four", "katër").
+    pub fn number_words(self) -> &'static [&'static str] {
+        match self {
+            Lang::En => English::NUMBER_WORDS,
+            Lang::Sq => Albanian::NUMBER_WORDS,
+        }
+    }
+
     /// Whether a text states a quantity: a number word of the language, or
     /// a number that is neither a year nor the day of a date.
     pub fn states_quantity(self, text: &str) -> bool {

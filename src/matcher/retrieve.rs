@@ -123,8 +123,9 @@ impl FullText {
                 .iter()
                 .flat_map(|s| index.prepare(s, false).spoken_stems(index.lang))
                 .collect();
-            if parts.last().is_some_and(|s| index.lang.states_quantity(s)) {
+            if let Some(text) = parts.last().filter(|s| index.lang.states_quantity(s)) {
                 stems.push(English::QUANTITY.to_string());
+                stems.extend(index.count_markers(text));
             }
             stems.sort_unstable();
             stems.dedup();

@@ -25,7 +25,12 @@ pub(super) fn agreement(a: &Analysis, kinds: &[QuestionKind], knows: impl Fn(&st
         factor *= KIND_MISMATCH;
     }
     for attribute in &a.attributes {
-        if !knows(attribute) {
+        // What "how many" counts: any one of its markers.
+        if attribute.starts_with(English::COUNT) {
+            if !attribute.split('|').any(&knows) {
+                factor *= COUNT_UNKNOWN;
+            }
+        } else if !knows(attribute) {
             factor *= ATTRIBUTE_UNKNOWN;
         }
     }

@@ -64,6 +64,11 @@ pub const KIND_MISMATCH: f32 = 0.6;
 /// "born", "population") that it never speaks of: such a question is
 /// declined rather than answered about something else.
 pub const ATTRIBUTE_UNKNOWN: f32 = 0.3;
+/// What a candidate keeps when it gives figures but none of the thing a
+/// "how many" question counts ("how many diplomats" of "within 24
+/// hours"): milder than an attribute, as an answer may state a count
+/// without its noun ("more than 3,000 were moved").
+pub const COUNT_UNKNOWN: f32 = 0.6;
 /// What a candidate keeps for each year in the question it never mentions
 /// ("how many members did the MEK have in 1979" of the MEK's numbers
 /// today). Milder than an attribute: a year is often only the setting.

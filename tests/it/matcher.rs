@@ -259,3 +259,21 @@ fn when_a_name_did_something_its_dated_event_answers() {
     );
     assert!(!outcome.matched, "{}", outcome.reply.to_plain());
 }
+
+#[test]
+fn a_count_is_answered_only_by_a_figure_of_what_is_counted() {
+    // The answers these reach give figures, of hours and of members, but
+    // none of embassies or diplomats.
+    for q in [
+        "how many embassies does albania have",
+        "how many iranian diplomats were posted in albania",
+    ] {
+        let (matched, text) = reply(q);
+        assert!(!matched, "{q}: {text}");
+    }
+    // "15 officers": the lexicon makes officers police.
+    let (matched, text) = reply("how many police hurt in the raid");
+    assert!(matched && text.contains("15 officers"), "{text}");
+    let (matched, text) = reply("how many mek members live in albania");
+    assert!(matched && text.contains("3,000"), "{text}");
+}

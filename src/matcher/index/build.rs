@@ -233,6 +233,7 @@ pub(super) fn add_examples(index: &mut Index, intents: &[Intent]) {
         }
         if lang.states_quantity(&intent.answer) {
             known.insert(English::QUANTITY.to_string());
+            known.extend(index.count_markers(&intent.answer));
         }
         if intent.gives_date {
             known.insert(English::DATE.to_string());
@@ -394,6 +395,7 @@ pub(super) fn add_kinds_and_vocabularies(
     let with_quantity = |mut known: HashSet<String>, summary: &str| {
         if lang.states_quantity(summary) {
             known.insert(English::QUANTITY.to_string());
+            known.extend(index.count_markers(summary));
         }
         if Lang::states_date(summary) {
             known.insert(English::DATE.to_string());
