@@ -200,10 +200,15 @@ impl Index {
     /// that the corrector left alone ("notpetya", "wannacry"): the name of
     /// something the sources never mention. Shorter ones are more often
     /// chat spellings ("gonna", "thx") than names.
-    pub(super) fn is_unknown_name(&self, word: &str) -> bool {
-        // "americas", "irans": a possessive typed without its apostrophe.
+    /// Whether the knowledge uses a folded word, or it without an "s"
+    /// ("americas", "irans": a possessive typed without its apostrophe).
+    pub(super) fn knows_word(&self, word: &str) -> bool {
         let known = |w: &str| self.vocab.contains_key(w);
-        if known(word) || word.strip_suffix('s').is_some_and(known) {
+        known(word) || word.strip_suffix('s').is_some_and(known)
+    }
+
+    pub(super) fn is_unknown_name(&self, word: &str) -> bool {
+        if self.knows_word(word) {
             return false;
         }
         let coined = word.chars().count() >= UNKNOWN_WORD_MIN_CHARS

@@ -165,11 +165,28 @@ fn keyword_score(groups: &[IdGroup], present: &[u32], stems: &[String]) -> (f32,
 
 /// A penalty for each name in the question that English knows and the
 /// knowledge does not ("who is germany's foreign minister"): the question
-/// is about something the sources do not cover.
+/// is about something the sources do not cover. Two words running that
+/// the knowledge never uses, in any form, count as one more such name
+/// ("the colonial pipeline attack"): one such word is often a question's
+/// own wording, two together mostly a thing the story does not have.
 /// The same for every candidate, so applied to all at once.
 pub(super) fn unknown_names(index: &super::index::Index, q: &Prepared) -> f32 {
     let unknown = q.words.iter().filter(|w| index.is_unknown_name(w)).count();
-    UNKNOWN_NAME.powi(unknown as i32)
+    let strange = |w: &String| {
+        w.chars().count() >= UNKNOWN_PAIR_MIN_CHARS
+            && w.chars().all(|c| c.is_ascii_lowercase())
+            && !index.lang.is_stopword(w)
+            && !index.lang.is_question_word(w)
+            && !index.lang.is_discourse_word(w)
+            && !index.knows_word(w)
+            && index.stem_id(&index.stem(w)).is_none()
+    };
+    let pairs = q
+        .words
+        .windows(2)
+        .filter(|p| strange(&p[0]) && strange(&p[1]))
+        .count();
+    UNKNOWN_NAME.powi((unknown + pairs.min(1)) as i32)
 }
 
 /// The positions of the question's content words that are not frame words

@@ -277,3 +277,14 @@ fn a_count_is_answered_only_by_a_figure_of_what_is_counted() {
     let (matched, text) = reply("how many mek members live in albania");
     assert!(matched && text.contains("3,000"), "{text}");
 }
+
+#[test]
+fn two_words_the_knowledge_never_uses_are_a_thing_the_story_lacks() {
+    // "Colonial Pipeline" is two ordinary words, neither in the knowledge:
+    // not answered with the malware used against Albania.
+    let (matched, text) = reply("tell me about the colonial pipeline ransomware attack");
+    assert!(!matched, "{text}");
+    // One unknown word is only the question's own wording.
+    let (matched, text) = reply("which ransomware was deployed against albania");
+    assert!(matched && text.contains("ROADSWEEP"), "{text}");
+}

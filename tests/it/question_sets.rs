@@ -264,3 +264,18 @@ fn blind_set_12() {
 fn albanian_blind_set_7() {
     assert_scores(&score("blind-sq-7.jsonl"), 85.5, 94.0, 2);
 }
+
+/// Blind set 13, written mid-stop and scored once on the code of that
+/// point: first sight 83.6 % in scope, 92.0 % declined, small talk 15 of 16.
+#[test]
+fn blind_set_13() {
+    assert_scores(&score("blind-13.jsonl"), 83.5, 94.5, 1);
+}
+
+/// The eighth Albanian blind set, written mid-stop and scored once on the
+/// code of that point: first sight 88.1 % in scope, 95.5 % declined, small
+/// talk 14 of 16.
+#[test]
+fn albanian_blind_set_8() {
+    assert_scores(&score("blind-sq-8.jsonl"), 88.0, 95.5, 2);
+}
