@@ -209,6 +209,27 @@ pub fn best_match(kb: &Kb, question: &str) -> Match {
     let mut candidates = score::score_intents(kb, &prepared, &analysis);
     // The names the question mentions: built-in candidates, and its focus.
     let named = index.find_entities(&prepared.stems);
+    // A word of the description that named something is part of that name,
+    // not an attribute asked of it ("who is Albania's leader").
+    let described: Vec<String> = named
+        .iter()
+        .flat_map(|(_, target)| match *target {
+            Target::Actor(i) => kb.actors[i].descriptions.as_slice(),
+            Target::Topic(i) => kb.topics[i].descriptions.as_slice(),
+            _ => &[],
+        })
+        .map(|d| crate::text::fold(d))
+        .filter(|d| format!(" {} ", prepared.words.join(" ")).contains(&format!(" {d} ")))
+        .collect();
+    let in_description = |w: &str| described.iter().any(|d| d.split(' ').any(|dw| dw == w));
+    analysis.attributes.retain(|a| !in_description(a));
+    if analysis
+        .office
+        .as_ref()
+        .is_some_and(|o| in_description(&o.word))
+    {
+        analysis.office = None;
+    }
     let focus = named
         .iter()
         .map(|(_, target)| target)
@@ -305,15 +326,25 @@ pub fn best_match(kb: &Kb, question: &str) -> Match {
         }
     }
     // "When did X …" that nothing answers: X's events that know the rest.
+    // A country is the setting of most questions ("the advisory on
+    // Albania"): the other names are tried first.
     if analysis.kind == analyse::QuestionKind::When
         && !matches!(decision, Decision::Answer(_))
         && analysis.attributes.iter().all(|a| a == English::DATE)
         && analysis.years.is_empty()
-        && let Some((span, named)) = named
-            .iter()
-            .find(|(_, t)| matches!(t, Target::Actor(_) | Target::Topic(_)))
     {
-        let events = retrieve::dated_events(kb, &prepared, named, span.clone());
+        let country =
+            |t: &Target| matches!(t, Target::Actor(i) if kb.actors[*i].kind == EntityKind::Country);
+        let mut names: Vec<&(std::ops::Range<usize>, Target)> = named
+            .iter()
+            .filter(|(_, t)| matches!(t, Target::Actor(_) | Target::Topic(_)))
+            .collect();
+        names.sort_by_key(|(_, t)| country(t));
+        let events = names
+            .iter()
+            .map(|(span, name)| retrieve::dated_events(kb, &prepared, name, span.clone()))
+            .find(|events| !events.is_empty())
+            .unwrap_or_default();
         match &events[..] {
             [] => {}
             [one] => {

@@ -510,7 +510,9 @@ fn attributes(lang: Lang, words: &[String], kind: QuestionKind) -> Vec<String> {
     // "When will …", "kur do (të) arrihet": a date yet to come; not "kur
     // do mbahej", a past plan (the verb in the imperfect).
     let imperfect = |w: &str| ["ej", "shin", "te", "nin"].iter().any(|e| w.ends_with(e));
+    let next = |w: &String| matches!(w.as_str(), "next" | "upcoming" | "ardhshem" | "ardhshme");
     let future_when = words.windows(2).any(|p| p[0] == "when" && p[1] == "will")
+        || (words.iter().any(|w| w == "when" || w == "kur") && words.iter().any(next))
         || (0..words.len()).any(|i| {
             let at = |k: usize| words.get(i + k).map(String::as_str);
             let verb = if at(2) == Some("te") { at(3) } else { at(2) };

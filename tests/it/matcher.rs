@@ -288,3 +288,20 @@ fn two_words_the_knowledge_never_uses_are_a_thing_the_story_lacks() {
     let (matched, text) = reply("which ransomware was deployed against albania");
     assert!(matched && text.contains("ROADSWEEP"), "{text}");
 }
+
+#[test]
+fn a_description_names_its_holder_and_asks_nothing_of_it() {
+    // "Leader" is a word of Rama's description, not an office asked of
+    // Albania that no role names.
+    let (matched, text) = reply("who is albania's leader");
+    assert!(matched && text.contains("Edi Rama"), "{text}");
+}
+
+#[test]
+fn a_things_own_date_answers_since_when_it_has_existed() {
+    let (matched, text) = reply("since when has chimneysweep been around");
+    assert!(matched && text.contains("2012"), "{text}");
+    // The next one is a date yet to come.
+    let (matched, text) = reply("when is the next free iran summit");
+    assert!(!matched, "{text}");
+}

@@ -131,14 +131,14 @@ fn held_out_phrasings() {
 /// scores it reached.
 #[test]
 fn blind_set_1() {
-    assert_at_least(&score("blind-1.jsonl"), 91.0, 94.5);
+    assert_at_least(&score("blind-1.jsonl"), 93.0, 94.5);
 }
 
 /// Blind set 2, first sight 88.1 % in scope and 81.5 % declined; kept at
 /// the scores it reached.
 #[test]
 fn blind_set_2() {
-    assert_at_least(&score("blind-2.jsonl"), 94.5, 87.5);
+    assert_at_least(&score("blind-2.jsonl"), 96.0, 87.5);
 }
 
 /// Blind set 3, scored once at first sight after the fixes of sets 1 and 2
@@ -146,28 +146,28 @@ fn blind_set_2() {
 /// regression set at the scores it reached.
 #[test]
 fn blind_set_3() {
-    assert_scores(&score("blind-3.jsonl"), 88.5, 89.0, 0);
+    assert_scores(&score("blind-3.jsonl"), 90.5, 93.5, 0);
 }
 
 /// Blind set 4, first sight 77.3 % in scope, 78.6 % declined, small talk 9
 /// of 11 (after the fixes of sets 1 to 3); kept at the scores it reached.
 #[test]
 fn blind_set_4() {
-    assert_scores(&score("blind-4.jsonl"), 88.0, 94.5, 0);
+    assert_scores(&score("blind-4.jsonl"), 90.0, 98.0, 0);
 }
 
 /// Blind set 5, first sight 94.2 % in scope, 91.7 % declined, small talk 10
 /// of 11 (after the fixes of set 4); kept at the scores it reached.
 #[test]
 fn blind_set_5() {
-    assert_scores(&score("blind-5.jsonl"), 95.5, 96.5, 0);
+    assert_scores(&score("blind-5.jsonl"), 96.5, 96.5, 0);
 }
 
 /// Blind set 6, first sight 83.3 % in scope, 89.5 % declined, small talk 6
 /// of 10 (after the fixes of set 5); kept at the scores it reached.
 #[test]
 fn blind_set_6() {
-    assert_scores(&score("blind-6.jsonl"), 89.5, 96.0, 1);
+    assert_scores(&score("blind-6.jsonl"), 91.0, 96.0, 1);
 }
 
 /// The Albanian blind set, written in Albanian from the sources alone:
@@ -175,7 +175,7 @@ fn blind_set_6() {
 /// kept at the scores it reached.
 #[test]
 fn albanian_blind_set_1() {
-    assert_scores(&score("blind-sq-1.jsonl"), 90.5, 94.5, 0);
+    assert_scores(&score("blind-sq-1.jsonl"), 91.5, 94.5, 0);
 }
 
 /// Blind set 7, first sight 85.2 % in scope, 87.7 % declined, small talk
@@ -183,7 +183,7 @@ fn albanian_blind_set_1() {
 /// scores it reached.
 #[test]
 fn blind_set_7() {
-    assert_scores(&score("blind-7.jsonl"), 91.0, 96.0, 0);
+    assert_scores(&score("blind-7.jsonl"), 93.0, 96.0, 0);
 }
 
 /// The second Albanian blind set: first sight 81.6 % in scope, 89.1 %
@@ -198,14 +198,14 @@ fn albanian_blind_set_2() {
 /// to); kept at the scores it reached.
 #[test]
 fn blind_set_8() {
-    assert_scores(&score("blind-8.jsonl"), 87.5, 89.0, 0);
+    assert_scores(&score("blind-8.jsonl"), 90.0, 89.0, 0);
 }
 
 /// The third Albanian blind set: first sight 82.4 % in scope, 85.2 %
 /// declined, small talk 8 of 10; kept at the scores it reached.
 #[test]
 fn albanian_blind_set_3() {
-    assert_scores(&score("blind-sq-3.jsonl"), 88.5, 92.5, 0);
+    assert_scores(&score("blind-sq-3.jsonl"), 89.5, 94.0, 0);
 }
 
 /// Blind set 9, first sight 88.5 % in scope, 90.4 % declined, small talk
@@ -213,63 +213,63 @@ fn albanian_blind_set_3() {
 /// the scores it reached.
 #[test]
 fn blind_set_9() {
-    assert_scores(&score("blind-9.jsonl"), 90.0, 94.0, 0);
+    assert_scores(&score("blind-9.jsonl"), 92.5, 96.0, 0);
 }
 
 /// The fourth Albanian blind set: first sight 83.9 % in scope, 90.6 %
 /// declined, small talk 9 of 10; kept at the scores it reached.
 #[test]
 fn albanian_blind_set_4() {
-    assert_scores(&score("blind-sq-4.jsonl"), 87.0, 96.0, 1);
+    assert_scores(&score("blind-sq-4.jsonl"), 89.5, 96.0, 1);
 }
 
 /// Blind set 10, first sight 81.7 % in scope, 87.7 % declined, small talk
 /// 14 of 15 (scored before this stop's fixes); kept at the scores it reached.
 #[test]
 fn blind_set_10() {
-    assert_scores(&score("blind-10.jsonl"), 88.5, 87.5, 0);
+    assert_scores(&score("blind-10.jsonl"), 91.5, 92.0, 0);
 }
 
 /// The fifth Albanian blind set: first sight 77.2 % in scope, 93.4 %
 /// declined, small talk 13 of 15; kept at the scores it reached.
 #[test]
 fn albanian_blind_set_5() {
-    assert_scores(&score("blind-sq-5.jsonl"), 83.0, 95.0, 0);
+    assert_scores(&score("blind-sq-5.jsonl"), 84.5, 95.0, 0);
 }
 
 /// Blind set 11, written after this stop's fixes and scored once: first
 /// sight 87.3 % in scope, 90.3 % declined, small talk 12 of 13.
 #[test]
 fn blind_set_11() {
-    assert_scores(&score("blind-11.jsonl"), 90.0, 90.0, 0);
+    assert_scores(&score("blind-11.jsonl"), 92.5, 93.5, 0);
 }
 
 /// The sixth Albanian blind set, written after this stop's fixes: first
 /// sight 86.1 % in scope, 91.4 % declined, small talk 11 of 14.
 #[test]
 fn albanian_blind_set_6() {
-    assert_scores(&score("blind-sq-6.jsonl"), 89.0, 91.0, 1);
+    assert_scores(&score("blind-sq-6.jsonl"), 89.0, 93.0, 1);
 }
 
 /// Blind set 12, scored once before this stop's changes: first sight
 /// 86.0 % in scope, 92.0 % declined, small talk 15 of 15.
 #[test]
 fn blind_set_12() {
-    assert_scores(&score("blind-12.jsonl"), 86.0, 92.0, 0);
+    assert_scores(&score("blind-12.jsonl"), 87.5, 94.5, 0);
 }
 
 /// The seventh Albanian blind set, scored once before this stop's changes:
 /// first sight 85.7 % in scope, 94.0 % declined, small talk 14 of 16.
 #[test]
 fn albanian_blind_set_7() {
-    assert_scores(&score("blind-sq-7.jsonl"), 85.5, 94.0, 2);
+    assert_scores(&score("blind-sq-7.jsonl"), 88.0, 95.5, 0);
 }
 
 /// Blind set 13, written mid-stop and scored once on the code of that
 /// point: first sight 83.6 % in scope, 92.0 % declined, small talk 15 of 16.
 #[test]
 fn blind_set_13() {
-    assert_scores(&score("blind-13.jsonl"), 83.5, 94.5, 1);
+    assert_scores(&score("blind-13.jsonl"), 86.5, 93.0, 1);
 }
 
 /// The eighth Albanian blind set, written mid-stop and scored once on the
@@ -277,5 +277,5 @@ fn blind_set_13() {
 /// talk 14 of 16.
 #[test]
 fn albanian_blind_set_8() {
-    assert_scores(&score("blind-sq-8.jsonl"), 88.0, 95.5, 2);
+    assert_scores(&score("blind-sq-8.jsonl"), 88.5, 95.5, 2);
 }

@@ -522,6 +522,10 @@ impl Albanian {
         "gjendet",
         "gjindet",
         "ndodhet",
+        // "Që kur ekziston CHIMNEYSWEEP": the thing's own date.
+        "ekziston",
+        "ekzistonte",
+        "ekzistojne",
         "te",
         "ke",
         "na",

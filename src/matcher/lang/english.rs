@@ -532,6 +532,13 @@ impl English {
         // "What was the JCPOA supposed to do", "meant to do".
         "supposed",
         "meant",
+        // "Since when has CHIMNEYSWEEP been around", "how long has it
+        // existed": the thing's own date.
+        "since",
+        "around",
+        "exist",
+        "exists",
+        "existed",
         "did",
         "stand",
         "for",
