@@ -193,6 +193,11 @@ impl Lang {
                 if self == Lang::Sq && w == "qysh" && since {
                     return "qe";
                 }
+                // Gheg's infinitive "me bo", "me ba": "të bëj".
+                let after_me = i > 0 && words[i - 1] == "me";
+                if self == Lang::Sq && after_me && matches!(w, "bo" | "ba" | "bone" | "bere") {
+                    return "bej";
+                }
                 self.chat_spelling(w, i == 0).unwrap_or(w)
             })
             .collect();

@@ -153,8 +153,19 @@ fn gheg_forms_are_read_as_standard_albanian() {
         intent("qysh kur ishin hakerat ne rrjet").as_deref(),
         Some("attack.duration")
     );
-    // Thanks "for the info" and a "bro" are politeness, not a question.
-    for q in ["ok flm per infon", "tung bro si je"] {
+    // "Po du me dit": I want to know; "ka ba" has done.
+    assert_eq!(
+        intent("mirdita, po du me dit kush e ka ba sulmin kibernetik").as_deref(),
+        Some("attack.who")
+    );
+    // Thanks "for the info", a "bro", praise and "what can you do" in Gheg
+    // are small talk, not a question.
+    for q in [
+        "ok flm per infon",
+        "tung bro si je",
+        "ok rrofsh shum, ishe i dobishem",
+        "cka din me bo ti",
+    ] {
         let outcome = answer(sq, &ChatState::default(), q);
         assert!(outcome.matched, "{q}: {}", outcome.reply.to_plain());
         assert!(

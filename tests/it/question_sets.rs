@@ -279,3 +279,20 @@ fn blind_set_13() {
 fn albanian_blind_set_8() {
     assert_scores(&score("blind-sq-8.jsonl"), 88.5, 95.5, 2);
 }
+
+/// Blind set 14, written near the end of the stop and scored once on the
+/// code of that point: first sight 88.7 % in scope, 97.3 % declined, small
+/// talk 15 of 15 (87.0 % and 96.0 % on the stop's start).
+#[test]
+fn blind_set_14() {
+    assert_scores(&score("blind-14.jsonl"), 88.5, 97.0, 0);
+}
+
+/// The ninth Albanian blind set, written near the end of the stop and
+/// scored once on the code of that point: first sight 84.4 % in scope,
+/// 92.5 % declined, small talk 14 of 16 (83.7 % and 92.5 % on the stop's
+/// start).
+#[test]
+fn albanian_blind_set_9() {
+    assert_scores(&score("blind-sq-9.jsonl"), 84.0, 92.5, 2);
+}

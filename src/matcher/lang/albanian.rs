@@ -72,6 +72,12 @@ impl Albanian {
         &["kaq", "ishte", "e", "gjitha"],
         &["kaq", "ishte"],
         &["vetem", "kaq"],
+        // "Po dua të di …", "doja të dija …": I want to know.
+        &["po", "dua", "te", "di"],
+        &["po", "dua", "me", "di"],
+        &["dua", "te", "di"],
+        &["dua", "me", "di"],
+        &["doja", "te", "dija"],
         &["kam", "nje", "pyetje"],
         &["nje", "pyetje", "tjeter"],
         &["nje", "pyetje"],
@@ -101,6 +107,11 @@ impl Albanian {
         // Praise ("rrofsh, shume e dobishme").
         &["shume", "e", "dobishme"],
         &["e", "dobishme"],
+        &["ishe", "shume", "i", "dobishem"],
+        &["ishe", "i", "dobishem"],
+        &["je", "shume", "i", "dobishem"],
+        &["je", "i", "dobishem"],
+        &["i", "dobishem"],
         &["super"],
         // Forms of address ("flm vlla").
         &["vlla"],
@@ -181,6 +192,13 @@ impl Albanian {
         ("shqipnine", "shqiperine"),
         ("shqipnis", "shqiperise"),
         ("shqipnise", "shqiperise"),
+        ("du", "dua"),
+        ("dit", "di"),
+        ("din", "di"),
+        ("kallxo", "trego"),
+        ("kallxom", "tregom"),
+        ("kallzo", "trego"),
+        ("kallzom", "tregom"),
     ];
 
     /// Spellings read so only as a message's first word: elsewhere "ca"
