@@ -211,17 +211,13 @@ pub fn best_match(kb: &Kb, question: &str) -> Match {
     let named = index.find_entities(&prepared.stems);
     // A word of the description that named something is part of that name,
     // not an attribute asked of it ("who is Albania's leader").
-    let described: Vec<String> = named
+    let described: Vec<&Vec<String>> = named
         .iter()
-        .flat_map(|(_, target)| match *target {
-            Target::Actor(i) => kb.actors[i].descriptions.as_slice(),
-            Target::Topic(i) => kb.topics[i].descriptions.as_slice(),
-            _ => &[],
-        })
-        .map(|d| crate::text::fold(d))
-        .filter(|d| format!(" {} ", prepared.words.join(" ")).contains(&format!(" {d} ")))
+        .filter_map(|(_, target)| index.descriptions.get(target))
+        .flatten()
+        .filter(|d| prepared.words.windows(d.len()).any(|w| w == d.as_slice()))
         .collect();
-    let in_description = |w: &str| described.iter().any(|d| d.split(' ').any(|dw| dw == w));
+    let in_description = |w: &str| described.iter().any(|d| d.iter().any(|dw| dw == w));
     analysis.attributes.retain(|a| !in_description(a));
     if analysis
         .office

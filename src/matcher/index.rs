@@ -56,6 +56,8 @@ pub struct Index {
     pub(super) lang: Lang,
     /// The whole text of every event, actor and topic.
     pub(super) full_text: FullText,
+    /// Each actor's and topic's descriptions, as folded words.
+    pub(super) descriptions: HashMap<Target, Vec<Vec<String>>>,
     /// Known words (folded, unstemmed): the typo corrector's dictionary.
     pub(super) vocab: HashMap<String, u32>,
     /// `vocab`'s words of three letters or more by first letter and length
@@ -165,6 +167,20 @@ impl Index {
             index.frame.insert((*w).to_string());
         }
 
+        let folded = |ds: &[String]| -> Vec<Vec<String>> {
+            ds.iter()
+                .map(|d| text::fold(d).split(' ').map(str::to_string).collect())
+                .collect()
+        };
+        let actor_descriptions = actors
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (Target::Actor(i), folded(&a.descriptions)));
+        let topic_descriptions = topics
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (Target::Topic(i), folded(&t.descriptions)));
+        index.descriptions = actor_descriptions.chain(topic_descriptions).collect();
         add_vocabulary(&mut index, lexicon, intents, actors, topics, events);
         add_lexicon(&mut index, lexicon);
         add_patterns(&mut index, intents, compiled)?;

@@ -181,11 +181,8 @@ pub(super) fn unknown_names(index: &super::index::Index, q: &Prepared) -> f32 {
             && !index.knows_word(w)
             && index.stem_id(&index.stem(w)).is_none()
     };
-    let pairs = q
-        .words
-        .windows(2)
-        .filter(|p| strange(&p[0]) && strange(&p[1]))
-        .count();
+    let strange: Vec<bool> = q.words.iter().map(strange).collect();
+    let pairs = strange.windows(2).filter(|p| p[0] && p[1]).count();
     UNKNOWN_NAME.powi((unknown + pairs.min(1)) as i32)
 }
 
