@@ -211,8 +211,10 @@ pub fn best_match(kb: &Kb, question: &str) -> Match {
     let named = index.find_entities(&prepared.stems);
     // A word of the description that named something is part of that name,
     // not an attribute asked of it ("who is Albania's leader").
+    let asks_more = !analysis.attributes.is_empty() || analysis.office.is_some();
     let described: Vec<&Vec<String>> = named
         .iter()
+        .filter(|_| asks_more)
         .filter_map(|(_, target)| index.descriptions.get(target))
         .flatten()
         .filter(|d| prepared.words.windows(d.len()).any(|w| w == d.as_slice()))

@@ -56,6 +56,9 @@ pub struct Index {
     pub(super) lang: Lang,
     /// The whole text of every event, actor and topic.
     pub(super) full_text: FullText,
+    /// Each intent's title and answer as sorted stems (with what its
+    /// figures count), kept from `add_examples` for `FullText`.
+    pub(super) answer_docs: Vec<Vec<String>>,
     /// Each actor's and topic's descriptions, as folded words.
     pub(super) descriptions: HashMap<Target, Vec<Vec<String>>>,
     /// Known words (folded, unstemmed): the typo corrector's dictionary.
@@ -187,7 +190,8 @@ impl Index {
         add_examples(&mut index, intents);
         add_kinds_and_vocabularies(&mut index, intents, actors, topics, events);
         add_entities(&mut index, actors, topics);
-        index.full_text = FullText::build(&index, actors, topics, events, intents);
+        let answers = std::mem::take(&mut index.answer_docs);
+        index.full_text = FullText::build(&index, actors, topics, events, answers);
         Ok(index)
     }
 

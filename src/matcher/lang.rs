@@ -10,6 +10,9 @@ mod english;
 pub use albanian::Albanian;
 pub use english::English;
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 use rust_stemmers::Stemmer;
 
 /// A language the knowledge is written and questions are asked in.
@@ -227,16 +230,25 @@ impl Lang {
 
     /// The word a chat spelling stands for (`first`: it opens the message).
     pub fn chat_spelling(self, folded_word: &str, first: bool) -> Option<&'static str> {
-        let (table, first_only): (Spellings, Spellings) = match self {
-            Lang::En => (English::CHAT_SPELLINGS, &[]),
-            Lang::Sq => (Albanian::CHAT_SPELLINGS, Albanian::FIRST_WORD_SPELLINGS),
+        type Table = HashMap<&'static str, &'static str>;
+        static TABLES: OnceLock<[Table; 2]> = OnceLock::new();
+        let [english, albanian] = TABLES.get_or_init(|| {
+            [
+                English::CHAT_SPELLINGS.iter().copied().collect(),
+                Albanian::CHAT_SPELLINGS.iter().copied().collect(),
+            ]
+        });
+        let (table, first_only): (&Table, Spellings) = match self {
+            Lang::En => (english, &[]),
+            Lang::Sq => (albanian, Albanian::FIRST_WORD_SPELLINGS),
         };
         let first_only = if first { first_only } else { &[] };
-        table
-            .iter()
-            .chain(first_only)
-            .find(|(short, _)| *short == folded_word)
-            .map(|(_, long)| *long)
+        table.get(folded_word).copied().or_else(|| {
+            first_only
+                .iter()
+                .find(|(short, _)| *short == folded_word)
+                .map(|(_, long)| *long)
+        })
     }
 
     /// The language's number words ("four", "katër").

@@ -14,7 +14,7 @@ use super::normalise::Prepared;
 use super::score::agreement;
 use super::weights::*;
 use super::{Candidate, Target};
-use crate::kb::{Actor, Event, Intent, Kb, Topic};
+use crate::kb::{Actor, Event, Kb, Topic};
 
 /// The question's meaningful stems (content words that are not frame words
 /// nor small numbers), each once with its weight, heaviest first; and the
@@ -98,14 +98,9 @@ impl FullText {
         actors: &[Actor],
         topics: &[Topic],
         events: &[Event],
-        intents: &[Intent],
+        answers: Vec<Vec<String>>,
     ) -> FullText {
         let mut texts: Vec<(Target, Vec<&String>)> = Vec::new();
-        // An answer's text holds details its examples never ask about
-        // ("how many did Berisha first offer to take").
-        for (i, intent) in intents.iter().enumerate() {
-            texts.push((Target::Intent(i), vec![&intent.title, &intent.answer]));
-        }
         for (i, a) in actors.iter().enumerate() {
             let words = std::iter::once(&a.name).chain(&a.aliases).chain(&a.role);
             texts.push((Target::Actor(i), words.chain([&a.summary]).collect()));
@@ -131,8 +126,15 @@ impl FullText {
             stems.dedup();
             stems
         });
+        // An answer's text holds details its examples never ask about
+        // ("how many did Berisha first offer to take"), already stemmed.
+        let answers = answers
+            .into_iter()
+            .enumerate()
+            .map(|(i, stems)| (Target::Intent(i), stems));
+        let texts = texts.into_iter().map(|(target, _)| target).zip(stems);
         let mut full = FullText::default();
-        for ((target, _), stems) in texts.into_iter().zip(stems) {
+        for (target, stems) in answers.chain(texts) {
             let d = full.docs.len() as u32;
             let mut doc: Vec<u32> = stems
                 .into_iter()

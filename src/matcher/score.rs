@@ -173,12 +173,12 @@ fn keyword_score(groups: &[IdGroup], present: &[u32], stems: &[String]) -> (f32,
 pub(super) fn unknown_names(index: &super::index::Index, q: &Prepared) -> f32 {
     let unknown = q.words.iter().filter(|w| index.is_unknown_name(w)).count();
     let strange = |w: &String| {
-        w.chars().count() >= UNKNOWN_PAIR_MIN_CHARS
+        w.len() >= UNKNOWN_PAIR_MIN_CHARS
+            && !index.knows_word(w)
             && w.chars().all(|c| c.is_ascii_lowercase())
             && !index.lang.is_stopword(w)
             && !index.lang.is_question_word(w)
             && !index.lang.is_discourse_word(w)
-            && !index.knows_word(w)
             && index.stem_id(&index.stem(w)).is_none()
     };
     let strange: Vec<bool> = q.words.iter().map(strange).collect();

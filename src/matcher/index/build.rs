@@ -228,13 +228,20 @@ pub(super) fn add_examples(index: &mut Index, intents: &[Intent]) {
             known.extend(stems.iter().cloned());
             examples.push(stems);
         }
-        for s in [&intent.title, &intent.button, &intent.answer] {
-            known.extend(index.prepare(s, false).spoken_stems(lang));
-        }
+        // The answer as a text to retrieve by (`FullText`): its title and
+        // answer, what its figures count.
+        let mut answer_doc: Vec<String> = [&intent.title, &intent.answer]
+            .into_iter()
+            .flat_map(|s| index.prepare(s, false).spoken_stems(lang))
+            .collect();
         if lang.states_quantity(&intent.answer) {
-            known.insert(English::QUANTITY.to_string());
-            known.extend(index.count_markers(&intent.answer));
+            answer_doc.push(English::QUANTITY.to_string());
+            answer_doc.extend(index.count_markers(&intent.answer));
         }
+        answer_doc.sort_unstable();
+        answer_doc.dedup();
+        known.extend(answer_doc.iter().cloned());
+        known.extend(index.prepare(&intent.button, false).spoken_stems(lang));
         if intent.gives_date {
             known.insert(English::DATE.to_string());
         }
@@ -243,10 +250,11 @@ pub(super) fn add_examples(index: &mut Index, intents: &[Intent]) {
                 known.extend(term.iter().cloned());
             }
         }
-        (examples, known)
+        (examples, known, answer_doc)
     });
     let mut docs: Vec<(usize, Vec<String>)> = Vec::new();
-    for (i, (examples, known)) in prepared.into_iter().enumerate() {
+    for (i, (examples, known, answer_doc)) in prepared.into_iter().enumerate() {
+        index.answer_docs.push(answer_doc);
         docs.extend(examples.into_iter().map(|stems| (i, stems)));
         let mut ids: Vec<u32> = known.into_iter().map(|s| intern(index, s)).collect();
         ids.sort_unstable();
