@@ -422,6 +422,9 @@ pub fn explain(kb: &Kb, question: &str, lang: Option<Lang>) -> String {
     if !a.attributes.is_empty() {
         analysis.push(format!("attributes {}", a.attributes.join(", ")));
     }
+    if !a.counted.is_empty() {
+        analysis.push(format!("counts {}", a.counted.join(" or ")));
+    }
     if !a.years.is_empty() {
         analysis.push(format!("years {}", a.years.join(", ")));
     }

@@ -192,12 +192,11 @@ pub fn best_match(kb: &Kb, question: &str) -> Match {
     let mut analysis = analyse::analyse(index.lang, &words);
     // What "how many" counts, as the knowledge's counts are marked: by its
     // stem after the lexicon.
-    for attribute in &mut analysis.attributes {
-        if let Some(nouns) = attribute.strip_prefix(English::COUNT) {
-            let markers: Vec<String> = nouns.split('|').map(|n| index.count_marker(n)).collect();
-            *attribute = markers.join("|");
-        }
-    }
+    analysis.counted = analysis
+        .counted
+        .iter()
+        .map(|n| index.count_marker(n))
+        .collect();
     // Greetings and politeness around a question are not part of it; a
     // message that is nothing but them is small talk, matched whole.
     let prepared = if analysis.only_discourse(words.len()) || analysis.lead + analysis.tail == 0 {

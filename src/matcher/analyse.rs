@@ -17,6 +17,10 @@ pub struct Analysis {
     /// Attribute words asked about ("old", "born", "population"), folded,
     /// and `English::QUANTITY` for "how many" and "how much".
     pub attributes: Vec<String>,
+    /// What a "how many" question counts (`counted_nouns`); once matched,
+    /// their count markers (`Index::count_marker`). A candidate whose
+    /// figures count none of them does not answer it.
+    pub counted: Vec<String>,
     /// The years the question names ("in 1979"): a candidate that never
     /// mentions one speaks of another time.
     pub years: Vec<String>,
@@ -166,6 +170,7 @@ pub fn analyse(lang: Lang, words: &[String]) -> Analysis {
         tail,
         kind,
         attributes: attributes(lang, body, kind),
+        counted: counted_nouns(lang, body),
         years: body
             .iter()
             .filter(|w| English::is_year(w))
@@ -571,12 +576,6 @@ fn attributes(lang: Lang, words: &[String], kind: QuestionKind) -> Vec<String> {
     };
     if asks_count {
         out.push(English::QUANTITY.to_string());
-        // "How many diplomats", "sa anëtarë": what is counted. A figure
-        // of something else ("24 hours") does not answer it.
-        let nouns = counted_nouns(lang, words);
-        if !nouns.is_empty() {
-            out.push(format!("{}{}", English::COUNT, nouns.join("|")));
-        }
     }
     if kind == QuestionKind::When {
         out.push(English::DATE.to_string());
@@ -687,22 +686,20 @@ mod tests {
             Lang::En,
             &words("how many members did the mek have in 1979"),
         );
-        assert_eq!(a.attributes, [English::QUANTITY, "#count:members"]);
+        assert_eq!(a.attributes, [English::QUANTITY]);
+        assert_eq!(a.counted, ["members"]);
         assert_eq!(a.years, ["1979"]);
         // What is counted: the phrase after "how many", but not people in
         // general, whom answers count by many names.
-        assert_eq!(
-            analyse(Lang::En, &words("how many police hurt in the raid")).attributes,
-            [English::QUANTITY, "#count:police|hurt"]
+        let police = analyse(Lang::En, &words("how many police hurt in the raid"));
+        assert_eq!(police.attributes, [English::QUANTITY]);
+        assert_eq!(police.counted, ["police", "hurt"]);
+        let people = analyse(
+            Lang::En,
+            &words("how many people did berisha offer to take"),
         );
-        assert_eq!(
-            analyse(
-                Lang::En,
-                &words("how many people did berisha offer to take")
-            )
-            .attributes,
-            [English::QUANTITY]
-        );
+        assert_eq!(people.attributes, [English::QUANTITY]);
+        assert!(people.counted.is_empty());
         assert_eq!(
             analyse(Lang::En, &words("how much ransom did they ask")).attributes,
             [English::QUANTITY]

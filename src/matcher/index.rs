@@ -143,21 +143,40 @@ impl Index {
         // are rewritten, as lexicon variants are, to themselves followed by
         // the short name, so that intents about the name match the
         // description too and those about its words still do.
-        let described: Vec<(Vec<String>, String)> = actors
+        // Each description folded once: for the lexicon, and kept by name
+        // (`descriptions`) for the matcher.
+        let named = actors
             .iter()
-            .map(|a| (&a.descriptions, short_name(&a.name, &a.aliases)))
-            .chain(
-                topics
-                    .iter()
-                    .map(|t| (&t.descriptions, short_name(&t.name, &t.aliases))),
-            )
-            .flat_map(|(descriptions, name)| {
-                descriptions.iter().map(move |d| {
-                    let words = text::fold(d).split(' ').map(str::to_string).collect();
-                    (words, format!("{d} {name}"))
-                })
+            .enumerate()
+            .map(|(i, a)| {
+                (
+                    Target::Actor(i),
+                    &a.descriptions,
+                    short_name(&a.name, &a.aliases),
+                )
             })
-            .collect();
+            .chain(topics.iter().enumerate().map(|(i, t)| {
+                (
+                    Target::Topic(i),
+                    &t.descriptions,
+                    short_name(&t.name, &t.aliases),
+                )
+            }));
+        let mut descriptions = HashMap::new();
+        let mut described: Vec<(Vec<String>, String)> = Vec::new();
+        for (target, texts, name) in named {
+            let folded: Vec<Vec<String>> = texts
+                .iter()
+                .map(|d| text::fold(d).split(' ').map(str::to_string).collect())
+                .collect();
+            described.extend(
+                texts
+                    .iter()
+                    .zip(&folded)
+                    .map(|(d, words)| (words.clone(), format!("{d} {name}"))),
+            );
+            descriptions.insert(target, folded);
+        }
         let lexicon: Vec<(Vec<String>, String)> =
             lexicon.iter().cloned().chain(described).collect();
         let lexicon = lexicon.as_slice();
@@ -170,20 +189,7 @@ impl Index {
             index.frame.insert((*w).to_string());
         }
 
-        let folded = |ds: &[String]| -> Vec<Vec<String>> {
-            ds.iter()
-                .map(|d| text::fold(d).split(' ').map(str::to_string).collect())
-                .collect()
-        };
-        let actor_descriptions = actors
-            .iter()
-            .enumerate()
-            .map(|(i, a)| (Target::Actor(i), folded(&a.descriptions)));
-        let topic_descriptions = topics
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (Target::Topic(i), folded(&t.descriptions)));
-        index.descriptions = actor_descriptions.chain(topic_descriptions).collect();
+        index.descriptions = descriptions;
         add_vocabulary(&mut index, lexicon, intents, actors, topics, events);
         add_lexicon(&mut index, lexicon);
         add_patterns(&mut index, intents, compiled)?;
@@ -213,13 +219,6 @@ impl Index {
         self.idf.get(stem).copied().unwrap_or(unknown)
     }
 
-    /// Whether a folded word names something (a country, a person, a
-    /// contest) that English knows and the knowledge never mentions.
-    ///
-    /// Also a long word that neither the knowledge nor English knows and
-    /// that the corrector left alone ("notpetya", "wannacry"): the name of
-    /// something the sources never mention. Shorter ones are more often
-    /// chat spellings ("gonna", "thx") than names.
     /// Whether the knowledge uses a folded word, or it without an "s"
     /// ("americas", "irans": a possessive typed without its apostrophe).
     pub(super) fn knows_word(&self, word: &str) -> bool {
@@ -227,6 +226,13 @@ impl Index {
         known(word) || word.strip_suffix('s').is_some_and(known)
     }
 
+    /// Whether a folded word names something (a country, a person, a
+    /// contest) that English knows and the knowledge never mentions.
+    ///
+    /// Also a long word that neither the knowledge nor English knows and
+    /// that the corrector left alone ("notpetya", "wannacry"): the name of
+    /// something the sources never mention. Shorter ones are more often
+    /// chat spellings ("gonna", "thx") than names.
     pub(super) fn is_unknown_name(&self, word: &str) -> bool {
         if self.knows_word(word) {
             return false;

@@ -262,11 +262,7 @@ impl Lang {
     /// Whether a text states a quantity: a number word of the language, or
     /// a number that is neither a year nor the day of a date.
     pub fn states_quantity(self, text: &str) -> bool {
-        let number_words = match self {
-            Lang::En => English::NUMBER_WORDS,
-            Lang::Sq => Albanian::NUMBER_WORDS,
-        };
-        English::states_quantity_with(text, number_words)
+        English::states_quantity_with(text, self.number_words())
     }
 
     /// Whether a text gives a date (month names of either language).

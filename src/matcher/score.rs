@@ -25,14 +25,13 @@ pub(super) fn agreement(a: &Analysis, kinds: &[QuestionKind], knows: impl Fn(&st
         factor *= KIND_MISMATCH;
     }
     for attribute in &a.attributes {
-        // What "how many" counts: any one of its markers.
-        if attribute.starts_with(English::COUNT) {
-            if !attribute.split('|').any(&knows) {
-                factor *= COUNT_UNKNOWN;
-            }
-        } else if !knows(attribute) {
+        if !knows(attribute) {
             factor *= ATTRIBUTE_UNKNOWN;
         }
+    }
+    // What "how many" counts: any one of its markers.
+    if !a.counted.is_empty() && !a.counted.iter().any(|m| knows(m)) {
+        factor *= COUNT_UNKNOWN;
     }
     for year in &a.years {
         if !knows(year) {

@@ -156,7 +156,7 @@ impl English {
     /// figure, which only a text that states one can give (see
     /// `states_quantity`).
     pub const QUANTITY: &'static str = "#quantity";
-    /// The prefix of the markers of what a text counts (`Lang::count_marker`).
+    /// The prefix of the markers of what a text counts (`Index::count_marker`).
     pub const COUNT: &'static str = "#count:";
     /// The attribute a "when" question asks for: a date, which only a text
     /// that gives one can answer (see `states_date`).
