@@ -139,25 +139,20 @@ fn greetings_typed_without_diacritics_are_albanian_small_talk() {
 fn gheg_forms_are_read_as_standard_albanian() {
     let sq = shipped().in_lang(Lang::Sq);
     let intent = |q: &str| answer(sq, &ChatState::default(), q).intent;
-    // "bani" is "bëri", "shqipni" "Shqipëri", "qysh" "si" ...
-    assert_eq!(
-        intent("kush e bani sulmin ne shqipni").as_deref(),
-        Some("attack.who")
-    );
-    assert_eq!(
-        intent("qysh hyne hakerat ne rrjet").as_deref(),
-        Some("attack.entry")
-    );
-    // … but "qysh kur" is "since when".
-    assert_eq!(
-        intent("qysh kur ishin hakerat ne rrjet").as_deref(),
-        Some("attack.duration")
-    );
-    // "Po du me dit": I want to know; "ka ba" has done.
-    assert_eq!(
-        intent("mirdita, po du me dit kush e ka ba sulmin kibernetik").as_deref(),
-        Some("attack.who")
-    );
+    for (q, expected) in [
+        // "bani" is "bëri", "shqipni" "Shqipëri", "qysh" "si" …
+        ("kush e bani sulmin ne shqipni", "attack.who"),
+        ("qysh hyne hakerat ne rrjet", "attack.entry"),
+        // … but "qysh kur" is "since when".
+        ("qysh kur ishin hakerat ne rrjet", "attack.duration"),
+        // "Po du me dit": I want to know; "ka ba" has done.
+        (
+            "mirdita, po du me dit kush e ka ba sulmin kibernetik",
+            "attack.who",
+        ),
+    ] {
+        assert_eq!(intent(q).as_deref(), Some(expected), "{q}");
+    }
     // Thanks "for the info", a "bro", praise and "what can you do" in Gheg
     // are small talk, not a question.
     for q in [

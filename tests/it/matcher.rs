@@ -175,6 +175,14 @@ fn reply(q: &str) -> (bool, String) {
     (outcome.matched, outcome.reply.to_plain())
 }
 
+/// That the shipped knowledge declines each of `questions`.
+fn assert_declined(questions: &[&str]) {
+    for q in questions {
+        let (matched, text) = reply(q);
+        assert!(!matched, "{q}: {text}");
+    }
+}
+
 /// "Who is X's <office>" is answered only by a person whose role names
 /// that office of that country; otherwise the honest decline.
 #[test]
@@ -217,10 +225,7 @@ fn a_name_answers_from_its_own_text_only_what_that_text_knows() {
     assert!(matched && text.contains("MOIS"), "{text}");
     // Its summary knows nothing of a founding date or a budget: the
     // question is declined, pointing at the name, not answered from it.
-    for q in ["when was europium founded", "what is europium's budget"] {
-        let (matched, text) = reply(q);
-        assert!(!matched, "{q}: {text}");
-    }
+    assert_declined(&["when was europium founded", "what is europium's budget"]);
 }
 
 #[test]
@@ -243,13 +248,10 @@ fn when_a_name_did_something_its_dated_event_answers() {
     assert!(matched && text.contains("2013"), "{text}");
     // Not when the rest is the name's own office, or something none of
     // its events knows: the sources give no such date.
-    for q in [
+    assert_declined(&[
         "when did rama become prime minister",
         "when did microsoft buy mandiant",
-    ] {
-        let (matched, text) = reply(q);
-        assert!(!matched, "{q}: {text}");
-    }
+    ]);
     // A date yet to come is not answered with a past one.
     let sq = crate::support::shipped().in_lang(briefbot::matcher::Lang::Sq);
     let outcome = answer(
@@ -264,13 +266,10 @@ fn when_a_name_did_something_its_dated_event_answers() {
 fn a_count_is_answered_only_by_a_figure_of_what_is_counted() {
     // The answers these reach give figures, of hours and of members, but
     // none of embassies or diplomats.
-    for q in [
+    assert_declined(&[
         "how many embassies does albania have",
         "how many iranian diplomats were posted in albania",
-    ] {
-        let (matched, text) = reply(q);
-        assert!(!matched, "{q}: {text}");
-    }
+    ]);
     // "15 officers": the lexicon makes officers police.
     let (matched, text) = reply("how many police hurt in the raid");
     assert!(matched && text.contains("15 officers"), "{text}");
