@@ -11,8 +11,8 @@ use super::normalise::Prepared;
 
 impl Index {
     /// Patterns that match the corrected words or the rewritten text, by
-    /// intent. Only the patterns whose literals occur in either text run
-    /// (and those with no literal to prune by); each pattern is tried on both.
+    /// intent. A pattern runs on a text that holds its literals (or on
+    /// both, when it has no literal to prune by).
     pub(super) fn fired_patterns(&self, q: &Prepared) -> HashMap<usize, Vec<usize>> {
         let mut out: HashMap<usize, Vec<usize>> = HashMap::new();
         if self.patterns.is_empty() {
@@ -20,27 +20,33 @@ impl Index {
         }
         let words = q.words.join(" ");
         let two = q.rewritten != words;
-        let mut run: Vec<u32> = self.unfiltered.clone();
-        if let Some(ac) = &self.prefilter {
-            let texts: &[&str] = if two {
-                &[&words, &q.rewritten]
-            } else {
-                &[&words]
-            };
-            for text in texts {
+        // A pattern runs on a text only when its literals occur in that
+        // text (or it has none to prune by).
+        let texts: &[&str] = if two {
+            &[&words, &q.rewritten]
+        } else {
+            &[&words]
+        };
+        let mut fired: Vec<u32> = Vec::new();
+        for text in texts {
+            let mut run: Vec<u32> = self.unfiltered.clone();
+            if let Some(ac) = &self.prefilter {
                 for m in ac.find_overlapping_iter(*text) {
                     run.extend(&self.literal_patterns[m.pattern().as_usize()]);
                 }
             }
-        }
-        run.sort_unstable();
-        run.dedup();
-        for h in run {
-            let re = &self.patterns[h as usize];
-            if re.is_match(&words) || (two && re.is_match(&q.rewritten)) {
-                let (intent, pattern) = self.pattern_owner[h as usize];
-                out.entry(intent).or_default().push(pattern);
+            run.sort_unstable();
+            run.dedup();
+            for h in run {
+                if !fired.contains(&h) && self.patterns[h as usize].is_match(text) {
+                    fired.push(h);
+                }
             }
+        }
+        fired.sort_unstable();
+        for h in fired {
+            let (intent, pattern) = self.pattern_owner[h as usize];
+            out.entry(intent).or_default().push(pattern);
         }
         out
     }

@@ -8,14 +8,23 @@ use std::cell::RefCell;
 use regex_automata::nfa::thompson::backtrack::{self, BoundedBacktracker};
 use regex_automata::nfa::thompson::pikevm::PikeVM;
 use regex_automata::nfa::thompson::{self, BuildError, WhichCaptures};
+use regex_automata::{Anchored, Input};
 use regex_syntax::hir::{Hir, HirKind};
+
+mod starts;
+
+use starts::Starts;
 
 /// The most memory one compiled pattern may take (validation refuses
 /// larger ones first, at a tighter limit).
 const PATTERN_SIZE_LIMIT: usize = 4 << 20;
 /// The shortest literal worth pruning patterns by: a pattern whose required
 /// literals are shorter runs on every question.
-const MIN_PREFILTER_LITERAL: usize = 3;
+const MIN_PREFILTER_LITERAL: usize = 2;
+/// The shortest literal a pattern is pruned by when it has a choice: two
+/// letters ("us", "do") occur inside many words, so they prune a pattern
+/// only when it has nothing longer.
+const GOOD_PREFILTER_LITERAL: usize = 3;
 
 /// Rewrites the Perl classes and word boundary (`\b \w \d \s`, not their
 /// negations) as their ASCII forms. Questions are folded to lower-case words
@@ -77,7 +86,8 @@ pub(crate) fn ascii_boundaries(pattern: &str) -> String {
 /// One intent pattern, compiled as the matcher runs it: a bounded
 /// backtracker over the pattern's NFA, with no capture groups, no prefilter
 /// of its own (the index prunes patterns by their literals with one
-/// automaton), no reverse NFA and no DFA.
+/// automaton; the pattern keeps only the 32-byte set of where its matches
+/// can start), no reverse NFA and no DFA.
 ///
 /// A pattern runs only on short questions that hold its literals, where the
 /// backtracker answers in a few hundred nanoseconds with no warm-up. The
@@ -89,6 +99,9 @@ pub(crate) fn ascii_boundaries(pattern: &str) -> String {
 #[derive(Clone, Debug)]
 pub(crate) struct Pattern {
     backtracker: BoundedBacktracker,
+    /// Where a match can start, when that is narrower than anywhere (see
+    /// `starts`): the pattern is then tried, anchored, only there.
+    starts: Option<Starts>,
     /// `literal_options` of the pattern, found on the tree it was compiled
     /// from (parsing is a sixth of loading large knowledge).
     literals: Vec<Vec<String>>,
@@ -105,7 +118,20 @@ impl Pattern {
             let mut cache = cache.borrow_mut();
             let cache = cache.get_or_insert_with(|| self.backtracker.create_cache());
             cache.reset(&self.backtracker);
-            self.backtracker.try_is_match(cache, haystack)
+            let Some(starts) = &self.starts else {
+                return self.backtracker.try_is_match(cache, haystack);
+            };
+            let bytes = haystack.as_bytes();
+            for at in (0..bytes.len()).filter(|&at| starts.can_start(bytes, at)) {
+                let input = Input::new(haystack)
+                    .span(at..bytes.len())
+                    .anchored(Anchored::Yes)
+                    .earliest(true);
+                if self.backtracker.try_is_match(cache, input)? {
+                    return Ok(true);
+                }
+            }
+            Ok(false)
         });
         // Too long for the backtracker's bounded memory (a large pattern on
         // a long question): the PikeVM has no bound, and shares the NFA.
@@ -186,9 +212,14 @@ pub(crate) fn compile_pattern_within(ascii: &str, limit: usize) -> Result<Patter
         .configure(nfa)
         .build_from_hir(&hir)
         .map_err(build)?;
+    // An anchored pattern is tried at the start only already.
+    let starts = (!compiled.is_always_start_anchored())
+        .then(|| Starts::of(&hir))
+        .flatten();
     let backtracker = BoundedBacktracker::new_from_nfa(compiled).map_err(build)?;
     Ok(Pattern {
         backtracker,
+        starts,
         literals: literal_options_of(&hir),
     })
 }
@@ -212,14 +243,20 @@ fn literal_options_of(hir: &Hir) -> Vec<Vec<String>> {
 }
 
 /// The literal set of `literal_options` that the fewest patterns share,
-/// given how many patterns use each literal.
+/// given how many patterns use each literal, among those of literals of
+/// `GOOD_PREFILTER_LITERAL` or more when there are any.
 pub(super) fn rarest(options: &[Vec<String>], uses: &HashMap<String, u32>) -> Option<Vec<String>> {
     options
         .iter()
         .min_by_key(|set| {
             let shared: u32 = set.iter().map(|l| uses.get(l).copied().unwrap_or(0)).sum();
             let shortest = set.iter().map(String::len).min().unwrap_or(0);
-            (shared, set.len(), std::cmp::Reverse(shortest))
+            (
+                shortest < GOOD_PREFILTER_LITERAL,
+                shared,
+                set.len(),
+                std::cmp::Reverse(shortest),
+            )
         })
         .cloned()
 }
@@ -323,9 +360,55 @@ mod tests {
             v(&["velmor trasken"])
         );
         assert_eq!(lits(r"\b(sanction|penalt)\w*"), v(&["penalt", "sanction"]));
+        // Two letters prune only a pattern with nothing longer.
+        assert_eq!(lits(r"\b(is|it)\b"), v(&["is", "it"]));
+        assert_eq!(
+            lits(r"\b(us|eu)\b.{0,30}\b(react|said)"),
+            v(&["react", "said"])
+        );
+        assert_eq!(lits(r"\b(us|eu)\b.{0,30}\b(do|said)"), v(&["eu", "us"]));
         // Nothing to prune by: runs on every question.
-        assert_eq!(lits(r"\b(is|it)\b"), None);
+        assert_eq!(lits(r"\b(i|a)\b"), None);
         assert_eq!(lits(r"\w+ (a|b)?"), None);
         assert_eq!(lits(r"(?i)attack"), None);
+    }
+
+    #[test]
+    fn trying_only_where_a_match_can_start_finds_what_a_full_search_finds() {
+        let patterns = [
+            r"\b(shqiperi\w*|iran\w*) (iran\w*|shqiperi\w*) (ceshtj\w*|kriz\w*)|\b(kriz\w*)\b.{0,10}\biran\w*",
+            r"\bwho\b.{0,20}\b(support|help\w*)\b",
+            r"\b(the )?velmor",
+            r"(ab|cd)e",
+            r"\b ",
+            r"^(hi|hello)\b",
+            r"\b\pL+t\b",
+            r"x?\d+",
+        ];
+        let haystacks = [
+            "",
+            "a",
+            "kriza iran shqiperi",
+            "pse kriza me iranin",
+            "shqiperia irani ceshtja",
+            "who do they support",
+            "whom help",
+            "see the velmor",
+            "thevelmor",
+            "xabe cde",
+            "a b",
+            "hi there",
+            "oh hi",
+            "manëz test",
+            "x 3000",
+        ];
+        for p in patterns {
+            let ascii = ascii_boundaries(p);
+            let ours = compile_pattern(&ascii).unwrap();
+            let reference = regex::Regex::new(&ascii).unwrap();
+            for h in haystacks {
+                assert_eq!(ours.is_match(h), reference.is_match(h), "{p} on {h:?}");
+            }
+        }
     }
 }
