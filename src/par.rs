@@ -12,8 +12,18 @@ const MAX_THREADS: usize = 8;
 /// The result does not depend on the split. A panic in `f` is raised again
 /// on the calling thread.
 pub(crate) fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    map_from(MIN_PARALLEL, items, f)
+}
+
+/// `map` for items that are each much work (a file of a hundred intents):
+/// on every core from two items on.
+pub(crate) fn map_large<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    map_from(2, items, f)
+}
+
+fn map_from<T: Sync, R: Send>(min: usize, items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_THREADS));
-    if threads < 2 || items.len() < MIN_PARALLEL {
+    if threads < 2 || items.len() < min {
         return items.iter().map(f).collect();
     }
     let f = &f;
@@ -37,12 +47,9 @@ mod tests {
     fn keeps_the_order_on_any_length() {
         for n in [0, 1, MIN_PARALLEL - 1, MIN_PARALLEL, 1000, 1001] {
             let items: Vec<usize> = (0..n).collect();
-            let squares = map(&items, |i| i * i);
-            assert_eq!(
-                squares,
-                items.iter().map(|i| i * i).collect::<Vec<_>>(),
-                "{n}"
-            );
+            let expected: Vec<usize> = items.iter().map(|i| i * i).collect();
+            assert_eq!(map(&items, |i| i * i), expected, "{n}");
+            assert_eq!(map_large(&items, |i| i * i), expected, "{n}");
         }
     }
 

@@ -140,7 +140,31 @@ impl Validator {
 
     /// A file's raw items, in the language being built.
     fn parse<T: DeserializeOwned + Localise>(&mut self, file: &SourceFile) -> Option<T> {
-        match toml::from_str::<T>(&file.text) {
+        let parsed = toml::from_str::<T>(&file.text);
+        self.accept(file, parsed)
+    }
+
+    /// `parse` of every file, the parsing on every core (the intent files
+    /// of large knowledge are a tenth of loading it).
+    fn parse_all<'f, T: DeserializeOwned + Localise + Send>(
+        &mut self,
+        files: &'f [SourceFile],
+    ) -> Vec<(&'f SourceFile, T)> {
+        let parsed = crate::par::map_large(files, |f| toml::from_str::<T>(&f.text));
+        files
+            .iter()
+            .zip(parsed)
+            .filter_map(|(f, parsed)| self.accept(f, parsed).map(|v| (f, v)))
+            .collect()
+    }
+
+    /// A parsed file localised, or its problems reported.
+    fn accept<T: Localise>(
+        &mut self,
+        file: &SourceFile,
+        parsed: Result<T, toml::de::Error>,
+    ) -> Option<T> {
+        match parsed {
             Ok(v) => {
                 if self.lang == Lang::En {
                     return Some(v);
@@ -251,11 +275,7 @@ impl Validator {
         events.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.id.cmp(&b.id)));
 
         let templates = Templates::new(self.lang, &events, &actors, &topics, &sources);
-        let parsed: Vec<(&SourceFile, raw::IntentFile)> = files
-            .intents
-            .iter()
-            .filter_map(|f| self.parse(f).map(|raw| (f, raw)))
-            .collect();
+        let parsed: Vec<(&SourceFile, raw::IntentFile)> = self.parse_all(&files.intents);
         let written: Vec<&str> = parsed
             .iter()
             .flat_map(|(_, raw)| &raw.intent)

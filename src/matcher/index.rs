@@ -59,6 +59,9 @@ pub struct Index {
     /// Each intent's title and answer as sorted stems (with what its
     /// figures count), kept from `add_examples` for `FullText`.
     pub(super) answer_docs: Vec<Vec<String>>,
+    /// Each actor's and topic's text as sorted stems, the same way, kept
+    /// from `add_kinds_and_vocabularies` for `FullText`.
+    pub(super) name_docs: Vec<(Target, Vec<String>)>,
     /// Each actor's and topic's descriptions, as folded words.
     pub(super) descriptions: HashMap<Target, Vec<Vec<String>>>,
     /// Known words (folded, unstemmed): the typo corrector's dictionary.
@@ -197,7 +200,8 @@ impl Index {
         add_kinds_and_vocabularies(&mut index, intents, actors, topics, events);
         add_entities(&mut index, actors, topics);
         let answers = std::mem::take(&mut index.answer_docs);
-        index.full_text = FullText::build(&index, actors, topics, events, answers);
+        let names = std::mem::take(&mut index.name_docs);
+        index.full_text = FullText::build(&index, events, answers, names);
         Ok(index)
     }
 

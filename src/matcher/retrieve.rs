@@ -14,7 +14,7 @@ use super::normalise::Prepared;
 use super::score::agreement;
 use super::weights::*;
 use super::{Candidate, Target};
-use crate::kb::{Actor, Event, Kb, Topic};
+use crate::kb::{Event, Kb};
 
 /// The question's meaningful stems (content words that are not frame words
 /// nor small numbers), each once with its weight, heaviest first; and the
@@ -95,44 +95,32 @@ pub(super) struct FullText {
 impl FullText {
     pub(super) fn build(
         index: &Index,
-        actors: &[Actor],
-        topics: &[Topic],
         events: &[Event],
         answers: Vec<Vec<String>>,
+        names: Vec<(Target, Vec<String>)>,
     ) -> FullText {
-        let mut texts: Vec<(Target, Vec<&String>)> = Vec::new();
-        for (i, a) in actors.iter().enumerate() {
-            let words = std::iter::once(&a.name).chain(&a.aliases).chain(&a.role);
-            texts.push((Target::Actor(i), words.chain([&a.summary]).collect()));
-        }
-        for (i, t) in topics.iter().enumerate() {
-            let words = std::iter::once(&t.name).chain(&t.aliases);
-            texts.push((Target::Topic(i), words.chain([&t.summary]).collect()));
-        }
-        for (i, e) in events.iter().enumerate() {
-            let words = std::iter::once(&e.title).chain(&e.tags);
-            texts.push((Target::Event(i), words.chain([&e.summary]).collect()));
-        }
-        let stems = crate::par::map(&texts, |(_, parts)| {
+        let stems = crate::par::map(events, |e| {
+            let parts = std::iter::once(&e.title).chain(&e.tags).chain([&e.summary]);
             let mut stems: Vec<String> = parts
-                .iter()
                 .flat_map(|s| index.prepare(s, false).spoken_stems(index.lang))
                 .collect();
-            if let Some(text) = parts.last().filter(|s| index.lang.states_quantity(s)) {
+            if index.lang.states_quantity(&e.summary) {
                 stems.push(English::QUANTITY.to_string());
-                stems.extend(index.count_markers(text));
+                stems.extend(index.count_markers(&e.summary));
             }
             stems.sort_unstable();
             stems.dedup();
             stems
         });
         // An answer's text holds details its examples never ask about
-        // ("how many did Berisha first offer to take"), already stemmed.
+        // ("how many did Berisha first offer to take"), already stemmed;
+        // so are actors' and topics'.
         let answers = answers
             .into_iter()
             .enumerate()
             .map(|(i, stems)| (Target::Intent(i), stems));
-        let texts = texts.into_iter().map(|(target, _)| target).zip(stems);
+        let events = (0..events.len()).map(Target::Event).zip(stems);
+        let texts = names.into_iter().chain(events);
         let mut full = FullText::default();
         for (target, stems) in answers.chain(texts) {
             let d = full.docs.len() as u32;

@@ -380,8 +380,9 @@ pub(super) fn add_kinds_and_vocabularies(
     events: &[Event],
 ) {
     let lang = index.lang;
-    // The kinds each intent answers.
-    for intent in intents {
+    // The kinds each intent answers (on every core: analysing every
+    // example is a tenth of building large knowledge's index).
+    let kinds = crate::par::map(intents, |intent| {
         let mut kinds = intent.kinds.clone();
         if kinds.is_empty() {
             for ex in &intent.examples {
@@ -395,8 +396,9 @@ pub(super) fn add_kinds_and_vocabularies(
         }
         kinds.sort_unstable();
         kinds.dedup();
-        index.intent_kinds.push(kinds);
-    }
+        kinds
+    });
+    index.intent_kinds.extend(kinds);
     let vocab_of = |texts: &mut dyn Iterator<Item = &String>| -> HashSet<String> {
         texts.flat_map(|s| index.prepare(s, false).stems).collect()
     };
@@ -410,22 +412,42 @@ pub(super) fn add_kinds_and_vocabularies(
         }
         known
     };
+    // An actor's or topic's words, prepared once: every stem for the
+    // questions that name it, and the stems it speaks of (with what its
+    // figures count) as a text to retrieve by (`FullText`).
+    let vocab_and_doc = |texts: Vec<&String>, summary: &str| {
+        let prepared: Vec<_> = texts.iter().map(|s| index.prepare(s, false)).collect();
+        let mut known: HashSet<String> = prepared.iter().flat_map(|p| p.stems.clone()).collect();
+        let mut doc: Vec<String> = prepared
+            .into_iter()
+            .flat_map(|p| p.spoken_stems(lang))
+            .collect();
+        if lang.states_quantity(summary) {
+            let quantity = std::iter::once(English::QUANTITY.to_string());
+            for marker in quantity.chain(index.count_markers(summary)) {
+                known.insert(marker.clone());
+                doc.push(marker);
+            }
+        }
+        doc.sort_unstable();
+        doc.dedup();
+        if Lang::states_date(summary) {
+            known.insert(English::DATE.to_string());
+        }
+        (known, doc)
+    };
     let actor_vocab = crate::par::map(actors, |a| {
-        let known = vocab_of(
-            &mut std::iter::once(&a.name)
-                .chain(&a.aliases)
-                .chain(&a.role)
-                .chain([&a.summary]),
-        );
-        with_quantity(known, &a.summary)
+        let texts = std::iter::once(&a.name)
+            .chain(&a.aliases)
+            .chain(&a.role)
+            .chain([&a.summary]);
+        vocab_and_doc(texts.collect(), &a.summary)
     });
     let topic_vocab = crate::par::map(topics, |t| {
-        let known = vocab_of(
-            &mut std::iter::once(&t.name)
-                .chain(&t.aliases)
-                .chain([&t.summary]),
-        );
-        with_quantity(known, &t.summary)
+        let texts = std::iter::once(&t.name)
+            .chain(&t.aliases)
+            .chain([&t.summary]);
+        vocab_and_doc(texts.collect(), &t.summary)
     });
     let actor_ix: HashMap<&str, &Actor> = actors.iter().map(|a| (a.id.as_str(), a)).collect();
     let event_vocab = crate::par::map(events, |e| {
@@ -454,11 +476,13 @@ pub(super) fn add_kinds_and_vocabularies(
         known.insert(English::DATE.to_string());
         with_quantity(known, &e.summary)
     });
-    for (i, known) in actor_vocab.into_iter().enumerate() {
+    for (i, (known, doc)) in actor_vocab.into_iter().enumerate() {
         index.lookup_vocab.insert(Target::Actor(i), known);
+        index.name_docs.push((Target::Actor(i), doc));
     }
-    for (i, known) in topic_vocab.into_iter().enumerate() {
+    for (i, (known, doc)) in topic_vocab.into_iter().enumerate() {
         index.lookup_vocab.insert(Target::Topic(i), known);
+        index.name_docs.push((Target::Topic(i), doc));
     }
     for known in event_vocab {
         let e_ix = index.event_vocab.len() as u32;
