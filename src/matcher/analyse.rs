@@ -350,29 +350,101 @@ pub(super) fn idiom_words(words: &[String]) -> Vec<&str> {
 /// What a "how many" question counts: the words of the phrase after "how
 /// many" ("how many Iranian diplomats", "how many police hurt"), any of
 /// which an answer's figure may count. None for people in general ("how
-/// many people"), whom answers count by many names. Albanian "sa" asks
-/// for much besides a count ("sa zgjati", "sa dëm"): not read for it.
+/// many people"), whom answers count by many names. In Albanian, the
+/// phrase after "sa" when it is a count ("sa diplomatë"): not "sa kohë"
+/// (how long), "sa larg" (how far), "sa i rëndë" (an adjective), nor a
+/// verb ("sa zgjati", "sa kushtoi", "sa ka").
 fn counted_nouns(lang: Lang, words: &[String]) -> Vec<String> {
     const ANYONE: &[&str] = &["people", "ppl", "persons", "person", "individuals", "times"];
-    if lang != Lang::En {
-        return Vec::new();
-    }
-    let Some(at) = words
-        .windows(2)
-        .position(|p| p[0] == "how" && p[1] == "many")
-    else {
-        return Vec::new();
+    const ANYONE_SQ: &[&str] = &[
+        "njerez",
+        "njerezit",
+        "njerezve",
+        "njeri",
+        "persona",
+        "personave",
+        "veta",
+        "vete",
+        "individe",
+        "here",
+        "heresh",
+    ];
+    const NOT_COUNTS_SQ: &[&str] = &[
+        "kohe",
+        "larg",
+        "gjate",
+        "shpejt",
+        "shume",
+        "pak",
+        "zgjati",
+        "zgjat",
+        "zgjasin",
+        "kushton",
+        "kushtoi",
+        "kushtuan",
+        "ka",
+        "kane",
+        "kishte",
+        "kishin",
+        "ishte",
+        "ishin",
+        "eshte",
+        "jane",
+        "u",
+        "do",
+        "mund",
+        "duhet",
+        "besohet",
+        "thuhet",
+        "dihet",
+        "serioz",
+        "seriozisht",
+        "madh",
+        "vlen",
+        "perqind",
+    ];
+    // Where each counted phrase starts: after every "how many" or "sa"
+    // ("sa diplomatë, sa orë": either may be what the answer counts).
+    let (starts, anyone): (Vec<usize>, _) = match lang {
+        Lang::En => (
+            words
+                .windows(2)
+                .enumerate()
+                .filter(|(_, p)| p[0] == "how" && p[1] == "many")
+                .map(|(at, _)| at + 2)
+                .collect(),
+            ANYONE,
+        ),
+        Lang::Sq => (
+            words
+                .iter()
+                .enumerate()
+                .filter(|(at, w)| {
+                    *w == "sa"
+                        && words
+                            .get(at + 1)
+                            .is_some_and(|n| !NOT_COUNTS_SQ.contains(&n.as_str()))
+                })
+                .map(|(at, _)| at + 1)
+                .collect(),
+            ANYONE_SQ,
+        ),
     };
-    let phrase: Vec<String> = words[at + 2..]
-        .iter()
-        .take_while(|w| !lang.is_stopword(w) && !lang.is_question_word(w))
-        .take(3)
-        .cloned()
-        .collect();
-    if phrase.iter().any(|w| ANYONE.contains(&w.as_str())) {
-        return Vec::new();
+    let mut counted = Vec::new();
+    for at in starts {
+        let phrase: Vec<String> = words[at..]
+            .iter()
+            .take_while(|w| !lang.is_stopword(w) && !lang.is_question_word(w))
+            .take(3)
+            .cloned()
+            .collect();
+        // A count of people in general: any figure may be it.
+        if phrase.iter().any(|w| anyone.contains(&w.as_str())) {
+            return Vec::new();
+        }
+        counted.extend(phrase);
     }
-    phrase
+    counted
 }
 
 /// The attribute words of a question ("how old", "born", "population").
@@ -700,6 +772,20 @@ mod tests {
         );
         assert_eq!(people.attributes, [English::QUANTITY]);
         assert!(people.counted.is_empty());
+        // Albanian: the phrase after every "sa" that counts, not "sa kohë",
+        // an adjective or a verb after it.
+        let counted = |q: &str| analyse(Lang::Sq, &words(q)).counted;
+        assert_eq!(
+            counted("sa diplomate iraniane punonin"),
+            ["diplomate", "iraniane", "punonin"]
+        );
+        assert_eq!(
+            counted("sa diplomate u larguan, sa ore"),
+            ["diplomate", "ore"]
+        );
+        assert!(counted("sa zgjati operacioni").is_empty());
+        assert!(counted("sa i rende ishte sulmi").is_empty());
+        assert!(counted("sa vete ofroi berisha").is_empty());
         assert_eq!(
             analyse(Lang::En, &words("how much ransom did they ask")).attributes,
             [English::QUANTITY]
