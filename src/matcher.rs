@@ -182,7 +182,8 @@ impl Match {
 /// Decides what answers `question`.
 pub fn best_match(kb: &Kb, question: &str) -> Match {
     let index = &kb.index;
-    let folded = index.lang.expand_chat(&crate::text::fold(question));
+    let question = index.lang.expand_contractions(question);
+    let folded = index.lang.expand_chat(&crate::text::fold(&question));
     let question = folded.as_str();
     let words: Vec<String> = folded
         .split(' ')

@@ -5,6 +5,7 @@
 //! live in its own file: `english`, `albanian`.
 
 mod albanian;
+mod contractions;
 mod english;
 
 pub use albanian::Albanian;
@@ -178,6 +179,15 @@ impl Lang {
             Lang::Sq => {
                 Albanian::attribute_key(word).unwrap_or_else(|| English::attribute_noun(word))
             }
+        }
+    }
+
+    /// A question with its contractions spelled out, before it is folded
+    /// (Albanian "ç'ndodhi", "s'ka").
+    pub fn expand_contractions(self, text: &str) -> std::borrow::Cow<'_, str> {
+        match self {
+            Lang::En => std::borrow::Cow::Borrowed(text),
+            Lang::Sq => contractions::expand(text),
         }
     }
 

@@ -1,0 +1,78 @@
+//! Albanian contractions with an apostrophe: "ç'ndodhi" is "çfarë
+//! ndodhi", "s'ka" "nuk ka", "t'u" "të u", "n'Tiranë" "në Tiranë", "m'pëlqen"
+//! "më pëlqen". Folding drops the apostrophe and would leave one unknown
+//! word ("cndodhi"); the words are spelled out before it.
+
+use std::borrow::Cow;
+
+/// What "ç'" stands for in a greeting rather than "çfarë": "ç'kemi",
+/// "ç'bën" are words of their own, which small talk knows.
+const GREETINGS: &[&str] = &[
+    "kemi", "kena", "ke", "keni", "ben", "bën", "bon", "beni", "bëni",
+];
+
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '\u{2019}' | '\u{2018}' | '`' | '\u{02bc}')
+}
+
+/// `text` with each contracted word spelled out; borrowed when it has none.
+pub(super) fn expand(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_apostrophe) {
+        return Cow::Borrowed(text);
+    }
+    let words: Vec<Cow<str>> = text.split(' ').map(expand_word).collect();
+    Cow::Owned(words.join(" "))
+}
+
+fn expand_word(word: &str) -> Cow<'_, str> {
+    let mut chars = word.char_indices();
+    let (Some((_, first)), Some((_, second)), Some((rest, _))) =
+        (chars.next(), chars.next(), chars.next())
+    else {
+        return Cow::Borrowed(word);
+    };
+    if !is_apostrophe(second) {
+        return Cow::Borrowed(word);
+    }
+    let rest = &word[rest..];
+    let bare = rest.trim_end_matches(|c: char| !c.is_alphanumeric());
+    let full = match first.to_lowercase().next() {
+        Some('c' | 'ç') if GREETINGS.iter().any(|g| bare.to_lowercase() == *g) => {
+            return Cow::Borrowed(word);
+        }
+        Some('c' | 'ç') => "çfarë",
+        Some('s') => "nuk",
+        Some('t') => "të",
+        Some('n') => "në",
+        Some('m') => "më",
+        _ => return Cow::Borrowed(word),
+    };
+    Cow::Owned(format!("{full} {rest}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn contracted_words_are_spelled_out() {
+        assert_eq!(
+            expand("c'ndodhi me 10 shtator"),
+            "çfarë ndodhi me 10 shtator"
+        );
+        assert_eq!(expand("Ç’lloj sulmesh ishin"), "çfarë lloj sulmesh ishin");
+        assert_eq!(expand("sa veta jan n'shqipni"), "sa veta jan në shqipni");
+        assert_eq!(expand("a s'ka lidhje"), "a nuk ka lidhje");
+        assert_eq!(expand("per t'u larguar"), "per të u larguar");
+    }
+
+    #[test]
+    fn greetings_and_other_words_stay() {
+        assert!(matches!(expand("c'kemi, a kane ik"), Cow::Owned(s) if s == "c'kemi, a kane ik"));
+        assert_eq!(expand("ç'kemi"), "ç'kemi");
+        assert_eq!(expand("c'ben bot"), "c'ben bot");
+        assert!(matches!(expand("kush e sulmoi"), Cow::Borrowed(_)));
+        assert_eq!(expand("albania's pm"), "albania's pm");
+        assert_eq!(expand("'"), "'");
+    }
+}
