@@ -179,6 +179,9 @@ impl Match {
     }
 }
 
+/// Words that open a clause about what comes before them.
+const RELATIVE_WORDS: &[&str] = &["who", "that", "which", "whom", "qe", "cili", "cila"];
+
 /// Decides what answers `question`.
 pub fn best_match(kb: &Kb, question: &str) -> Match {
     let index = &kb.index;
@@ -238,8 +241,23 @@ pub fn best_match(kb: &Kb, question: &str) -> Match {
     // alias such as "Albania's foreign minister").
     let mut owners: Vec<(usize, &[String])> = Vec::new();
     let mut people: Vec<usize> = Vec::new();
-    if analysis.office.is_some() {
-        for (span, target) in &named {
+    if let Some(office) = &analysis.office {
+        // Not the names of a clause about the holder ("the NSC spokesperson
+        // who said Iran did it": Iran does not own the office).
+        let word = index.stem(&office.word);
+        let clause = prepared
+            .stems
+            .iter()
+            .position(|s| *s == word)
+            .and_then(|at| {
+                let after = prepared.stems.get(at + 1..)?;
+                let relative = after
+                    .iter()
+                    .position(|s| RELATIVE_WORDS.contains(&s.as_str()))?;
+                Some(at + 1 + relative)
+            })
+            .unwrap_or(usize::MAX);
+        for (span, target) in named.iter().filter(|(span, _)| span.start < clause) {
             if let Target::Actor(i) = *target {
                 if kb.actors[i].kind == EntityKind::Person {
                     people.push(i);
@@ -385,7 +403,8 @@ pub fn best_match(kb: &Kb, question: &str) -> Match {
 /// `office` (and the word narrowing it) together with every one of
 /// `owners` (as the question names it, or by name, alias or description):
 /// "Iran's Minister of Intelligence" holds Iran's intelligence minister,
-/// not Iran's foreign minister.
+/// not Iran's foreign minister; a deputy secretary general does not hold
+/// the office of secretary general, unless the question asks for one.
 fn office_holders(
     kb: &Kb,
     among: &[usize],
@@ -400,11 +419,19 @@ fn office_holders(
             .map(|w| index.stem(w))
             .collect()
     };
+    let qualifiers: Vec<String> = index
+        .lang
+        .office_qualifiers()
+        .iter()
+        .filter(|q| office.modifier.as_deref() != Some(**q))
+        .map(|q| index.stem(q))
+        .collect();
     let holds = |role: &str| {
         let role = stems(role);
         let has = |w: &str| role.contains(&index.stem(w));
         has(&office.word)
             && office.modifier.as_deref().is_none_or(has)
+            && !qualifiers.iter().any(|q| role.contains(q))
             && owners.iter().all(|&(o, as_named)| {
                 let owner = &kb.actors[o];
                 let named = !as_named.is_empty() && as_named.iter().all(|s| role.contains(s));

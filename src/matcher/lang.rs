@@ -171,6 +171,14 @@ impl Lang {
         }
     }
 
+    /// Words in a role that make it another office ("deputy").
+    pub fn office_qualifiers(self) -> &'static [&'static str] {
+        match self {
+            Lang::En => English::OFFICE_QUALIFIERS,
+            Lang::Sq => Albanian::OFFICE_QUALIFIERS,
+        }
+    }
+
     /// What an attribute word asks about, as a key the replies put in
     /// words ("age", "figure", "office holder").
     pub fn attribute_key(self, word: &str) -> &'static str {

@@ -253,6 +253,23 @@ impl Albanian {
         "ambasadori",
         "mbreti",
         "udheheqesi",
+        "sekretari",
+        "sekretar",
+        "zedhenesi",
+        "zedhenesja",
+        "kryebashkiaku",
+        "komandanti",
+    ];
+
+    /// Words in a role that make it another office than the one named
+    /// ("zëvendësndihmës sekretar": not the secretary).
+    pub const OFFICE_QUALIFIERS: &[&str] = &[
+        "zevendes",
+        "zevendesndihmes",
+        "ndihmes",
+        "ndihmesi",
+        "ish",
+        "perkohshem",
     ];
 
     /// Words after an office (and "i"/"e") that narrow it ("ministri i

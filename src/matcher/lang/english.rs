@@ -356,10 +356,7 @@ impl English {
             "replaced" | "replace" | "successor" | "predecessor" => "successor",
             "currently" | "nowadays" | "now" | "today" | "current" => "situation today",
             "translate" | "translated" | "translation" => "translation",
-            "president" | "head" | "leader" | "director" | "chief" | "ceo" | "boss"
-            | "chairman" | "chair" | "minister" | "ambassador" | "king" | "monarch" => {
-                "office holder"
-            }
+            w if Self::OFFICES.contains(&w) => "office holder",
             _ => "details",
         }
     }
@@ -381,6 +378,28 @@ impl English {
         "ambassador",
         "king",
         "monarch",
+        "secretary",
+        "spokesperson",
+        "spokesman",
+        "spokeswoman",
+        "mayor",
+        "speaker",
+        "governor",
+        "chancellor",
+        "commander",
+    ];
+
+    /// Words in a role that make it another office than the one named:
+    /// a deputy secretary general does not hold the office of secretary
+    /// general.
+    pub const OFFICE_QUALIFIERS: &[&str] = &[
+        "deputy",
+        "assistant",
+        "vice",
+        "former",
+        "acting",
+        "interim",
+        "ex",
     ];
 
     /// Words before an office that narrow it ("foreign" minister).
