@@ -219,6 +219,11 @@ impl Lang {
                 if self == Lang::Sq && after_me && matches!(w, "bo" | "ba" | "bone" | "bere") {
                     return "bej";
                 }
+                // "u bë" (became, was done) is a verb, not the EU ("BE").
+                let after_u = i > 0 && words[i - 1] == "u";
+                if self == Lang::Sq && after_u && matches!(w, "be" | "bo" | "ba") {
+                    return "bere";
+                }
                 self.chat_spelling(w, i == 0).unwrap_or(w)
             })
             .collect();
@@ -311,6 +316,9 @@ mod tests {
         assert_eq!(Lang::Sq.expand_chat("ne ca vende"), "ne ca vende");
         // A greeting that spelling out would lose is kept as typed.
         assert_eq!(Lang::Sq.expand_chat("cka ka"), "cka ka");
+        // "u bë" is a verb; "BE" alone is the EU.
+        assert_eq!(Lang::Sq.expand_chat("kur u be publik"), "kur u bere publik");
+        assert_eq!(Lang::Sq.expand_chat("a reagoi be"), "a reagoi be");
         assert_eq!(
             Lang::Sq.expand_chat("cka synonte sulmi"),
             "cfare synonte sulmi"
