@@ -537,6 +537,15 @@ impl Albanian {
         "shpjego",
         "informacion",
         "informacione",
+        // "Cili është roli, pozita, puna e Ramës": what a name's own text
+        // gives.
+        "roli",
+        "rolin",
+        "pozita",
+        "poziten",
+        "pozicioni",
+        "profesioni",
+        "funksioni",
         "ndodhi",
         "ndodh",
         "ndodhur",

@@ -573,6 +573,11 @@ impl English {
         "background",
         "profile",
         "role",
+        // "What's Edi Rama's job": the role a name's own text gives.
+        "job",
+        "position",
+        "occupation",
+        "profession",
         "happened",
         "happen",
         "events",
