@@ -203,15 +203,44 @@ pub fn best_match(kb: &Kb, question: &str) -> Match {
         .collect();
     // Greetings and politeness around a question are not part of it; a
     // message that is nothing but them is small talk, matched whole.
-    let prepared = if analysis.only_discourse(words.len()) || analysis.lead + analysis.tail == 0 {
+    let mut prepared = if analysis.only_discourse(words.len()) || analysis.lead + analysis.tail == 0
+    {
         index.prepare(question, true)
     } else {
         let body = words[analysis.lead..words.len() - analysis.tail].join(" ");
         index.prepare(&body, true)
     };
-    let mut candidates = score::score_intents(kb, &prepared, &analysis);
     // The names the question mentions: built-in candidates, and its focus.
     let named = index.find_entities(&prepared.stems);
+    // "How old is the MEK": the age of a thing is when it was founded or
+    // first seen; only a person's age is one the sources do not give. A
+    // country's founding is not in them either.
+    let thing = named.iter().find_map(|(_, t)| match t {
+        Target::Topic(_) => Some(true),
+        Target::Actor(i) => Some(!matches!(
+            kb.actors[*i].kind,
+            EntityKind::Person | EntityKind::Country
+        )),
+        _ => None,
+    });
+    let age = |a: &String| index.lang.attribute_key(a) == "age";
+    if thing == Some(true) && analysis.attributes.iter().any(age) {
+        // The age word asks "when", as a question word does.
+        for (i, w) in prepared.words.iter().enumerate() {
+            if analysis.attributes.contains(w)
+                && age(w)
+                && let Some(kind) = prepared.kinds.get_mut(i)
+            {
+                *kind = WordKind::Question;
+            }
+        }
+        analysis.attributes.retain(|a| !age(a));
+        analysis
+            .attributes
+            .push(index.lang.founded_word().to_string());
+        analysis.kind = analyse::QuestionKind::When;
+    }
+    let mut candidates = score::score_intents(kb, &prepared, &analysis);
     // A word of the description that named something is part of that name,
     // not an attribute asked of it ("who is Albania's leader").
     let asks_more = !analysis.attributes.is_empty() || analysis.office.is_some();

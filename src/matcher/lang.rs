@@ -171,6 +171,15 @@ impl Lang {
         }
     }
 
+    /// The lexicon's word for a founding ("founded", "themelim"): what a
+    /// thing's age is asked by.
+    pub fn founded_word(self) -> &'static str {
+        match self {
+            Lang::En => "founded",
+            Lang::Sq => "themelim",
+        }
+    }
+
     /// Words in a role that make it another office ("deputy").
     pub fn office_qualifiers(self) -> &'static [&'static str] {
         match self {

@@ -223,6 +223,21 @@ fn office_holders_come_only_from_roles_that_name_them() {
     assert!(!outcome.matched, "{}", outcome.reply.to_plain());
 }
 
+/// A thing's age is when it was founded or first seen, where the sources
+/// say it; a person's or a country's age they never give.
+#[test]
+fn how_old_a_thing_is_is_its_founding() {
+    let (matched, text) = reply("how old is the mek");
+    assert!(matched && text.contains("1965"), "{text}");
+    let (matched, text) = reply("how old is the chimneysweep malware");
+    assert!(matched && text.contains("2012"), "{text}");
+    assert_declined(&[
+        "how old is edi rama",
+        "how old is nato",
+        "how old is albania",
+    ]);
+}
+
 #[test]
 fn a_name_answers_from_its_own_text_only_what_that_text_knows() {
     // The name's summary says what it is tied to.

@@ -362,7 +362,7 @@ impl Albanian {
     /// `attribute_noun`, which the replies put in words.
     pub fn attribute_key(word: &str) -> Option<&'static str> {
         Some(match word {
-            "mosha" | "moshen" | "vjec" | "vjeç" => "age",
+            "mosha" | "moshen" | "vjec" | "vjeç" | "themelim" => "age",
             "lindi" | "lindur" | "vendlindja" | "datelindja" => "birthplace or birthday",
             "rroga" | "rrogen" | "paga" | "pagen" | "fiton" | "pasuria" | "pasurine" | "pagua"
             | "pagoi" | "paguan" | "paguar" | "paguhet" | "paguhen" | "pagesa" | "pagesen" => {

@@ -337,6 +337,7 @@ impl English {
             "hometown" => "birthplace or upbringing",
             "age" | "aged" | "old" => "age",
             "born" | "birthplace" | "birthday" | "birth" => "birthplace or birthday",
+            "founded" => "age",
             "salary" | "salaries" | "earn" | "earns" | "income" | "wealth" | "worth" | "rich"
             | "pay" | "pays" | "paid" => "income or wealth",
             "married" | "marry" | "wife" | "husband" | "spouse" | "children" | "kids" | "son"
