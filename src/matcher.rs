@@ -516,6 +516,8 @@ pub fn detect_lang(kb: &Kb, message: &str) -> Option<Lang> {
         return None;
     }
     let en = kb.in_lang(Lang::En);
+    // A contraction ("ç'ndodhi", "s'ka") is read spelled out.
+    let message = &*Lang::Sq.expand_contractions(message);
     let known_to_both = |w: &str| sq.index.vocab.contains_key(w) && en.index.vocab.contains_key(w);
     // "ë" and "ç" outside the names both languages share ("Xhaçka").
     let mut sq_score: usize = message

@@ -203,7 +203,8 @@ impl Albanian {
 
     /// Spellings read so only as a message's first word: elsewhere "ca"
     /// is "a few" ("ca veta").
-    pub const FIRST_WORD_SPELLINGS: &[(&str, &str)] = &[("ca", "cfare"), ("qa", "cfare")];
+    pub const FIRST_WORD_SPELLINGS: &[(&str, &str)] =
+        &[("ca", "cfare"), ("qa", "cfare"), ("c", "cfare")];
 
     /// Words that open the second question of two in one.
     pub const SPLIT_WORDS: &[&str] = &[
