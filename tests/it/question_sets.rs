@@ -296,3 +296,33 @@ fn blind_set_14() {
 fn albanian_blind_set_9() {
     assert_scores(&score("blind-sq-9.jsonl"), 84.0, 92.5, 2);
 }
+
+/// Blind set 15, scored once before this stop's changes: first sight
+/// 87.7 % in scope, 89.6 % declined, small talk 15 of 15.
+#[test]
+fn blind_set_15() {
+    assert_scores(&score("blind-15.jsonl"), 87.5, 89.5, 0);
+}
+
+/// The tenth Albanian blind set, scored once before this stop's changes:
+/// first sight 84.6 % in scope, 87.8 % declined, small talk 16 of 16.
+#[test]
+fn albanian_blind_set_10() {
+    assert_scores(&score("blind-sq-10.jsonl"), 84.5, 87.5, 0);
+}
+
+/// Blind set 16, written mid-stop and scored once on the code of that
+/// point: first sight 87.3 % in scope, 94.1 % declined, small talk 13 of 14
+/// (86.5 % and 92.6 % on the stop's start).
+#[test]
+fn blind_set_16() {
+    assert_scores(&score("blind-16.jsonl"), 87.0, 94.0, 1);
+}
+
+/// The eleventh Albanian blind set, written mid-stop and scored once on the
+/// code of that point: first sight 78.2 % in scope, 86.8 % declined, small
+/// talk 15 of 15 (77.4 % and 88.2 % on the stop's start).
+#[test]
+fn albanian_blind_set_11() {
+    assert_scores(&score("blind-sq-11.jsonl"), 78.0, 86.5, 0);
+}
