@@ -223,6 +223,13 @@ impl Lang {
                 if self == Lang::Sq && w == "qysh" && since {
                     return "qe";
                 }
+                // "(qysh|që) prej kur" is "që kur".
+                let between = i > 0
+                    && matches!(words[i - 1], "qysh" | "qe")
+                    && words.get(i + 1) == Some(&"kur");
+                if self == Lang::Sq && w == "prej" && between {
+                    return "";
+                }
                 // Gheg's infinitive "me bo", "me ba": "të bëj".
                 let after_me = i > 0 && words[i - 1] == "me";
                 if self == Lang::Sq && after_me && matches!(w, "bo" | "ba" | "bone" | "bere") {
@@ -257,6 +264,7 @@ impl Lang {
         } else {
             expanded
         };
+        let out: Vec<&str> = out.into_iter().filter(|w| !w.is_empty()).collect();
         out.join(" ")
     }
 
@@ -325,6 +333,10 @@ mod tests {
         assert_eq!(Lang::Sq.expand_chat("ne ca vende"), "ne ca vende");
         // A greeting that spelling out would lose is kept as typed.
         assert_eq!(Lang::Sq.expand_chat("cka ka"), "cka ka");
+        assert_eq!(
+            Lang::Sq.expand_chat("qysh prej kur kon mrena"),
+            "qe kur qene brenda"
+        );
         // "u bë" is a verb; "BE" alone is the EU.
         assert_eq!(Lang::Sq.expand_chat("kur u be publik"), "kur u bere publik");
         assert_eq!(Lang::Sq.expand_chat("a reagoi be"), "a reagoi be");
