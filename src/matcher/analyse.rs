@@ -632,12 +632,25 @@ fn attributes(lang: Lang, words: &[String], kind: QuestionKind) -> Vec<String> {
     // which a date or a place answers as well as a number.
     let counted = ["many", "much"];
     let albanian_count = |p: &[String]| {
-        // "sa", but not "sa kohë" (how long), "sa larg" (how far) or "sa
-        // i/e sigurt" (how sure: "sa" and an adjective).
+        // "sa", but not "sa kohë", "sa zgjati" (how long), "sa larg" (how
+        // far) or "sa i/e sigurt" (how sure: "sa" and an adjective).
         p[0] == "sa"
             && !matches!(
                 p[1].as_str(),
-                "kohe" | "larg" | "gjate" | "shpejt" | "i" | "e" | "te" | "me"
+                "kohe"
+                    | "zgjati"
+                    | "zgjat"
+                    | "zgjasin"
+                    | "zgjaten"
+                    | "vazhdoi"
+                    | "vazhduan"
+                    | "larg"
+                    | "gjate"
+                    | "shpejt"
+                    | "i"
+                    | "e"
+                    | "te"
+                    | "me"
             )
     };
     let asks_count = match lang {
