@@ -135,6 +135,43 @@ fn greetings_typed_without_diacritics_are_albanian_small_talk() {
     }
 }
 
+/// A message of nothing but acknowledgement, laughter, thanks and good
+/// wishes is small talk in either language; one with a question after
+/// them is the question.
+#[test]
+fn acknowledgements_and_wishes_are_small_talk() {
+    for (q, lang) in [
+        ("ok cool", Lang::En),
+        ("got it", Lang::En),
+        ("haha thanks", Lang::En),
+        ("ok mirë", Lang::Sq),
+        ("rrofsh vlla, shum t'mira", Lang::Sq),
+        ("haha super, rrofsh", Lang::Sq),
+    ] {
+        let outcome = answer(shipped(), &ChatState::default(), q);
+        assert!(
+            outcome.matched
+                && outcome
+                    .intent
+                    .as_deref()
+                    .is_some_and(|i| i.starts_with("smalltalk.")),
+            "{q}: {:?} {}",
+            outcome.intent,
+            outcome.reply.to_plain()
+        );
+        assert_eq!(outcome.reply.lang, lang, "{q}");
+    }
+    let outcome = answer(shipped(), &ChatState::default(), "ok so who hacked albania");
+    assert_eq!(outcome.intent.as_deref(), Some("attack.who"));
+    // "më i mirë" (the best) is not an acknowledgement.
+    let outcome = answer(
+        shipped(),
+        &ChatState::default(),
+        "kush eshte kengetari me i mire shqiptar",
+    );
+    assert!(!outcome.matched, "{}", outcome.reply.to_plain());
+}
+
 #[test]
 fn gheg_forms_are_read_as_standard_albanian() {
     let sq = shipped().in_lang(Lang::Sq);

@@ -113,6 +113,12 @@ impl Albanian {
         &["je", "i", "dobishem"],
         &["i", "dobishem"],
         &["super"],
+        // Good wishes that close a message ("shumë të mira").
+        &["shume", "te", "mira"],
+        &["shume", "te", "mire"],
+        &["te", "mira"],
+        &["gjithe", "te", "mirat"],
+        &["haha"],
         // Forms of address ("flm vlla").
         &["vlla"],
         &["vella"],

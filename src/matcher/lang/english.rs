@@ -121,6 +121,9 @@ impl English {
         &["and"],
         &["basically"],
         &["lol"],
+        &["haha"],
+        &["hehe"],
+        &["lmao"],
         // Asides ("tbh what is the mek even trying to do").
         &["tbh"],
         &["ngl"],
