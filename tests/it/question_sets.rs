@@ -131,14 +131,14 @@ fn held_out_phrasings() {
 /// scores it reached.
 #[test]
 fn blind_set_1() {
-    assert_at_least(&score("blind-1.jsonl"), 93.5, 94.5);
+    assert_at_least(&score("blind-1.jsonl"), 94.5, 94.5);
 }
 
 /// Blind set 2, first sight 88.1 % in scope and 81.5 % declined; kept at
 /// the scores it reached.
 #[test]
 fn blind_set_2() {
-    assert_at_least(&score("blind-2.jsonl"), 96.0, 89.0);
+    assert_at_least(&score("blind-2.jsonl"), 96.5, 89.0);
 }
 
 /// Blind set 3, scored once at first sight after the fixes of sets 1 and 2
@@ -146,14 +146,14 @@ fn blind_set_2() {
 /// regression set at the scores it reached.
 #[test]
 fn blind_set_3() {
-    assert_scores(&score("blind-3.jsonl"), 91.0, 93.5, 0);
+    assert_scores(&score("blind-3.jsonl"), 91.5, 93.5, 0);
 }
 
 /// Blind set 4, first sight 77.3 % in scope, 78.6 % declined, small talk 9
 /// of 11 (after the fixes of sets 1 to 3); kept at the scores it reached.
 #[test]
 fn blind_set_4() {
-    assert_scores(&score("blind-4.jsonl"), 90.0, 98.0, 0);
+    assert_scores(&score("blind-4.jsonl"), 90.5, 98.0, 0);
 }
 
 /// Blind set 5, first sight 94.2 % in scope, 91.7 % declined, small talk 10
@@ -255,7 +255,7 @@ fn albanian_blind_set_6() {
 /// 86.0 % in scope, 92.0 % declined, small talk 15 of 15.
 #[test]
 fn blind_set_12() {
-    assert_scores(&score("blind-12.jsonl"), 90.0, 96.0, 0);
+    assert_scores(&score("blind-12.jsonl"), 90.5, 96.0, 0);
 }
 
 /// The seventh Albanian blind set, scored once before this stop's changes:
@@ -269,7 +269,7 @@ fn albanian_blind_set_7() {
 /// point: first sight 83.6 % in scope, 92.0 % declined, small talk 15 of 16.
 #[test]
 fn blind_set_13() {
-    assert_scores(&score("blind-13.jsonl"), 87.0, 94.5, 1);
+    assert_scores(&score("blind-13.jsonl"), 87.5, 94.5, 1);
 }
 
 /// The eighth Albanian blind set, written mid-stop and scored once on the
@@ -285,7 +285,7 @@ fn albanian_blind_set_8() {
 /// talk 15 of 15 (87.0 % and 96.0 % on the stop's start).
 #[test]
 fn blind_set_14() {
-    assert_scores(&score("blind-14.jsonl"), 90.5, 97.0, 0);
+    assert_scores(&score("blind-14.jsonl"), 91.0, 97.0, 0);
 }
 
 /// The ninth Albanian blind set, written near the end of the stop and
@@ -308,7 +308,7 @@ fn blind_set_15() {
 /// first sight 84.6 % in scope, 87.8 % declined, small talk 16 of 16.
 #[test]
 fn albanian_blind_set_10() {
-    assert_scores(&score("blind-sq-10.jsonl"), 86.5, 90.5, 0);
+    assert_scores(&score("blind-sq-10.jsonl"), 87.0, 90.5, 0);
 }
 
 /// Blind set 16, written mid-stop and scored once on the code of that
@@ -316,7 +316,7 @@ fn albanian_blind_set_10() {
 /// (86.5 % and 92.6 % on the stop's start).
 #[test]
 fn blind_set_16() {
-    assert_scores(&score("blind-16.jsonl"), 88.0, 94.0, 0);
+    assert_scores(&score("blind-16.jsonl"), 89.0, 94.0, 0);
 }
 
 /// The eleventh Albanian blind set, written mid-stop and scored once on the
