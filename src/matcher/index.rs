@@ -256,6 +256,17 @@ impl Index {
         format!("{}{stem}", English::COUNT)
     }
 
+    /// What a text's figures say, as markers: `English::QUANTITY` and what
+    /// they count (`count_markers`) when it states a quantity, else none.
+    pub(super) fn figure_markers(&self, text: &str) -> Vec<String> {
+        if !self.lang.states_quantity(text) {
+            return Vec::new();
+        }
+        let mut out = vec![English::QUANTITY.to_string()];
+        out.extend(self.count_markers(text));
+        out
+    }
+
     /// The markers of what a text counts: each of the three words after a
     /// number that is no year ("about 3,000 MEK members", "three pieces of
     /// malware", "3 000 anëtarë").

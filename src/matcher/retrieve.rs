@@ -9,7 +9,6 @@ use std::collections::HashMap;
 
 use super::analyse::{Analysis, QuestionKind};
 use super::index::Index;
-use super::lang::English;
 use super::normalise::Prepared;
 use super::score::agreement;
 use super::weights::*;
@@ -104,10 +103,7 @@ impl FullText {
             let mut stems: Vec<String> = parts
                 .flat_map(|s| index.prepare(s, false).spoken_stems(index.lang))
                 .collect();
-            if index.lang.states_quantity(&e.summary) {
-                stems.push(English::QUANTITY.to_string());
-                stems.extend(index.count_markers(&e.summary));
-            }
+            stems.extend(index.figure_markers(&e.summary));
             stems.sort_unstable();
             stems.dedup();
             stems

@@ -234,10 +234,7 @@ pub(super) fn add_examples(index: &mut Index, intents: &[Intent]) {
             .into_iter()
             .flat_map(|s| index.prepare(s, false).spoken_stems(lang))
             .collect();
-        if lang.states_quantity(&intent.answer) {
-            answer_doc.push(English::QUANTITY.to_string());
-            answer_doc.extend(index.count_markers(&intent.answer));
-        }
+        answer_doc.extend(index.figure_markers(&intent.answer));
         answer_doc.sort_unstable();
         answer_doc.dedup();
         known.extend(answer_doc.iter().cloned());
@@ -402,11 +399,10 @@ pub(super) fn add_kinds_and_vocabularies(
     let vocab_of = |texts: &mut dyn Iterator<Item = &String>| -> HashSet<String> {
         texts.flat_map(|s| index.prepare(s, false).stems).collect()
     };
-    let with_quantity = |mut known: HashSet<String>, summary: &str| {
-        if lang.states_quantity(summary) {
-            known.insert(English::QUANTITY.to_string());
-            known.extend(index.count_markers(summary));
-        }
+    // What a summary's figures (`figure_markers`) and date add to what
+    // its name or event knows.
+    let with_quantity = |mut known: HashSet<String>, summary: &str, figures: Vec<String>| {
+        known.extend(figures);
         if Lang::states_date(summary) {
             known.insert(English::DATE.to_string());
         }
@@ -417,24 +413,16 @@ pub(super) fn add_kinds_and_vocabularies(
     // figures count) as a text to retrieve by (`FullText`).
     let vocab_and_doc = |texts: Vec<&String>, summary: &str| {
         let prepared: Vec<_> = texts.iter().map(|s| index.prepare(s, false)).collect();
-        let mut known: HashSet<String> = prepared.iter().flat_map(|p| p.stems.clone()).collect();
+        let known: HashSet<String> = prepared.iter().flat_map(|p| p.stems.clone()).collect();
         let mut doc: Vec<String> = prepared
             .into_iter()
             .flat_map(|p| p.spoken_stems(lang))
             .collect();
-        if lang.states_quantity(summary) {
-            let quantity = std::iter::once(English::QUANTITY.to_string());
-            for marker in quantity.chain(index.count_markers(summary)) {
-                known.insert(marker.clone());
-                doc.push(marker);
-            }
-        }
+        let figures = index.figure_markers(summary);
+        doc.extend(figures.iter().cloned());
         doc.sort_unstable();
         doc.dedup();
-        if Lang::states_date(summary) {
-            known.insert(English::DATE.to_string());
-        }
-        (known, doc)
+        (with_quantity(known, summary, figures), doc)
     };
     let actor_vocab = crate::par::map(actors, |a| {
         let texts = std::iter::once(&a.name)
@@ -474,7 +462,7 @@ pub(super) fn add_kinds_and_vocabularies(
         // date, for "when" questions.
         known.extend(e.date.iso().get(..4).map(str::to_string));
         known.insert(English::DATE.to_string());
-        with_quantity(known, &e.summary)
+        with_quantity(known, &e.summary, index.figure_markers(&e.summary))
     });
     for (i, (known, doc)) in actor_vocab.into_iter().enumerate() {
         index.lookup_vocab.insert(Target::Actor(i), known);
