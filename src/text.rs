@@ -83,7 +83,8 @@ fn push(out: &mut String, pending_space: &mut bool, c: char) {
     out.push(c);
 }
 
-fn is_apostrophe(c: char) -> bool {
+/// An apostrophe as people type it (straight, curly, backtick, modifier).
+pub(crate) fn is_apostrophe(c: char) -> bool {
     matches!(c, '\'' | '\u{2019}' | '\u{2018}' | '`' | '\u{02bc}')
 }
 

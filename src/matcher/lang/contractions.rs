@@ -5,15 +5,13 @@
 
 use std::borrow::Cow;
 
+use crate::text::is_apostrophe;
+
 /// What "ç'" stands for in a greeting rather than "çfarë": "ç'kemi",
 /// "ç'bën" are words of their own, which small talk knows.
 const GREETINGS: &[&str] = &[
     "kemi", "kena", "ke", "keni", "ben", "bën", "bon", "beni", "bëni",
 ];
-
-fn is_apostrophe(c: char) -> bool {
-    matches!(c, '\'' | '\u{2019}' | '\u{2018}' | '`' | '\u{02bc}')
-}
 
 /// `text` with each contracted word spelled out; borrowed when it has none.
 pub(super) fn expand(text: &str) -> Cow<'_, str> {
@@ -35,9 +33,11 @@ fn expand_word(word: &str) -> Cow<'_, str> {
         return Cow::Borrowed(word);
     }
     let rest = &word[rest..];
-    let bare = rest.trim_end_matches(|c: char| !c.is_alphanumeric());
+    let bare = rest
+        .trim_end_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase();
     let full = match first.to_lowercase().next() {
-        Some('c' | 'ç') if GREETINGS.iter().any(|g| bare.to_lowercase() == *g) => {
+        Some('c' | 'ç') if GREETINGS.contains(&bare.as_str()) => {
             return Cow::Borrowed(word);
         }
         Some('c' | 'ç') => "çfarë",
