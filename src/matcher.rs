@@ -225,12 +225,16 @@ pub fn best_match(kb: &Kb, question: &str) -> Match {
     });
     let age = |a: &String| index.lang.attribute_key(a) == "age";
     if thing == Some(true) && analysis.attributes.iter().any(age) {
-        // The age word asks "when", as a question word does.
-        for (i, w) in prepared.words.iter().enumerate() {
-            if analysis.attributes.contains(w)
-                && age(w)
-                && let Some(kind) = prepared.kinds.get_mut(i)
-            {
+        // The age word asks "when", as a question word does (kinds go
+        // with the stems, after the lexicon's rewriting).
+        let age_stems: Vec<String> = analysis
+            .attributes
+            .iter()
+            .filter(|a| age(a))
+            .map(|a| index.stem(a))
+            .collect();
+        for (stem, kind) in prepared.stems.iter().zip(&mut prepared.kinds) {
+            if age_stems.contains(stem) {
                 *kind = WordKind::Question;
             }
         }
