@@ -175,6 +175,14 @@ fn reply(q: &str) -> (bool, String) {
     (outcome.matched, outcome.reply.to_plain())
 }
 
+/// Whether the shipped knowledge answers `q` asked in Albanian, and the
+/// reply as plain text.
+fn reply_sq(q: &str) -> (bool, String) {
+    let sq = crate::support::shipped().in_lang(briefbot::matcher::Lang::Sq);
+    let outcome = answer(sq, &ChatState::default(), q);
+    (outcome.matched, outcome.reply.to_plain())
+}
+
 /// That the shipped knowledge declines each of `questions`.
 fn assert_declined(questions: &[&str]) {
     for q in questions {
@@ -187,7 +195,6 @@ fn assert_declined(questions: &[&str]) {
 /// that office of that country; otherwise the honest decline.
 #[test]
 fn office_holders_come_only_from_roles_that_name_them() {
-    let kb = crate::support::shipped();
     for q in [
         "who was iran's foreign minister in 2022",
         "what's the name of iran's president",
@@ -214,13 +221,8 @@ fn office_holders_come_only_from_roles_that_name_them() {
     // A name in a clause about the holder does not own the office.
     let (matched, text) = reply("who was the nsc spokesperson who said iran did it");
     assert!(matched && text.contains("Watson"), "{text}");
-    let sq = kb.in_lang(briefbot::matcher::Lang::Sq);
-    let outcome = answer(
-        sq,
-        &ChatState::default(),
-        "kush eshte kryeministri i estonise",
-    );
-    assert!(!outcome.matched, "{}", outcome.reply.to_plain());
+    let (matched, text) = reply_sq("kush eshte kryeministri i estonise");
+    assert!(!matched, "{text}");
 }
 
 /// A thing's age is when it was founded or first seen, where the sources
@@ -273,13 +275,8 @@ fn when_a_name_did_something_its_dated_event_answers() {
         "when did microsoft buy mandiant",
     ]);
     // A date yet to come is not answered with a past one.
-    let sq = crate::support::shipped().in_lang(briefbot::matcher::Lang::Sq);
-    let outcome = answer(
-        sq,
-        &ChatState::default(),
-        "kur do arrihet nje marreveshje e re berthamore me iranin",
-    );
-    assert!(!outcome.matched, "{}", outcome.reply.to_plain());
+    let (matched, text) = reply_sq("kur do arrihet nje marreveshje e re berthamore me iranin");
+    assert!(!matched, "{text}");
 }
 
 #[test]
