@@ -326,3 +326,19 @@ fn blind_set_16() {
 fn albanian_blind_set_11() {
     assert_scores(&score("blind-sq-11.jsonl"), 80.0, 86.5, 0);
 }
+
+/// The seventeenth English blind set, written at the start of a stop and
+/// scored once before any change (`d79a67a`): first sight 88.7 % in scope,
+/// 100 % declined, small talk 14 of 14.
+#[test]
+fn blind_set_17() {
+    assert_scores(&score("blind-17.jsonl"), 88.5, 100.0, 0);
+}
+
+/// The twelfth Albanian blind set, written at the start of a stop and
+/// scored once before any change (`d79a67a`): first sight 81.8 % in scope,
+/// 97.2 % declined, small talk 13 of 14.
+#[test]
+fn albanian_blind_set_12() {
+    assert_scores(&score("blind-sq-12.jsonl"), 81.5, 97.0, 1);
+}
