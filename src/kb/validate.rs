@@ -8,7 +8,8 @@
 //! events), `intents` (lexicon, bot, intents, examples) and `patterns`
 //! (regex syntax and size, compiled on every core).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::Path;
 
@@ -133,8 +134,8 @@ impl Validator {
                 Lang::En => files.problems.clone(),
                 Lang::Sq => Vec::new(),
             },
-            compiled: HashMap::new(),
-            precompiled: HashMap::new(),
+            compiled: HashMap::default(),
+            precompiled: HashMap::default(),
         }
     }
 

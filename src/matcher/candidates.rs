@@ -2,8 +2,8 @@
 //! that fire, the examples that share its stems, the entities it names —
 //! so that only those intents are scored.
 
+use rustc_hash::FxHashMap as HashMap;
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 use super::Target;
 use super::index::Index;
@@ -14,7 +14,7 @@ impl Index {
     /// intent. A pattern runs on a text that holds its literals (or on
     /// both, when it has no literal to prune by).
     pub(super) fn fired_patterns(&self, q: &Prepared) -> HashMap<usize, Vec<usize>> {
-        let mut out: HashMap<usize, Vec<usize>> = HashMap::new();
+        let mut out: HashMap<usize, Vec<usize>> = HashMap::default();
         if self.patterns.is_empty() {
             return out;
         }

@@ -2,7 +2,7 @@
 //! load time: the vocabulary, the lexicon, the patterns behind their
 //! prefilter, keyword gates, TF-IDF vectors of the examples, entity names.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use aho_corasick::AhoCorasick;
 
@@ -165,7 +165,7 @@ impl Index {
                     short_name(&t.name, &t.aliases),
                 )
             }));
-        let mut descriptions = HashMap::new();
+        let mut descriptions = HashMap::default();
         let mut described: Vec<(Vec<String>, String)> = Vec::new();
         for (target, texts, name) in named {
             let folded: Vec<Vec<String>> = texts
@@ -213,7 +213,7 @@ impl Index {
     /// An index that only rewrites through the lexicon: for preparing
     /// keyword terms before the full index exists.
     pub(crate) fn lexicon_only(lang: Lang, lexicon: &[(Vec<String>, String)]) -> Index {
-        Index::build(lang, &[], lexicon, &[], &[], &[], HashMap::new()).unwrap_or_default()
+        Index::build(lang, &[], lexicon, &[], &[], &[], HashMap::default()).unwrap_or_default()
     }
 
     /// The weight of a stem: its IDF over the examples, the highest for a

@@ -1,7 +1,7 @@
 //! Intent patterns as the matcher runs them: ASCII classes, compiled on
 //! their own without the lazy DFA, pruned by the literals they need.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use std::cell::RefCell;
 
@@ -265,7 +265,7 @@ pub(super) fn rarest(options: &[Vec<String>], uses: &HashMap<String, u32>) -> Op
 #[cfg(test)]
 fn required_literals(pattern: &str) -> Option<Vec<String>> {
     let mut compiled = compile_pattern(pattern).expect("test patterns compile");
-    rarest(&compiled.take_literals(), &HashMap::new())
+    rarest(&compiled.take_literals(), &HashMap::default())
 }
 
 fn options(hir: &Hir) -> Vec<Vec<Vec<u8>>> {

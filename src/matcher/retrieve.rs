@@ -5,7 +5,7 @@
 //! weaker candidate, for the detail that only a summary gives ("under which
 //! executive order were MOIS and Khatib designated").
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::analyse::{Analysis, QuestionKind};
 use super::index::Index;
@@ -289,7 +289,7 @@ mod tests {
             vec!["attack"],
             vec!["khatib", "order", "albania"],
         ];
-        let mut postings: HashMap<&str, Vec<u32>> = HashMap::new();
+        let mut postings: HashMap<&str, Vec<u32>> = HashMap::default();
         for (d, doc) in docs.iter().enumerate() {
             for s in doc {
                 postings.entry(s).or_default().push(d as u32);

@@ -2,7 +2,7 @@
 //! patterns and coverage of the question; actors, topics and dates named in
 //! the question as built-in candidates.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use super::analyse::{Analysis, QuestionKind};
 use super::index::IdGroup;
@@ -217,7 +217,7 @@ pub(super) fn builtin_candidates(
         BUILTIN_FULL * frac * frac
     };
     let mut out = Vec::new();
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::default();
     // Names alone ("pmoi albania"): when the names together explain the
     // question, each is a candidate in proportion to its share, and a country
     // (the setting of most questions) yields to a more specific name.

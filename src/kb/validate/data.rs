@@ -12,7 +12,7 @@ impl Validator {
             path: &file.path,
             text: &file.text,
         };
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         raw.source
             .iter()
             .map(|s| {
@@ -73,7 +73,7 @@ impl Validator {
     }
 
     pub(super) fn actors(&mut self, files: &[SourceFile], sources: &HashSet<String>) -> Vec<Actor> {
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         let mut out = Vec::new();
         for file in files {
             let Some(a) = self.parse::<raw::Actor>(file) else {
@@ -113,7 +113,7 @@ impl Validator {
     }
 
     pub(super) fn topics(&mut self, files: &[SourceFile], sources: &HashSet<String>) -> Vec<Topic> {
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         let mut out = Vec::new();
         for file in files {
             let Some(t) = self.parse::<raw::Topic>(file) else {
@@ -145,7 +145,7 @@ impl Validator {
         sources: &HashSet<String>,
         actors: &HashSet<String>,
     ) -> Vec<Event> {
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         let mut out = Vec::new();
         for file in files {
             let Some(e) = self.parse::<raw::Event>(file) else {

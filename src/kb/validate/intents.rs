@@ -9,7 +9,7 @@ impl Validator {
         &mut self,
         files: &[(&SourceFile, raw::IntentFile)],
     ) -> Vec<(Vec<String>, String)> {
-        let mut seen: HashMap<Vec<String>, String> = HashMap::new();
+        let mut seen: HashMap<Vec<String>, String> = HashMap::default();
         let mut out = Vec::new();
         for (file, raw) in files {
             let Some(lexicon) = &raw.lexicon else {
@@ -154,7 +154,7 @@ impl Validator {
         sources: &HashSet<String>,
         lexicon: &[(Vec<String>, String)],
     ) -> (Vec<Intent>, Vec<Located<'f>>) {
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         // Keyword terms go through the lexicon, as questions do; built once.
         let lexicon_index = Index::lexicon_only(self.lang, lexicon);
         let mut intents = Vec::new();

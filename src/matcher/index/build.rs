@@ -2,7 +2,7 @@
 //! examples and gates, kinds and vocabularies, entities. Each part reads
 //! the knowledge and what the parts before it built.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
 
@@ -149,9 +149,9 @@ pub(super) fn add_patterns(
     // Patterns, each compiled on its own, behind one automaton of the
     // literals they need.
     let mut literals: Vec<String> = Vec::new();
-    let mut literal_ix: HashMap<String, usize> = HashMap::new();
+    let mut literal_ix: HashMap<String, usize> = HashMap::default();
     let mut all: Vec<Vec<Vec<String>>> = Vec::new();
-    let mut uses: HashMap<String, u32> = HashMap::new();
+    let mut uses: HashMap<String, u32> = HashMap::default();
     for (i, intent) in intents.iter().enumerate() {
         for (j, p) in intent.patterns.iter().enumerate() {
             let ascii = ascii_boundaries(p);
@@ -220,7 +220,7 @@ pub(super) fn add_examples(index: &mut Index, intents: &[Intent]) {
     // Examples as TF-IDF vectors, and each intent's vocabulary, each
     // intent prepared on its own (on every core).
     let prepared = crate::par::map(intents, |intent| {
-        let mut known = HashSet::new();
+        let mut known = HashSet::default();
         let mut examples = Vec::with_capacity(intent.examples.len());
         for ex in &intent.examples {
             let p = index.prepare(ex, false);
@@ -290,7 +290,7 @@ pub(super) fn add_examples(index: &mut Index, intents: &[Intent]) {
         v.dedup();
         v
     };
-    let mut usage: HashMap<String, u32> = HashMap::new();
+    let mut usage: HashMap<String, u32> = HashMap::default();
     for intent in intents {
         for group in &intent.keywords {
             for s in first_stems(group) {
@@ -319,7 +319,7 @@ pub(super) fn add_examples(index: &mut Index, intents: &[Intent]) {
     }
 
     let n = docs.len().max(1) as f32;
-    let mut df: HashMap<&str, u32> = HashMap::new();
+    let mut df: HashMap<&str, u32> = HashMap::default();
     for (_, stems) in &docs {
         let distinct: HashSet<&str> = stems.iter().map(String::as_str).collect();
         for s in distinct {
