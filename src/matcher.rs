@@ -44,7 +44,7 @@ pub use weights::{ANSWER_THRESHOLD, CHOICE_THRESHOLD, CONFIDENT, MARGIN, RUNNER_
 use crate::dates::DateQuery;
 use crate::kb::EntityKind;
 use crate::kb::Kb;
-use lang::English;
+use lang::{Albanian, English};
 
 /// What a question can be answered with.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -533,10 +533,16 @@ pub fn detect_lang(kb: &Kb, message: &str) -> Option<Lang> {
     let mut en_score = 0;
     let folded = crate::text::fold(message);
     // Numbers and dates belong to neither.
-    let words = folded
+    let words: Vec<&str> = folded
         .split(' ')
-        .filter(|w| !w.is_empty() && !w.chars().any(|c| c.is_ascii_digit()));
-    for (i, w) in words.enumerate() {
+        .filter(|w| !w.is_empty() && !w.chars().any(|c| c.is_ascii_digit()))
+        .collect();
+    for (i, &w) in words.iter().enumerate() {
+        // "ça" before a verb ("zeroclear ça është").
+        let ca_what = w == "ca"
+            && words
+                .get(i + 1)
+                .is_some_and(|n| Albanian::CA_VERBS.contains(n));
         let in_sq = sq.index.vocab.contains_key(w);
         let in_en = en.index.vocab.contains_key(w);
         // The dictionary only for a word neither knowledge knows (it is
@@ -545,6 +551,7 @@ pub fn detect_lang(kb: &Kb, message: &str) -> Option<Lang> {
         let sq_word = Lang::Sq.is_stopword(w)
             || Lang::Sq.is_question_word(w)
             || Lang::Sq.chat_spelling(w, i == 0).is_some()
+            || ca_what
             || (Lang::Sq.is_discourse_word(w) && !english())
             || (in_sq && !in_en);
         let en_word = crate::text::is_stopword(w)

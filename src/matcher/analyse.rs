@@ -241,11 +241,22 @@ fn lead_len(lang: Lang, words: &[String]) -> usize {
 
 /// The length of the trailing run of politeness words.
 fn tail_len(lang: Lang, words: &[String]) -> usize {
-    words
-        .iter()
-        .rev()
-        .take_while(|w| lang.trailing().contains(&w.as_str()))
-        .count()
+    let mut end = words.len();
+    loop {
+        let before = &words[..end];
+        let phrase = lang
+            .trailing_phrases()
+            .iter()
+            .find(|p| {
+                p.len() < before.len() && before[before.len() - p.len()..].iter().eq(p.iter())
+            })
+            .map(|p| p.len());
+        match phrase {
+            Some(len) => end -= len,
+            None if end > 0 && lang.trailing().contains(&words[end - 1].as_str()) => end -= 1,
+            None => return words.len() - end,
+        }
+    }
 }
 
 /// The kind of the question: its first question word decides; a question
@@ -703,6 +714,16 @@ mod tests {
         assert_eq!((addressed.tail, addressed.only_discourse(5)), (1, false));
         let polite = analyse(Lang::En, &words("when was the attack please"));
         assert_eq!((polite.tail, polite.only_discourse(5)), (1, false));
+        // The story itself may close a question, with politeness after it.
+        let story = analyse(Lang::En, &words("whats the gas angle in all this thx"));
+        assert_eq!(story.tail, 4);
+        let sq = analyse(
+            Lang::Sq,
+            &words("cfare roli ka gazi ne gjithe kete histori"),
+        );
+        assert_eq!(sq.tail, 4);
+        // Not when the phrase is the whole message.
+        assert_eq!(analyse(Lang::En, &words("in all this")).tail, 0);
     }
 
     #[test]

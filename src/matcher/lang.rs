@@ -11,7 +11,7 @@ mod english;
 pub use albanian::Albanian;
 pub use english::English;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::OnceLock;
 
 use rust_stemmers::Stemmer;
@@ -143,6 +143,15 @@ impl Lang {
         }
     }
 
+    /// Phrases that may close a question without adding to it ("in all
+    /// this").
+    pub fn trailing_phrases(self) -> &'static [&'static [&'static str]] {
+        match self {
+            Lang::En => English::TRAILING_PHRASES,
+            Lang::Sq => Albanian::TRAILING_PHRASES,
+        }
+    }
+
     pub fn auxiliaries(self) -> &'static [&'static str] {
         match self {
             Lang::En => English::AUXILIARIES,
@@ -240,6 +249,20 @@ impl Lang {
                 if self == Lang::Sq && after_u && matches!(w, "be" | "bo" | "ba") {
                     return "bere";
                 }
+                // "ça" before a verb is "what" ("zeroclear ça është"); before
+                // a noun, "ca" is "a few" ("ca veta").
+                let before_verb = words
+                    .get(i + 1)
+                    .is_some_and(|next| Albanian::CA_VERBS.contains(next));
+                if self == Lang::Sq && w == "ca" && before_verb {
+                    return "cfare";
+                }
+                // "sa vjet ka (që)": how many years since, that is "që kur".
+                if self == Lang::Sq {
+                    if let Some(word) = since_years(&words, i) {
+                        return word;
+                    }
+                }
                 self.chat_spelling(w, i == 0).unwrap_or(w)
             })
             .collect();
@@ -314,6 +337,32 @@ impl Lang {
 /// A table of spellings and the words they stand for.
 type Spellings = &'static [(&'static str, &'static str)];
 
+/// What word `i` of an Albanian question becomes when it is part of "sa
+/// vjet ka (që)" or "sa kohë ka që" (how many years, how long since): "që
+/// kur", as "qysh kur" is. Its other words become empty.
+fn since_years(words: &[&str], i: usize) -> Option<&'static str> {
+    let starts = |j: usize| {
+        words.get(j) == Some(&"sa")
+            && matches!(
+                words.get(j + 1),
+                Some(&("vjet" | "vite" | "vjete" | "kohe"))
+            )
+            && words.get(j + 2) == Some(&"ka")
+    };
+    // "sa kohë ka" alone is "how long has", which the knowledge answers as
+    // it is; only "sa kohë ka që" asks since when.
+    let complete = |j: usize| words[j + 1] != "kohe" || words.get(j + 3) == Some(&"qe");
+    let start = (i.saturating_sub(3)..=i).find(|&j| starts(j) && complete(j))?;
+    let with_qe = words.get(start + 3) == Some(&"qe");
+    match i - start {
+        0 => Some("qe"),
+        1 => Some("kur"),
+        2 => Some(""),
+        3 if with_qe => Some(""),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -340,6 +389,33 @@ mod tests {
         // "u bë" is a verb; "BE" alone is the EU.
         assert_eq!(Lang::Sq.expand_chat("kur u be publik"), "kur u bere publik");
         assert_eq!(Lang::Sq.expand_chat("a reagoi be"), "a reagoi be");
+        // "ça" before a verb asks what, anywhere in the question.
+        assert_eq!(
+            Lang::Sq.expand_chat("zeroclear ca eshte"),
+            "zeroclear cfare eshte"
+        );
+        assert_eq!(
+            Lang::Sq.expand_chat("dev-0166 ca bente"),
+            "dev-0166 cfare bente"
+        );
+        // How many years since: since when; a count of years is not.
+        assert_eq!(
+            Lang::Sq.expand_chat("sa vjet ka qe eshte themeluar mek"),
+            "qe kur eshte themeluar mek"
+        );
+        assert_eq!(Lang::Sq.expand_chat("sa vjet ka mek"), "qe kur mek");
+        assert_eq!(
+            Lang::Sq.expand_chat("sa kohe ka qe ka ikur"),
+            "qe kur ka ikur"
+        );
+        assert_eq!(
+            Lang::Sq.expand_chat("sa kohe ka zgjatur"),
+            "sa kohe ka zgjatur"
+        );
+        assert_eq!(
+            Lang::Sq.expand_chat("sa vjet burg mori"),
+            "sa vjet burg mori"
+        );
         assert_eq!(
             Lang::Sq.expand_chat("cka synonte sulmi"),
             "cfare synonte sulmi"

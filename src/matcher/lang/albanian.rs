@@ -216,6 +216,50 @@ impl Albanian {
     pub const FIRST_WORD_SPELLINGS: &[(&str, &str)] =
         &[("ca", "cfare"), ("qa", "cfare"), ("c", "cfare")];
 
+    /// Verbs after which "ca" (ça) is "what", not "a few".
+    pub const CA_VERBS: &[&str] = &[
+        "eshte",
+        "ishte",
+        "jane",
+        "ishin",
+        "ka",
+        "kane",
+        "kishte",
+        "bente",
+        "beri",
+        "bene",
+        "bejne",
+        "ben",
+        "bon",
+        "boni",
+        "bere",
+        "ndodhi",
+        "ndodh",
+        "ndodhte",
+        "do",
+        "quhet",
+        "thote",
+        "tha",
+        "thane",
+        "kerkon",
+        "kerkonte",
+        "kerkoi",
+        "perfaqeson",
+        "nenkupton",
+        "mendon",
+        "mendonte",
+        "mbron",
+        "donte",
+        "deshte",
+        "pati",
+        "kishin",
+        "osht",
+        "asht",
+        "ban",
+        "bani",
+        "bo",
+    ];
+
     /// Words that open the second question of two in one.
     pub const SPLIT_WORDS: &[&str] = &[
         "kush", "cfare", "cka", "kur", "ku", "pse", "perse", "si", "sa", "cili", "cila", "ciles",
@@ -233,6 +277,16 @@ impl Albanian {
         "vella",
         "shok",
         "plako",
+    ];
+
+    /// Phrases that may close a question: the story itself.
+    pub const TRAILING_PHRASES: &[&[&str]] = &[
+        &["ne", "gjithe", "kete"],
+        &["ne", "gjith", "kete"],
+        &["ne", "kete", "histori"],
+        &["ne", "gjithe", "kete", "histori"],
+        &["ne", "kete", "pune"],
+        &["ne", "kete", "ceshtje"],
     ];
 
     /// Words that open a yes/no question: the particle "a", and verbs.

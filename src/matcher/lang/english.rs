@@ -432,6 +432,17 @@ impl English {
         "please", "pls", "plz", "thanks", "thx", "ty", "lol", "mate", "bro", "dude", "buddy",
     ];
 
+    /// Phrases that may close a question: the story itself.
+    pub const TRAILING_PHRASES: &[&[&str]] = &[
+        &["in", "all", "this"],
+        &["in", "all", "of", "this"],
+        &["in", "this", "story"],
+        &["in", "this", "whole", "thing"],
+        &["in", "this", "whole", "story"],
+        &["in", "the", "whole", "story"],
+        &["in", "this", "affair"],
+    ];
+
     /// Words that open a yes/no question.
     pub const AUXILIARIES: &[&str] = &[
         "is", "are", "was", "were", "did", "does", "do", "has", "have", "had", "can", "could",
@@ -552,6 +563,8 @@ impl English {
         "mean",
         "does",
         "do",
+        // "What's the gas angle": the thing's part in the story.
+        "angle",
         // "What was the JCPOA supposed to do", "meant to do".
         "supposed",
         "meant",
