@@ -12,6 +12,7 @@ pub use albanian::Albanian;
 pub use english::English;
 
 use rustc_hash::FxHashMap as HashMap;
+use std::cell::RefCell;
 use std::sync::OnceLock;
 
 use rust_stemmers::Stemmer;
@@ -25,6 +26,9 @@ pub enum Lang {
 }
 
 /// Snowball's English stemmer, made once per thread.
+/// How many stems each thread keeps per language before it starts afresh.
+const STEM_CACHE_WORDS: usize = 1 << 16;
+
 fn english_stemmer<R>(f: impl FnOnce(&Stemmer) -> R) -> R {
     thread_local! {
         static STEMMER: Stemmer = English::stemmer();
@@ -61,10 +65,27 @@ impl Lang {
         if word.starts_with('#') {
             return word.to_string();
         }
-        match self {
-            Lang::En => english_stemmer(|s| s.stem(word).into_owned()),
-            Lang::Sq => Albanian::stem(word),
+        // Loading stems every word of the knowledge, and checking it stems
+        // every example again: most words recur, so each thread keeps the
+        // stems it made (up to a bound, as questions bring new words).
+        thread_local! {
+            static STEMS: RefCell<[HashMap<String, String>; 2]> = RefCell::default();
         }
+        STEMS.with_borrow_mut(|cache| {
+            let cache = &mut cache[self as usize];
+            if let Some(stem) = cache.get(word) {
+                return stem.clone();
+            }
+            let stem = match self {
+                Lang::En => english_stemmer(|s| s.stem(word).into_owned()),
+                Lang::Sq => Albanian::stem(word),
+            };
+            if cache.len() >= STEM_CACHE_WORDS {
+                cache.clear();
+            }
+            cache.insert(word.to_string(), stem.clone());
+            stem
+        })
     }
 
     /// The word without its inflection, to check a lexicon match that the
