@@ -26,7 +26,7 @@ pub enum Lang {
 }
 
 /// Snowball's English stemmer, made once per thread.
-/// How many stems each thread keeps per language before it starts afresh.
+/// How many English stems each thread keeps before it starts afresh.
 const STEM_CACHE_WORDS: usize = 1 << 16;
 
 fn english_stemmer<R>(f: impl FnOnce(&Stemmer) -> R) -> R {
@@ -65,21 +65,22 @@ impl Lang {
         if word.starts_with('#') {
             return word.to_string();
         }
+        // Albanian's suffix stripper costs less than a lookup.
+        if self == Lang::Sq {
+            return Albanian::stem(word);
+        }
         // Loading stems every word of the knowledge, and checking it stems
         // every example again: most words recur, so each thread keeps the
-        // stems it made (up to a bound, as questions bring new words).
+        // English stems it made (up to a bound, as questions bring new
+        // words). Snowball's stemmer is the costly part of preparing a text.
         thread_local! {
-            static STEMS: RefCell<[HashMap<String, String>; 2]> = RefCell::default();
+            static STEMS: RefCell<HashMap<String, String>> = RefCell::default();
         }
         STEMS.with_borrow_mut(|cache| {
-            let cache = &mut cache[self as usize];
             if let Some(stem) = cache.get(word) {
                 return stem.clone();
             }
-            let stem = match self {
-                Lang::En => english_stemmer(|s| s.stem(word).into_owned()),
-                Lang::Sq => Albanian::stem(word),
-            };
+            let stem = english_stemmer(|s| s.stem(word).into_owned());
             if cache.len() >= STEM_CACHE_WORDS {
                 cache.clear();
             }
