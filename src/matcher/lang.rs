@@ -113,11 +113,15 @@ impl Lang {
         }
     }
 
-    /// Whether a folded word is a word of the language (English only: no
-    /// Albanian dictionary is vendored, so no Albanian word is known to
-    /// be one, and none is treated as a name English knows).
+    /// Whether a folded word is a real word of the language, never to be
+    /// "corrected" into a knowledge word: English's dictionary; Albanian's
+    /// function words and common verbs, as no Albanian dictionary is
+    /// vendored ("bënë" is no typo of "bën").
     pub fn is_word(self, word: &str) -> bool {
-        self == Lang::En && English::is_word(word)
+        match self {
+            Lang::En => English::is_word(word),
+            Lang::Sq => Albanian::is_common_word(word),
+        }
     }
 
     pub fn is_proper_noun(self, word: &str) -> bool {

@@ -554,6 +554,14 @@ impl Albanian {
         )
     }
 
+    /// Function words and common verbs: real words, never typos.
+    pub fn is_common_word(word: &str) -> bool {
+        Self::is_stopword(word)
+            || Self::is_question_word(word)
+            || Self::CA_VERBS.contains(&word)
+            || Self::AUXILIARIES.contains(&word)
+    }
+
     /// Question words: kept for scoring, never counted as unexplained.
     pub fn is_question_word(word: &str) -> bool {
         matches!(
