@@ -69,9 +69,12 @@ fn read_dir(dir: &Path, problems: &mut Vec<Problem>, required: bool) -> Vec<Sour
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
         .collect();
     paths.sort();
+    // Large knowledge is thousands of small files: read on every core.
+    let texts = crate::par::map(&paths, |path| fs::read_to_string(path));
     paths
         .into_iter()
-        .filter_map(|path| match fs::read_to_string(&path) {
+        .zip(texts)
+        .filter_map(|(path, text)| match text {
             Ok(text) => Some(SourceFile { path, text }),
             Err(e) => {
                 problems.push(problem(&path, format!("cannot read the file: {e}")));
