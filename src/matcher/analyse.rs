@@ -146,7 +146,17 @@ pub fn split_question(lang: Lang, question: &str) -> Option<(String, String)> {
                 .split_whitespace()
                 .next()
                 .unwrap_or("");
-            if lang.split_words().contains(&next) {
+            // "the exiled group in albania, how many members": a phrase
+            // before a comma that asks nothing is the subject of what
+            // follows, not a question of its own.
+            let asks = || {
+                crate::text::fold(&text[..at]).split(' ').any(|w| {
+                    lang.split_words().contains(&w)
+                        || lang.is_question_word(w)
+                        || lang.auxiliaries().contains(&w)
+                })
+            };
+            if lang.split_words().contains(&next) && (*joint != ", " || asks()) {
                 return parts(at, joint.len());
             }
             from = at + joint.len();
@@ -963,6 +973,15 @@ mod tests {
         assert_eq!(split("how did the us and the uk react"), None);
         assert_eq!(split("what did mandiant and microsoft find"), None);
         assert_eq!(split("who hacked albania?"), None);
+        // A subject before a comma is not a question of its own.
+        assert_eq!(
+            split("the exiled iranian group in albania, how many members"),
+            None
+        );
+        assert_eq!(
+            split("when was the attack, who did it").as_deref(),
+            Some("when was the attack | who did it")
+        );
     }
 
     #[test]

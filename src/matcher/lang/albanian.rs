@@ -59,6 +59,8 @@ impl Albanian {
     /// first where one begins another.
     pub const DISCOURSE: &[&[&str]] = &[
         &["shume", "faleminderit"],
+        &["faleminderit", "paraprakisht"],
+        &["flm", "paraprakisht"],
         &["faleminderit", "shume"],
         &["falemnderit", "shume"],
         &["flm", "shume"],
