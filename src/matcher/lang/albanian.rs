@@ -14,13 +14,14 @@ pub struct Albanian;
 
 /// Endings removed by `stem`, longest first: noun cases and articles
 /// (-it, -in, -ut, -eve, -ën), plurals (-et, -e), participles (-uar,
-/// -ur), verb endings (-oi, -uan, -ojnë); agent nouns keep their -ues
+/// -ur), verb endings (-oi, -uan, -ojnë, the imperfect's -onte, -onin:
+/// "kufizonte" meets "kufizuar"); agent nouns keep their -ues
 /// (`AGENT_ENDINGS`). Left out because they end too many stems: -on and -oj ("sanksion"), -at ("diplomat"), -të, -së, -në
 /// and -ve after a consonant ("shtete"), and single consonants ("iran").
 const SUFFIXES: &[&str] = &[
-    "uarit", "imeve", "ojne", "ojme", "uara", "uari", "imet", "imit", "imin", "uar", "imi", "ise",
-    "ine", "ive", "eve", "ave", "iet", "ies", "ien", "uan", "uam", "ova", "in", "it", "ut", "un",
-    "ja", "ia", "ie", "et", "en", "es", "oi", "ur", "i", "u", "a", "e",
+    "uarit", "imeve", "ojne", "ojme", "onte", "onin", "uara", "uari", "imet", "imit", "imin",
+    "uar", "imi", "ise", "ine", "ive", "eve", "ave", "iet", "ies", "ien", "uan", "uam", "ova",
+    "in", "it", "ut", "un", "ja", "ia", "ie", "et", "en", "es", "oi", "ur", "i", "u", "a", "e",
 ];
 
 /// The endings an agent noun in -ues ("sulmues", the attacker) takes: it
@@ -714,6 +715,13 @@ mod tests {
             .collect();
         assert!(agent.iter().all(|s| s == "sulmues"), "{agent:?}");
         assert_eq!(Albanian::stem("sulmi"), "sulm");
+    }
+
+    #[test]
+    fn the_imperfect_meets_the_participle() {
+        for word in ["kufizonte", "kufizonin", "kufizuar"] {
+            assert_eq!(Albanian::stem(word), "kufiz", "{word}");
+        }
     }
 
     #[test]
