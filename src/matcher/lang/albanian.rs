@@ -557,12 +557,22 @@ impl Albanian {
         )
     }
 
-    /// Function words and common verbs: real words, never typos.
+    /// Common words of time, amount and people that questions use and the
+    /// knowledge may not ("sa vjet": "vjet" is no typo of "vet").
+    const COMMON_WORDS: &[&str] = &[
+        "vjet", "vite", "vjec", "dite", "jave", "muaj", "ore", "sot", "dje", "neser", "tani",
+        "pak", "mire", "keq", "madh", "vogel", "njeri", "njerez", "veta", "vend", "qytet", "shtet",
+        "pune", "kohe", "here", "heret", "vone",
+    ];
+
+    /// Function words, common verbs and common words: real words, never
+    /// typos.
     pub fn is_common_word(word: &str) -> bool {
         Self::is_stopword(word)
             || Self::is_question_word(word)
             || Self::CA_VERBS.contains(&word)
             || Self::AUXILIARIES.contains(&word)
+            || Self::COMMON_WORDS.contains(&word)
     }
 
     /// Question words: kept for scoring, never counted as unexplained.
