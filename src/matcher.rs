@@ -539,10 +539,7 @@ pub fn detect_lang(kb: &Kb, message: &str) -> Option<Lang> {
         .collect();
     for (i, &w) in words.iter().enumerate() {
         // "ça" before a verb ("zeroclear ça është").
-        let ca_what = w == "ca"
-            && words
-                .get(i + 1)
-                .is_some_and(|n| Albanian::CA_VERBS.contains(n));
+        let ca_what = Albanian::ca_asks_what(&words, i);
         let in_sq = sq.index.vocab.contains_key(w);
         let in_en = en.index.vocab.contains_key(w);
         // The dictionary only for a word neither knowledge knows (it is

@@ -275,12 +275,7 @@ impl Lang {
                 if self == Lang::Sq && after_u && matches!(w, "be" | "bo" | "ba") {
                     return "bere";
                 }
-                // "ça" before a verb is "what" ("zeroclear ça është"); before
-                // a noun, "ca" is "a few" ("ca veta").
-                let before_verb = words
-                    .get(i + 1)
-                    .is_some_and(|next| Albanian::CA_VERBS.contains(next));
-                if self == Lang::Sq && w == "ca" && before_verb {
+                if self == Lang::Sq && Albanian::ca_asks_what(&words, i) {
                     return "cfare";
                 }
                 // "sa vjet ka (që)": how many years since, that is "që kur".

@@ -220,7 +220,7 @@ impl Albanian {
         &[("ca", "cfare"), ("qa", "cfare"), ("c", "cfare")];
 
     /// Verbs after which "ca" (ça) is "what", not "a few".
-    pub const CA_VERBS: &[&str] = &[
+    const CA_VERBS: &[&str] = &[
         "eshte",
         "ishte",
         "jane",
@@ -564,6 +564,15 @@ impl Albanian {
         "pak", "mire", "keq", "madh", "vogel", "njeri", "njerez", "veta", "vend", "qytet", "shtet",
         "pune", "kohe", "here", "heret", "vone",
     ];
+
+    /// Whether word `i` is "ça" asking what: "ca" before a verb
+    /// ("zeroclear ça është"); before a noun it is "a few" ("ca veta").
+    pub fn ca_asks_what(words: &[&str], i: usize) -> bool {
+        words[i] == "ca"
+            && words
+                .get(i + 1)
+                .is_some_and(|next| Self::CA_VERBS.contains(next))
+    }
 
     /// Function words, common verbs and common words: real words, never
     /// typos.
