@@ -5,6 +5,12 @@ use std::process::ExitCode;
 
 use briefbot::{cli, config::Config};
 
+/// Loading knowledge and answering allocate many small, short-lived strings;
+/// mimalloc serves them faster than the system allocator (see
+/// docs/performance.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     dotenvy::dotenv().ok();
     tracing_subscriber::fmt()
