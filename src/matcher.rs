@@ -264,7 +264,7 @@ pub fn best_match(kb: &Kb, question: &str) -> Match {
     {
         analysis.office = None;
     }
-    let focus = named
+    let mut focus = named
         .iter()
         .map(|(_, target)| target)
         .find(|t| matches!(t, Target::Actor(_) | Target::Topic(_)))
@@ -405,6 +405,19 @@ pub fn best_match(kb: &Kb, question: &str) -> Match {
             }
             _ => decision = Decision::Choices(events),
         }
+    }
+    // A name the question asks about that the chosen answer never speaks
+    // of ("what did Russia say when Albania cut ties"): the answer is about
+    // something else. The honest reply declines, pointing at the name.
+    if let Decision::Answer(Target::Intent(i)) = decision
+        && let Some((_, stranger)) = named.iter().find(|(span, t)| {
+            matches!(t, Target::Actor(_))
+                && !index.intent_mentions(i, t, &prepared.stems[span.clone()])
+                && index.is_side_name(t, &prepared.stems[span.clone()])
+        })
+    {
+        focus = Some(stranger.clone());
+        decision = Decision::Decline;
     }
     // An attribute of a named actor or topic that only one weak candidate
     // touches: the honest reply is the decline that points at the name.

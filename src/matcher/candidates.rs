@@ -8,6 +8,7 @@ use std::cell::RefCell;
 use super::Target;
 use super::index::Index;
 use super::normalise::Prepared;
+use super::weights;
 
 impl Index {
     /// Patterns that match the corrected words or the rewritten text, by
@@ -160,6 +161,78 @@ impl Index {
         }
         out.sort_by_key(|(span, _)| span.start);
         out
+    }
+
+    /// The intents that know a stem, ascending.
+    fn intents_knowing(&self, stem: &str) -> &[u32] {
+        self.stem_id(stem)
+            .and_then(|id| self.stem_intents.get(id as usize))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The stems of a name that tell it apart: those that not too many
+    /// intents know. Words that many intents know ("government", "us")
+    /// name nothing by themselves.
+    fn distinctive<'n>(&self, name: &'n [String]) -> Vec<&'n String> {
+        let many = self.intent_vocab.len() as f32 * weights::GENERIC_STEM_SHARE;
+        name.iter()
+            .filter(|s| self.intents_knowing(s).len() as f32 <= many)
+            .collect()
+    }
+
+    /// The target's names (and `as_named`, the name as the question spells
+    /// it) by their distinctive stems; none for a name without any.
+    fn name_cores<'a>(
+        &'a self,
+        target: &'a Target,
+        as_named: &'a [String],
+    ) -> Vec<Vec<&'a String>> {
+        std::iter::once(as_named)
+            .chain(
+                self.entities
+                    .iter()
+                    .filter(move |(_, t)| t == target)
+                    .map(|(name, _)| name.as_slice()),
+            )
+            .map(|name| self.distinctive(name))
+            .collect()
+    }
+
+    /// Whether intent `i` speaks of `target`: it knows every distinctive
+    /// stem of one of the target's names (or of `as_named`). A name made
+    /// of common words only is the story's setting, which every intent
+    /// speaks of.
+    pub(super) fn intent_mentions(&self, i: usize, target: &Target, as_named: &[String]) -> bool {
+        self.name_cores(target, as_named)
+            .iter()
+            .any(|core| core.iter().all(|s| self.intent_knows(i, self.stem_id(s))))
+    }
+
+    /// Whether few intents speak of `target` (at most `SETTING_SHARE` of
+    /// them): Russia and Saudi Arabia are side names; Albania, Iran and
+    /// the US are the setting of most answers.
+    pub(super) fn is_side_name(&self, target: &Target, as_named: &[String]) -> bool {
+        let cores = self.name_cores(target, as_named);
+        if cores.iter().any(Vec::is_empty) {
+            return false;
+        }
+        let mut speaking: Vec<u32> = cores
+            .iter()
+            .flat_map(|core| {
+                let rarest = core
+                    .iter()
+                    .map(|s| self.intents_knowing(s))
+                    .min_by_key(|p| p.len())
+                    .unwrap_or_default();
+                rarest.iter().copied().filter(move |&i| {
+                    core.iter()
+                        .all(|s| self.intent_knows(i as usize, self.stem_id(s)))
+                })
+            })
+            .collect();
+        speaking.sort_unstable();
+        speaking.dedup();
+        speaking.len() as f32 <= self.intent_vocab.len() as f32 * weights::SETTING_SHARE
     }
 }
 

@@ -107,6 +107,8 @@ pub struct Index {
     /// Stems each intent knows (examples, keywords, title, button, answer),
     /// as sorted ids of `stem_ids`.
     pub(super) intent_vocab: Vec<Vec<u32>>,
+    /// By stem id: the intents that know the stem, ascending.
+    pub(super) stem_intents: Vec<Vec<u32>>,
     /// Each intent's keyword groups, their one-stem terms as ids.
     pub(super) intent_groups: Vec<Vec<IdGroup>>,
     /// Entity names and aliases as stem sequences, longest first.

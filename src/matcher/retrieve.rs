@@ -140,7 +140,7 @@ impl FullText {
         full
     }
 
-    fn knows(&self, doc: u32, stem: &str) -> bool {
+    pub(super) fn knows(&self, doc: u32, stem: &str) -> bool {
         self.ids
             .get(stem)
             .is_some_and(|id| self.docs[doc as usize].binary_search(id).is_ok())

@@ -321,3 +321,37 @@ fn a_things_own_date_answers_since_when_it_has_existed() {
     let (matched, text) = reply("when is the next free iran summit");
     assert!(!matched, "{text}");
 }
+
+/// A side name of the story (Russia, Saudi Arabia) that the best answer
+/// never speaks of: that answer is about something else, so the question
+/// is declined, pointing at the name. The story's setting (Albania, Iran,
+/// the US) does not count, nor does a name the answer gives.
+#[test]
+fn an_answer_that_never_names_the_side_name_asked_about_is_declined() {
+    for (q, name) in [
+        (
+            "what did russia say when albania cut ties with iran",
+            "Russia",
+        ),
+        (
+            "what was saudi arabia's reaction to the albania hack",
+            "Saudi",
+        ),
+    ] {
+        let (matched, text) = reply(q);
+        assert!(!matched && text.contains(name), "{q}: {text}");
+    }
+    let (matched, text) = reply_sq("cfare tha rusia kur shqiperia preu lidhjet me iranin");
+    assert!(!matched && text.contains("Rusi"), "{text}");
+    for (q, says) in [
+        ("did the us government officially blame iran", "concluded"),
+        (
+            "which us allies did trump want iran to stop targeting",
+            "Israel",
+        ),
+        ("when did albania cut ties with iran", "7 September 2022"),
+    ] {
+        let (matched, text) = reply(q);
+        assert!(matched && text.contains(says), "{q}: {text}");
+    }
+}

@@ -255,6 +255,13 @@ pub(super) fn add_examples(index: &mut Index, intents: &[Intent]) {
         docs.extend(examples.into_iter().map(|stems| (i, stems)));
         let mut ids: Vec<u32> = known.into_iter().map(|s| intern(index, s)).collect();
         ids.sort_unstable();
+        ids.dedup();
+        for &id in &ids {
+            if index.stem_intents.len() <= id as usize {
+                index.stem_intents.resize(id as usize + 1, Vec::new());
+            }
+            index.stem_intents[id as usize].push(i as u32);
+        }
         index.intent_vocab.push(ids);
     }
     for intent in intents {
