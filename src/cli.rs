@@ -138,15 +138,9 @@ pub fn run(config: Config) -> ExitCode {
             eprintln!("error: give a QUESTION, or --jsonl to read questions from stdin");
             return ExitCode::from(2);
         }
-        Cmd::Explain { question } => {
-            print!("{}", explain(&kb, &question, cli.lang));
-            Ok(ExitCode::SUCCESS)
-        }
+        Cmd::Explain { question } => emit(&explain(&kb, &question, cli.lang)),
         Cmd::Eval { file, show_fail } => run_eval(&kb, &file, show_fail),
-        Cmd::Brief { send: false, .. } => {
-            println!("{}", brief(&kb));
-            Ok(ExitCode::SUCCESS)
-        }
+        Cmd::Brief { send: false, .. } => emit(&format!("{}\n", brief(&kb))),
         Cmd::Brief { send: true, force } => send_briefings(&config, kb, force),
         Cmd::Serve => serve(&config, kb),
         Cmd::Subscribers | Cmd::Unanswered { .. } => unreachable!("handled before loading"),
@@ -154,8 +148,26 @@ pub fn run(config: Config) -> ExitCode {
     report(result)
 }
 
+/// Writes a command's output to stdout.
+fn emit(text: &str) -> Result<ExitCode> {
+    let mut out = io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .context("writing stdout")?;
+    Ok(ExitCode::SUCCESS)
+}
+
 fn report(result: Result<ExitCode>) -> ExitCode {
     result.unwrap_or_else(|e| {
+        // A reader that stopped early (`briefbot ask … | head -1`) is no
+        // error of ours.
+        let closed = e.chain().any(|c| {
+            c.downcast_ref::<io::Error>()
+                .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+        });
+        if closed {
+            return ExitCode::SUCCESS;
+        }
         eprintln!("error: {e:#}");
         ExitCode::from(2)
     })
@@ -314,11 +326,10 @@ fn to_json(question: &str, outcome: &Outcome) -> serde_json::Value {
 fn ask(kb: &Kb, question: &str, json: bool, lang: Option<Lang>) -> Result<ExitCode> {
     let outcome = answer::answer_in(kb, &ChatState::default(), question, lang);
     if json {
-        println!("{}", to_json(question, &outcome));
+        emit(&format!("{}\n", to_json(question, &outcome)))
     } else {
-        println!("{}", outcome.reply.to_plain());
+        emit(&format!("{}\n", outcome.reply.to_plain()))
     }
-    Ok(ExitCode::SUCCESS)
 }
 
 fn ask_jsonl(kb: &Kb, lang: Option<Lang>) -> Result<ExitCode> {

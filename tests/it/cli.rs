@@ -262,3 +262,33 @@ fn subscribers_and_unanswered_read_the_state_file() {
     );
     assert!(listed.contains("    1  who won the world cup"), "{listed}");
 }
+
+/// A reader that stops early (`briefbot ask … | head -1`) ends the command
+/// quietly: exit 0, no panic on the closed pipe.
+#[test]
+fn a_closed_stdout_ends_quietly() {
+    for (args, stdin) in [
+        (&["ask", "who did it"][..], String::new()),
+        (&["explain", "who did it"][..], String::new()),
+        (&["ask", "--jsonl"][..], "who did it\n".repeat(2000)),
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_briefbot"))
+            .args(args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env_remove("TELOXIDE_TOKEN")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run briefbot");
+        drop(child.stdout.take());
+        crate::process::feed(&mut child, &stdin);
+        let out = crate::process::finish(child, Duration::from_secs(60), "briefbot");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            out.status.success() && !stderr.contains("panicked"),
+            "{args:?}: {:?} {stderr}",
+            out.status
+        );
+    }
+}

@@ -122,7 +122,15 @@ impl Albanian {
         &["te", "mira"],
         &["gjithe", "te", "mirat"],
         &["haha"],
-        // Forms of address ("flm vlla").
+        // Forms of address ("flm vlla", "çkemi o shok"), with or without
+        // the vocative "o".
+        &["o", "shok"],
+        &["o", "shoku"],
+        &["o", "vlla"],
+        &["o", "vella"],
+        &["o", "plako"],
+        &["o", "bot"],
+        &["shoku"],
         &["vlla"],
         &["vella"],
         &["shok"],
