@@ -15,6 +15,11 @@ use briefbot::answer::{ChatState, answer};
 use briefbot::{eval, kb};
 use criterion::{Criterion, criterion_group, criterion_main};
 
+/// The allocator the binary ships with (src/main.rs), so that the figures
+/// are the binary's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn bench(c: &mut Criterion) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let kb = kb::load(&root.join("intents"), &root.join("data")).expect("shipped knowledge loads");

@@ -10,6 +10,11 @@ use std::time::{Duration, Instant};
 use briefbot::config::Config;
 use briefbot::telegram::{Listen, Server};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+
+/// The allocator the binary ships with (src/main.rs), so that the figures
+/// are the binary's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use serde_json::{Value, json};
 
 #[path = "support/fake_bot_api.rs"]

@@ -11,6 +11,11 @@
 #[path = "synth/mod.rs"]
 mod synth;
 
+/// The allocator the binary ships with (src/main.rs), so that the figures
+/// are the binary's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::time::Instant;
 
 use briefbot::answer::{ChatState, answer};
