@@ -298,6 +298,14 @@ impl Albanian {
         &["ne", "gjithe", "kete", "histori"],
         &["ne", "kete", "pune"],
         &["ne", "kete", "ceshtje"],
+        &["te", "lutem"],
+        &["ju", "lutem"],
+        // Requests about the reply's length ("kush e beri? shkurt te lutem").
+        &["shkurt"],
+        &["shkurtimisht"],
+        &["me", "pak", "fjale"],
+        &["me", "dy", "fjale"],
+        &["pergjigje", "e", "shkurter"],
     ];
 
     /// Words that open a yes/no question: the particle "a", and verbs.

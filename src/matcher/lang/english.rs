@@ -444,6 +444,17 @@ impl English {
         &["in", "this", "whole", "story"],
         &["in", "the", "whole", "story"],
         &["in", "this", "affair"],
+        // Requests about the reply's length ("who did it? pls short answer").
+        &["short", "answer"],
+        &["short", "answer", "please"],
+        &["just", "a", "short", "answer"],
+        &["keep", "it", "short"],
+        &["in", "short"],
+        &["in", "a", "few", "words"],
+        &["in", "one", "sentence"],
+        &["in", "one", "line"],
+        &["briefly"],
+        &["tldr"],
     ];
 
     /// Words that open a yes/no question.
