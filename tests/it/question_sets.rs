@@ -146,7 +146,7 @@ fn blind_set_2() {
 /// regression set at the scores it reached.
 #[test]
 fn blind_set_3() {
-    assert_scores(&score("blind-3.jsonl"), 92.5, 93.5, 0);
+    assert_scores(&score("blind-3.jsonl"), 93.0, 95.0, 0);
 }
 
 /// Blind set 4, first sight 77.3 % in scope, 78.6 % declined, small talk 9
@@ -160,7 +160,7 @@ fn blind_set_4() {
 /// of 11 (after the fixes of set 4); kept at the scores it reached.
 #[test]
 fn blind_set_5() {
-    assert_scores(&score("blind-5.jsonl"), 96.5, 96.5, 0);
+    assert_scores(&score("blind-5.jsonl"), 97.5, 96.5, 0);
 }
 
 /// Blind set 6, first sight 83.3 % in scope, 89.5 % declined, small talk 6
@@ -183,7 +183,7 @@ fn albanian_blind_set_1() {
 /// scores it reached.
 #[test]
 fn blind_set_7() {
-    assert_scores(&score("blind-7.jsonl"), 93.5, 96.0, 0);
+    assert_scores(&score("blind-7.jsonl"), 94.5, 96.0, 0);
 }
 
 /// The second Albanian blind set: first sight 81.6 % in scope, 89.1 %
@@ -227,14 +227,14 @@ fn albanian_blind_set_4() {
 /// 14 of 15 (scored before this stop's fixes); kept at the scores it reached.
 #[test]
 fn blind_set_10() {
-    assert_scores(&score("blind-10.jsonl"), 94.5, 93.5, 0);
+    assert_scores(&score("blind-10.jsonl"), 94.5, 95.0, 0);
 }
 
 /// The fifth Albanian blind set: first sight 77.2 % in scope, 93.4 %
 /// declined, small talk 13 of 15; kept at the scores it reached.
 #[test]
 fn albanian_blind_set_5() {
-    assert_scores(&score("blind-sq-5.jsonl"), 87.5, 93.0, 0);
+    assert_scores(&score("blind-sq-5.jsonl"), 87.5, 96.5, 0);
 }
 
 /// Blind set 11, written after this stop's fixes and scored once: first
@@ -248,7 +248,7 @@ fn blind_set_11() {
 /// sight 86.1 % in scope, 91.4 % declined, small talk 11 of 14.
 #[test]
 fn albanian_blind_set_6() {
-    assert_scores(&score("blind-sq-6.jsonl"), 89.0, 94.5, 1);
+    assert_scores(&score("blind-sq-6.jsonl"), 89.0, 96.5, 1);
 }
 
 /// Blind set 12, scored once before this stop's changes: first sight
@@ -269,7 +269,7 @@ fn albanian_blind_set_7() {
 /// point: first sight 83.6 % in scope, 92.0 % declined, small talk 15 of 16.
 #[test]
 fn blind_set_13() {
-    assert_scores(&score("blind-13.jsonl"), 89.0, 94.5, 1);
+    assert_scores(&score("blind-13.jsonl"), 89.0, 97.0, 1);
 }
 
 /// The eighth Albanian blind set, written mid-stop and scored once on the
@@ -285,7 +285,7 @@ fn albanian_blind_set_8() {
 /// talk 15 of 15 (87.0 % and 96.0 % on the stop's start).
 #[test]
 fn blind_set_14() {
-    assert_scores(&score("blind-14.jsonl"), 92.5, 97.0, 0);
+    assert_scores(&score("blind-14.jsonl"), 93.0, 97.0, 0);
 }
 
 /// The ninth Albanian blind set, written near the end of the stop and
@@ -294,7 +294,7 @@ fn blind_set_14() {
 /// start).
 #[test]
 fn albanian_blind_set_9() {
-    assert_scores(&score("blind-sq-9.jsonl"), 86.0, 94.0, 0);
+    assert_scores(&score("blind-sq-9.jsonl"), 86.5, 94.0, 0);
 }
 
 /// Blind set 15, scored once before this stop's changes: first sight
@@ -316,7 +316,7 @@ fn albanian_blind_set_10() {
 /// (86.5 % and 92.6 % on the stop's start).
 #[test]
 fn blind_set_16() {
-    assert_scores(&score("blind-16.jsonl"), 91.0, 94.0, 0);
+    assert_scores(&score("blind-16.jsonl"), 91.5, 94.0, 0);
 }
 
 /// The eleventh Albanian blind set, written mid-stop and scored once on the
@@ -324,7 +324,7 @@ fn blind_set_16() {
 /// talk 15 of 15 (77.4 % and 88.2 % on the stop's start).
 #[test]
 fn albanian_blind_set_11() {
-    assert_scores(&score("blind-sq-11.jsonl"), 82.0, 86.5, 0);
+    assert_scores(&score("blind-sq-11.jsonl"), 83.0, 86.5, 0);
 }
 
 /// The seventeenth English blind set, written at the start of a stop and
@@ -356,5 +356,21 @@ fn blind_set_18() {
 /// declined, small talk 16 of 16 (80.4 % and 93.1 % on the stop's start).
 #[test]
 fn albanian_blind_set_13() {
-    assert_scores(&score("blind-sq-13.jsonl"), 84.5, 93.0, 0);
+    assert_scores(&score("blind-sq-13.jsonl"), 84.5, 94.0, 0);
+}
+
+/// The nineteenth English blind set, written at the start of a stop and
+/// scored once before any change (`bd35d75`): first sight 81.3 % in scope,
+/// 88.1 % declined, small talk 14 of 14.
+#[test]
+fn blind_set_19() {
+    assert_scores(&score("blind-19.jsonl"), 82.0, 92.5, 0);
+}
+
+/// The fourteenth Albanian blind set, written at the start of a stop and
+/// scored once before any change (`bd35d75`): first sight 84.0 % in scope,
+/// 87.5 % declined, small talk 14 of 15.
+#[test]
+fn albanian_blind_set_14() {
+    assert_scores(&score("blind-sq-14.jsonl"), 84.5, 88.5, 0);
 }
