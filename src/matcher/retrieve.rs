@@ -89,6 +89,8 @@ pub(super) struct FullText {
     docs: Vec<Vec<u32>>,
     postings: Vec<Vec<u32>>,
     targets: Vec<Target>,
+    /// The document of the first event (events come last, in order).
+    first_event: u32,
 }
 
 impl FullText {
@@ -115,6 +117,7 @@ impl FullText {
             .into_iter()
             .enumerate()
             .map(|(i, stems)| (Target::Intent(i), stems));
+        let events_len = events.len();
         let events = (0..events.len()).map(Target::Event).zip(stems);
         let texts = names.into_iter().chain(events);
         let mut full = FullText::default();
@@ -137,7 +140,13 @@ impl FullText {
             full.docs.push(doc);
             full.targets.push(target);
         }
+        full.first_event = (full.docs.len() - events_len) as u32;
         full
+    }
+
+    /// Whether event `e`'s whole text (title, tags, summary) knows a stem.
+    pub(super) fn event_knows(&self, e: usize, stem: &str) -> bool {
+        self.knows(self.first_event + e as u32, stem)
     }
 
     pub(super) fn knows(&self, doc: u32, stem: &str) -> bool {

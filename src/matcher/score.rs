@@ -253,10 +253,36 @@ pub(super) fn builtin_candidates(
         } else {
             0..0
         };
-        if kb.events.iter().any(|e| date.matches(&e.date)) {
+        let on_that_date: Vec<usize> = (0..kb.events.len())
+            .filter(|&e| date.matches(&kb.events[e].date))
+            .collect();
+        if !on_that_date.is_empty() {
             let on_date = [QuestionKind::When, QuestionKind::What];
             let knows = |w: &str| w == English::DATE || English::is_year(w);
-            let score = explained_score(&span) * agreement(a, &on_date, knows);
+            // "Which companies were hit in December 2023": the words that the
+            // events of that month speak of are explained by the date too;
+            // only for "what" of a month of a year that few events share
+            // (a bare month or year holds much of the story).
+            let narrow = date.year.is_some()
+                && date.month.is_some()
+                && on_that_date.len() <= DATE_TEXT_MAX_EVENTS
+                && a.kind == QuestionKind::What;
+            let explained = meaningful
+                .iter()
+                .filter(|&&i| {
+                    span.contains(&i)
+                        || (narrow
+                            && on_that_date
+                                .iter()
+                                .any(|&e| index.full_text.event_knows(e, &q.stems[i])))
+                })
+                .count();
+            let frac = if meaningful.is_empty() {
+                0.0
+            } else {
+                explained as f32 / meaningful.len() as f32
+            };
+            let score = BUILTIN_FULL * frac * frac * agreement(a, &on_date, knows);
             out.push(Candidate::builtin(Target::Date(date), score));
         }
     }

@@ -118,3 +118,7 @@ pub const SETTING_SHARE: f32 = 0.08;
 /// A stem that more than this share of the intents know tells no name
 /// apart ("government", "us").
 pub const GENERIC_STEM_SHARE: f32 = 0.15;
+
+/// "What … in <month> <year>" is explained by that month's events' text
+/// only when at most this many events fall in it.
+pub const DATE_TEXT_MAX_EVENTS: usize = 3;
