@@ -200,6 +200,16 @@ impl English {
         ("bcz", "because"),
         ("dept", "department"),
         ("intl", "international"),
+        ("msg", "message"),
+        ("msgs", "messages"),
+        ("n", "and"),
+        ("info", "information"),
+        ("msft", "microsoft"),
+        ("diff", "different"),
+        ("tho", "though"),
+        ("rn", "right now"),
+        ("smth", "something"),
+        ("sth", "something"),
     ];
 
     /// Number words that state a quantity ("four groups", "six Americans",
