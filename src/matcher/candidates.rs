@@ -187,12 +187,12 @@ impl Index {
         target: &'a Target,
         as_named: &'a [String],
     ) -> Vec<Vec<&'a String>> {
+        let forms = self.entity_forms.get(target).map_or(&[][..], Vec::as_slice);
         std::iter::once(as_named)
             .chain(
-                self.entities
+                forms
                     .iter()
-                    .filter(move |(_, t)| t == target)
-                    .map(|(name, _)| name.as_slice()),
+                    .map(|&k| self.entities[k as usize].0.as_slice()),
             )
             .map(|name| self.distinctive(name))
             .collect()
@@ -203,9 +203,19 @@ impl Index {
     /// of common words only is the story's setting, which every intent
     /// speaks of.
     pub(super) fn intent_mentions(&self, i: usize, target: &Target, as_named: &[String]) -> bool {
-        self.name_cores(target, as_named)
-            .iter()
-            .any(|core| core.iter().all(|s| self.intent_knows(i, self.stem_id(s))))
+        let forms = self.entity_forms.get(target).map_or(&[][..], Vec::as_slice);
+        let many = self.intent_vocab.len() as f32 * weights::GENERIC_STEM_SHARE;
+        std::iter::once(as_named)
+            .chain(
+                forms
+                    .iter()
+                    .map(|&k| self.entities[k as usize].0.as_slice()),
+            )
+            .any(|name| {
+                name.iter()
+                    .filter(|s| self.intents_knowing(s).len() as f32 <= many)
+                    .all(|s| self.intent_knows(i, self.stem_id(s)))
+            })
     }
 
     /// Whether few intents speak of `target` (at most `SETTING_SHARE` of

@@ -113,6 +113,8 @@ pub struct Index {
     pub(super) intent_groups: Vec<Vec<IdGroup>>,
     /// Entity names and aliases as stem sequences, longest first.
     pub(super) entities: Vec<(Vec<String>, Target)>,
+    /// Each actor's and topic's entries in `entities`.
+    pub(super) entity_forms: HashMap<Target, Vec<u32>>,
     /// For each first stem of an entity name, its entries in `entities`.
     pub(super) entities_by_first: HashMap<String, Vec<u32>>,
     /// The kinds of question each intent answers: declared, or those of

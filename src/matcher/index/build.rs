@@ -518,10 +518,15 @@ pub(super) fn add_entities(index: &mut Index, actors: &[Actor], topics: &[Topic]
     entities.retain(|(stems, _)| !stems.is_empty());
     entities.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
     entities.dedup_by(|a, b| a.0 == b.0);
-    for (k, (name, _)) in entities.iter().enumerate() {
+    for (k, (name, target)) in entities.iter().enumerate() {
         index
             .entities_by_first
             .entry(name[0].clone())
+            .or_default()
+            .push(k as u32);
+        index
+            .entity_forms
+            .entry(target.clone())
             .or_default()
             .push(k as u32);
     }
