@@ -131,14 +131,14 @@ fn held_out_phrasings() {
 /// scores it reached.
 #[test]
 fn blind_set_1() {
-    assert_at_least(&score("blind-1.jsonl"), 95.5, 94.5);
+    assert_at_least(&score("blind-1.jsonl"), 96.5, 94.5);
 }
 
 /// Blind set 2, first sight 88.1 % in scope and 81.5 % declined; kept at
 /// the scores it reached.
 #[test]
 fn blind_set_2() {
-    assert_at_least(&score("blind-2.jsonl"), 97.0, 89.0);
+    assert_at_least(&score("blind-2.jsonl"), 97.0, 90.5);
 }
 
 /// Blind set 3, scored once at first sight after the fixes of sets 1 and 2
@@ -167,7 +167,7 @@ fn blind_set_5() {
 /// of 10 (after the fixes of set 5); kept at the scores it reached.
 #[test]
 fn blind_set_6() {
-    assert_scores(&score("blind-6.jsonl"), 92.0, 96.0, 1);
+    assert_scores(&score("blind-6.jsonl"), 92.5, 96.0, 1);
 }
 
 /// The Albanian blind set, written in Albanian from the sources alone:
@@ -175,7 +175,7 @@ fn blind_set_6() {
 /// kept at the scores it reached.
 #[test]
 fn albanian_blind_set_1() {
-    assert_scores(&score("blind-sq-1.jsonl"), 92.5, 94.5, 0);
+    assert_scores(&score("blind-sq-1.jsonl"), 93.0, 94.5, 0);
 }
 
 /// Blind set 7, first sight 85.2 % in scope, 87.7 % declined, small talk
@@ -183,7 +183,7 @@ fn albanian_blind_set_1() {
 /// scores it reached.
 #[test]
 fn blind_set_7() {
-    assert_scores(&score("blind-7.jsonl"), 94.5, 96.0, 0);
+    assert_scores(&score("blind-7.jsonl"), 95.5, 96.0, 0);
 }
 
 /// The second Albanian blind set: first sight 81.6 % in scope, 89.1 %
@@ -227,14 +227,14 @@ fn albanian_blind_set_4() {
 /// 14 of 15 (scored before this stop's fixes); kept at the scores it reached.
 #[test]
 fn blind_set_10() {
-    assert_scores(&score("blind-10.jsonl"), 94.5, 95.0, 0);
+    assert_scores(&score("blind-10.jsonl"), 95.5, 95.0, 0);
 }
 
 /// The fifth Albanian blind set: first sight 77.2 % in scope, 93.4 %
 /// declined, small talk 13 of 15; kept at the scores it reached.
 #[test]
 fn albanian_blind_set_5() {
-    assert_scores(&score("blind-sq-5.jsonl"), 87.5, 96.5, 0);
+    assert_scores(&score("blind-sq-5.jsonl"), 88.5, 96.5, 0);
 }
 
 /// Blind set 11, written after this stop's fixes and scored once: first
@@ -262,7 +262,7 @@ fn blind_set_12() {
 /// first sight 85.7 % in scope, 94.0 % declined, small talk 14 of 16.
 #[test]
 fn albanian_blind_set_7() {
-    assert_scores(&score("blind-sq-7.jsonl"), 88.5, 95.5, 0);
+    assert_scores(&score("blind-sq-7.jsonl"), 89.5, 95.5, 0);
 }
 
 /// Blind set 13, written mid-stop and scored once on the code of that
@@ -285,7 +285,7 @@ fn albanian_blind_set_8() {
 /// talk 15 of 15 (87.0 % and 96.0 % on the stop's start).
 #[test]
 fn blind_set_14() {
-    assert_scores(&score("blind-14.jsonl"), 93.0, 97.0, 0);
+    assert_scores(&score("blind-14.jsonl"), 94.0, 97.0, 0);
 }
 
 /// The ninth Albanian blind set, written near the end of the stop and
@@ -294,7 +294,7 @@ fn blind_set_14() {
 /// start).
 #[test]
 fn albanian_blind_set_9() {
-    assert_scores(&score("blind-sq-9.jsonl"), 86.5, 94.0, 0);
+    assert_scores(&score("blind-sq-9.jsonl"), 88.0, 94.0, 0);
 }
 
 /// Blind set 15, scored once before this stop's changes: first sight
@@ -308,7 +308,7 @@ fn blind_set_15() {
 /// first sight 84.6 % in scope, 87.8 % declined, small talk 16 of 16.
 #[test]
 fn albanian_blind_set_10() {
-    assert_scores(&score("blind-sq-10.jsonl"), 88.0, 90.5, 0);
+    assert_scores(&score("blind-sq-10.jsonl"), 89.0, 90.5, 0);
 }
 
 /// Blind set 16, written mid-stop and scored once on the code of that
@@ -324,7 +324,7 @@ fn blind_set_16() {
 /// talk 15 of 15 (77.4 % and 88.2 % on the stop's start).
 #[test]
 fn albanian_blind_set_11() {
-    assert_scores(&score("blind-sq-11.jsonl"), 83.0, 86.5, 0);
+    assert_scores(&score("blind-sq-11.jsonl"), 83.5, 86.5, 0);
 }
 
 /// The seventeenth English blind set, written at the start of a stop and
@@ -356,7 +356,7 @@ fn blind_set_18() {
 /// declined, small talk 16 of 16 (80.4 % and 93.1 % on the stop's start).
 #[test]
 fn albanian_blind_set_13() {
-    assert_scores(&score("blind-sq-13.jsonl"), 84.5, 94.0, 0);
+    assert_scores(&score("blind-sq-13.jsonl"), 85.5, 94.0, 0);
 }
 
 /// The nineteenth English blind set, written at the start of a stop and
@@ -364,7 +364,7 @@ fn albanian_blind_set_13() {
 /// 88.1 % declined, small talk 14 of 14.
 #[test]
 fn blind_set_19() {
-    assert_scores(&score("blind-19.jsonl"), 82.0, 92.5, 0);
+    assert_scores(&score("blind-19.jsonl"), 86.0, 92.5, 0);
 }
 
 /// The fourteenth Albanian blind set, written at the start of a stop and
@@ -372,5 +372,5 @@ fn blind_set_19() {
 /// 87.5 % declined, small talk 14 of 15.
 #[test]
 fn albanian_blind_set_14() {
-    assert_scores(&score("blind-sq-14.jsonl"), 84.5, 88.5, 0);
+    assert_scores(&score("blind-sq-14.jsonl"), 86.5, 88.5, 0);
 }
