@@ -356,15 +356,18 @@ fn an_answer_that_never_names_the_side_name_asked_about_is_declined() {
     }
 }
 
-/// "What … in <month> <year>": the events of that month answer when their
-/// text knows the rest of the question; not for a bare month, nor for
-/// "why".
+/// "What … in <month> <year>" (or on a day): the events of that date
+/// answer when their text knows the rest of the question; not for a bare
+/// month, nor for "why".
 #[test]
 fn a_month_answers_what_its_events_speak_of() {
     let (matched, text) = reply("which companies got hit december 2023");
     assert!(matched && text.contains("Air Albania"), "{text}");
     let (matched, text) = reply_sq("cfare sulmuan hakerat ne dhjetor 2023");
     assert!(matched && text.contains("Eagle Mobile"), "{text}");
+    // A day without its year, too.
+    let (matched, text) = reply_sq("kryeministri cfare tha me 7 shtator");
+    assert!(matched && text.contains("ndërpret"), "{text}");
     let (_, text) = reply("why was there a new wave of attacks in september");
     assert!(!text.starts_with("In September"), "{text}");
 }
