@@ -411,9 +411,10 @@ pub fn best_match(kb: &Kb, question: &str) -> Match {
     // something else. The honest reply declines, pointing at the name.
     if let Decision::Answer(Target::Intent(i)) = decision
         && let Some((_, stranger)) = named.iter().find(|(span, t)| {
+            let as_named = &prepared.stems[span.clone()];
             matches!(t, Target::Actor(_))
-                && !index.intent_mentions(i, t, &prepared.stems[span.clone()])
-                && index.is_side_name(t, &prepared.stems[span.clone()])
+                && !index.intent_mentions(i, t, as_named)
+                && index.is_side_name(t, as_named)
         })
     {
         focus = Some(stranger.clone());

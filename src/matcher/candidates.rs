@@ -170,32 +170,27 @@ impl Index {
             .map_or(&[], Vec::as_slice)
     }
 
-    /// The stems of a name that tell it apart: those that not too many
-    /// intents know. Words that many intents know ("government", "us")
-    /// name nothing by themselves.
-    fn distinctive<'n>(&self, name: &'n [String]) -> Vec<&'n String> {
-        let many = self.intent_vocab.len() as f32 * weights::GENERIC_STEM_SHARE;
-        name.iter()
-            .filter(|s| self.intents_knowing(s).len() as f32 <= many)
-            .collect()
+    /// Whether a stem tells a name apart: not too many intents know it.
+    /// Words that many intents know ("government", "us") name nothing by
+    /// themselves.
+    fn is_distinctive(&self, stem: &str) -> bool {
+        self.intents_knowing(stem).len() as f32
+            <= self.intent_vocab.len() as f32 * weights::GENERIC_STEM_SHARE
     }
 
-    /// The target's names (and `as_named`, the name as the question spells
-    /// it) by their distinctive stems; none for a name without any.
-    fn name_cores<'a>(
+    /// The target's names as stems, `as_named` (the name as the question
+    /// spells it) first.
+    fn names_of<'a>(
         &'a self,
-        target: &'a Target,
+        target: &Target,
         as_named: &'a [String],
-    ) -> Vec<Vec<&'a String>> {
+    ) -> impl Iterator<Item = &'a [String]> {
         let forms = self.entity_forms.get(target).map_or(&[][..], Vec::as_slice);
-        std::iter::once(as_named)
-            .chain(
-                forms
-                    .iter()
-                    .map(|&k| self.entities[k as usize].0.as_slice()),
-            )
-            .map(|name| self.distinctive(name))
-            .collect()
+        std::iter::once(as_named).chain(
+            forms
+                .iter()
+                .map(|&k| self.entities[k as usize].0.as_slice()),
+        )
     }
 
     /// Whether intent `i` speaks of `target`: it knows every distinctive
@@ -203,26 +198,21 @@ impl Index {
     /// of common words only is the story's setting, which every intent
     /// speaks of.
     pub(super) fn intent_mentions(&self, i: usize, target: &Target, as_named: &[String]) -> bool {
-        let forms = self.entity_forms.get(target).map_or(&[][..], Vec::as_slice);
-        let many = self.intent_vocab.len() as f32 * weights::GENERIC_STEM_SHARE;
-        std::iter::once(as_named)
-            .chain(
-                forms
-                    .iter()
-                    .map(|&k| self.entities[k as usize].0.as_slice()),
-            )
-            .any(|name| {
-                name.iter()
-                    .filter(|s| self.intents_knowing(s).len() as f32 <= many)
-                    .all(|s| self.intent_knows(i, self.stem_id(s)))
-            })
+        self.names_of(target, as_named).any(|name| {
+            name.iter()
+                .filter(|s| self.is_distinctive(s))
+                .all(|s| self.intent_knows(i, self.stem_id(s)))
+        })
     }
 
     /// Whether few intents speak of `target` (at most `SETTING_SHARE` of
     /// them): Russia and Saudi Arabia are side names; Albania, Iran and
     /// the US are the setting of most answers.
     pub(super) fn is_side_name(&self, target: &Target, as_named: &[String]) -> bool {
-        let cores = self.name_cores(target, as_named);
+        let cores: Vec<Vec<&String>> = self
+            .names_of(target, as_named)
+            .map(|name| name.iter().filter(|s| self.is_distinctive(s)).collect())
+            .collect();
         if cores.iter().any(Vec::is_empty) {
             return false;
         }

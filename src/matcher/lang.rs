@@ -25,10 +25,10 @@ pub enum Lang {
     Sq,
 }
 
-/// Snowball's English stemmer, made once per thread.
 /// How many English stems each thread keeps before it starts afresh.
 const STEM_CACHE_WORDS: usize = 1 << 16;
 
+/// Snowball's English stemmer, made once per thread.
 fn english_stemmer<R>(f: impl FnOnce(&Stemmer) -> R) -> R {
     thread_local! {
         static STEMMER: Stemmer = English::stemmer();

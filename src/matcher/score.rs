@@ -208,13 +208,17 @@ pub(super) fn builtin_candidates(
 ) -> Vec<Candidate> {
     let index = &kb.index;
     let meaningful = meaningful_words(index, q);
-    let explained_score = |span: &std::ops::Range<usize>| {
+    // The score of a candidate that explains `explained` of the
+    // meaningful words.
+    let explaining = |explained: usize| {
         if meaningful.is_empty() {
             return 0.0;
         }
-        let inside = meaningful.iter().filter(|i| span.contains(i)).count();
-        let frac = inside as f32 / meaningful.len() as f32;
+        let frac = explained as f32 / meaningful.len() as f32;
         BUILTIN_FULL * frac * frac
+    };
+    let explained_score = |span: &std::ops::Range<usize>| {
+        explaining(meaningful.iter().filter(|i| span.contains(i)).count())
     };
     let mut out = Vec::new();
     let mut seen = HashSet::default();
@@ -277,12 +281,7 @@ pub(super) fn builtin_candidates(
                                 .any(|&e| index.full_text.event_knows(e, &q.stems[i])))
                 })
                 .count();
-            let frac = if meaningful.is_empty() {
-                0.0
-            } else {
-                explained as f32 / meaningful.len() as f32
-            };
-            let score = BUILTIN_FULL * frac * frac * agreement(a, &on_date, knows);
+            let score = explaining(explained) * agreement(a, &on_date, knows);
             out.push(Candidate::builtin(Target::Date(date), score));
         }
     }

@@ -108,8 +108,7 @@ pub const SUMMARY_MIN_WORDS: usize = 3;
 pub const DATED_EVENT_MIN_SHARE: f32 = 0.5;
 
 /// A name that at most this share of the intents speak of is a side name
-/// (Russia, Saudi Arabia, not Albania or Iran), and a stem that more of
-/// them know tells no name apart ("government"). An answer that never
+/// (Russia, Saudi Arabia, not Albania or Iran). An answer that never
 /// speaks of a side name the question asks about is about something else:
 /// the question is declined. Fitted on the kept sets after blind set 19
 /// and sq-14 were scored (3, 5 and 8 % tried, with 5 to 25 % for
@@ -119,6 +118,6 @@ pub const SETTING_SHARE: f32 = 0.08;
 /// apart ("government", "us").
 pub const GENERIC_STEM_SHARE: f32 = 0.15;
 
-/// "What … in <month> <year>" is explained by that month's events' text
-/// only when at most this many events fall in it.
+/// "What … in <month> <year>" (or on a day) is explained by that date's
+/// events' text only when at most this many events fall on it.
 pub const DATE_TEXT_MAX_EVENTS: usize = 3;

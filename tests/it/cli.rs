@@ -3,8 +3,10 @@
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
-fn briefbot(args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_briefbot"))
+/// The binary on `args`, from the project's root, without a token, every
+/// pipe captured.
+fn spawn(args: &[&str]) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_briefbot"))
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env_remove("TELOXIDE_TOKEN")
@@ -12,7 +14,11 @@ fn briefbot(args: &[&str], stdin: &str) -> Output {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .expect("run briefbot");
+        .expect("run briefbot")
+}
+
+fn briefbot(args: &[&str], stdin: &str) -> Output {
+    let mut child = spawn(args);
     crate::process::feed(&mut child, stdin);
     crate::process::finish(
         child,
@@ -272,15 +278,7 @@ fn a_closed_stdout_ends_quietly() {
         (&["explain", "who did it"][..], String::new()),
         (&["ask", "--jsonl"][..], "who did it\n".repeat(2000)),
     ] {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_briefbot"))
-            .args(args)
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .env_remove("TELOXIDE_TOKEN")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("run briefbot");
+        let mut child = spawn(args);
         drop(child.stdout.take());
         crate::process::feed(&mut child, &stdin);
         let out = crate::process::finish(child, Duration::from_secs(60), "briefbot");
