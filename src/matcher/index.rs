@@ -245,6 +245,11 @@ impl Index {
         if self.knows_word(word) {
             return false;
         }
+        // A country the knowledge speaks of in another form ("Estonisë",
+        // asked as "estonia") is no unknown name.
+        if self.lang.is_country(word) {
+            return self.stem_id(&self.stem(word)).is_none();
+        }
         let coined = word.chars().count() >= UNKNOWN_WORD_MIN_CHARS
             && word.chars().all(|c| c.is_ascii_lowercase())
             && !self.lang.is_word(word)

@@ -6,6 +6,7 @@
 
 mod albanian;
 mod contractions;
+mod countries;
 mod english;
 
 pub use albanian::Albanian;
@@ -126,6 +127,12 @@ impl Lang {
 
     pub fn is_proper_noun(self, word: &str) -> bool {
         self == Lang::En && English::is_proper_noun(word)
+    }
+
+    /// Whether a folded word is a form of a country's name in this
+    /// language ("kinen", "turkey"), from ISO 3166-1's names.
+    pub fn is_country(self, word: &str) -> bool {
+        countries::is_country(self, word)
     }
 
     pub fn frame_words(self) -> &'static [&'static str] {

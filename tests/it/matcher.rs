@@ -371,3 +371,25 @@ fn a_month_answers_what_its_events_speak_of() {
     let (_, text) = reply("why was there a new wave of attacks in september");
     assert!(!text.starts_with("In September"), "{text}");
 }
+
+/// A country the knowledge never mentions makes the question one the
+/// sources do not answer, in English (where "turkey" and "china" are also
+/// common words) and in Albanian, in any of its forms; a country the
+/// knowledge does mention is no unknown name, however inflected.
+#[test]
+fn a_country_the_knowledge_never_names_is_declined() {
+    assert_declined(&[
+        "what did turkey say about the albania hack",
+        "did china condemn the attack on albania",
+    ]);
+    for q in [
+        "si reagoi kina per prishjen e marredhenieve shqiperi-iran",
+        "kosova a i preu marredheniet me iranin?",
+        "a ka sulmu irani ndonjehere gjermanine",
+    ] {
+        let (matched, text) = reply_sq(q);
+        assert!(!matched, "{q}: {text}");
+    }
+    let (matched, text) = reply_sq("pse krahasohet shqiperia me estonine");
+    assert!(matched && text.contains("2007"), "{text}");
+}

@@ -374,3 +374,19 @@ fn blind_set_19() {
 fn albanian_blind_set_14() {
     assert_scores(&score("blind-sq-14.jsonl"), 87.5, 88.5, 0);
 }
+
+/// The twentieth English blind set, written at the start of a stop and
+/// scored once before any change (`25785d5`): first sight 88.4 % in scope,
+/// 88.0 % declined, small talk 15 of 15.
+#[test]
+fn blind_set_20() {
+    assert_scores(&score("blind-20.jsonl"), 88.0, 89.0, 0);
+}
+
+/// The fifteenth Albanian blind set, written at the start of a stop and
+/// scored once before any change (`25785d5`): first sight 84.0 % in scope,
+/// 82.4 % declined, small talk 15 of 15.
+#[test]
+fn albanian_blind_set_15() {
+    assert_scores(&score("blind-sq-15.jsonl"), 84.0, 89.0, 0);
+}
