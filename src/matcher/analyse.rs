@@ -488,6 +488,18 @@ fn attributes(lang: Lang, words: &[String], kind: QuestionKind) -> Vec<String> {
     {
         out.push(w.clone());
     }
+    // The same in Albanian: "sa i pagoi Shqipëria Mandiant-it", not "Rama
+    // tha që Irani i pagoi grupet". And "banorë" are a place's population
+    // only as "sa banorë ka …"; "sa banorë përfunduan në spital" counts
+    // a camp's residents, which the sources give.
+    let albanian_pay = |w: &str| w.starts_with("pagu") || w == "pagoi";
+    let has_verb = words
+        .iter()
+        .any(|w| matches!(w.as_str(), "ka" | "kane" | "jetojne" | "numeron"));
+    out.retain(|w| {
+        (kind == QuestionKind::HowMany || words.iter().any(|w| w == "sa") || !albanian_pay(w))
+            && (has_verb || !w.starts_with("banor"))
+    });
     let idiom = idiom_words(words);
     out.retain(|w| !idiom.contains(&w.as_str()));
     if words.windows(2).any(|p| p[0] == "right" && p[1] == "now") {
@@ -573,6 +585,7 @@ fn attributes(lang: Lang, words: &[String], kind: QuestionKind) -> Vec<String> {
         "someday",
         "restore",
         "resume",
+        "revive",
         "perseri",
         "ndonjehere",
         "ardhmen",
@@ -582,8 +595,12 @@ fn attributes(lang: Lang, words: &[String], kind: QuestionKind) -> Vec<String> {
         "kthehet",
         "rivendos",
     ];
+    // "Is the deal going to be revived", "gonna": the future too.
     let future = matches!(words.first().map(String::as_str), Some("will" | "would"))
-        || words.windows(2).any(|p| p[0] == "a" && p[1] == "do");
+        || words.iter().any(|w| w == "gonna")
+        || words
+            .windows(2)
+            .any(|p| (p[0] == "a" && p[1] == "do") || (p[0] == "going" && p[1] == "to"));
     // Long words as stems ("rivendosë", "restored"), short ones whole.
     let predicts = future
         && words.iter().any(|w| {
@@ -881,6 +898,16 @@ mod tests {
         let attributes = |q: &str| analyse(Lang::En, &words(q)).attributes;
         assert!(attributes("how much did albania pay mandiant").contains(&"pay".to_string()));
         assert!(attributes("did iran pay the hackers").is_empty());
+        let sq = |q: &str| analyse(Lang::Sq, &words(q)).attributes;
+        assert!(sq("sa e pagoi shqiperia microsoftin").contains(&"pagoi".to_string()));
+        assert!(sq("rama tha qe irani i pagoi grupet").is_empty());
+        // Residents are a population only when a place "has" them.
+        assert!(sq("sa banore ka shqiperia").contains(&"banore".to_string()));
+        let residents = sq("sa banore te kampit perfunduan ne spital");
+        assert!(
+            !residents.iter().any(|w| w.starts_with("banor")),
+            "{residents:?}"
+        );
         assert_eq!(
             attributes("where did jake sullivan go to college"),
             ["college"]

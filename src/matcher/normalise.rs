@@ -3,7 +3,8 @@
 //! canonical terms.
 
 use super::index::Index;
-use super::lang::Lang;
+use super::lang::{English, Lang};
+
 use crate::text;
 
 /// The question after normalisation, at each step.
@@ -159,6 +160,12 @@ impl Index {
         }
         if let Some(standard) = self.gheg_participle(word) {
             return Some(standard);
+        }
+        // Nor, in Albanian, an English word: readers write "hack", "email"
+        // and "papa" in Albanian, and with no Albanian dictionary the
+        // corrector would make them knowledge words ("halk", "para").
+        if self.lang == Lang::Sq && English::is_word(word) {
+            return None;
         }
         let max = if len >= 8 { 2 } else { 1 };
         // A typo rarely changes the first letter; "visa" is not "cisa".
