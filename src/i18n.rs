@@ -392,6 +392,7 @@ fn attribute_sq(key: &str) -> &'static str {
         "successor" => "pasardhësin",
         "situation today" => "gjendjen e sotme",
         "translation" => "përkthimin",
+        "address" => "adresën",
         "advice" => "këshillën",
         "opinion" => "mendimin",
         _ => "hollësitë",

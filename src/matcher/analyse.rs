@@ -700,7 +700,15 @@ fn attributes(lang: Lang, words: &[String], kind: QuestionKind) -> Vec<String> {
     if asks_count {
         out.push(English::QUANTITY.to_string());
     }
-    if kind == QuestionKind::When {
+    // "Since when" is answered by a decade too ("since the 1990s", "që nga
+    // vitet 1990"), which is no date: "when did Albania join NATO" is not.
+    let since_when = words.windows(2).any(|p| {
+        matches!(
+            (p[0].as_str(), p[1].as_str()),
+            ("since" | "qe" | "prej", "when" | "kur")
+        )
+    });
+    if kind == QuestionKind::When && !since_when {
         out.push(English::DATE.to_string());
     }
     out
@@ -891,6 +899,20 @@ mod tests {
             None
         );
         assert_eq!(office(Lang::En, "what did the president say"), None);
+    }
+
+    #[test]
+    fn since_when_asks_no_date_when_does() {
+        let en = |q: &str| analyse(Lang::En, &words(q)).attributes;
+        let sq = |q: &str| analyse(Lang::Sq, &words(q)).attributes;
+        assert_eq!(en("when did albania join nato"), [English::DATE]);
+        assert!(en("since when is albania a us ally").is_empty());
+        assert_eq!(sq("kur u anetaresua shqiperia ne nato"), [English::DATE]);
+        assert!(sq("qe kur eshte shqiperia aleate e shba").is_empty());
+        // A decade is no date, in either language.
+        assert!(!Lang::states_date("që nga vitet 1990"));
+        assert!(!Lang::states_date("since the 1990s"));
+        assert!(Lang::states_date("në vitin 1990"));
     }
 
     #[test]

@@ -370,6 +370,12 @@ impl Albanian {
 
     /// Words that ask for an attribute the story's sources seldom give.
     pub const ATTRIBUTES: &[&str] = &[
+        "adresa",
+        "adresen",
+        "adrese",
+        "adresat",
+        "rruge",
+        "rrugen",
         "mosha",
         "moshen",
         "vjec",
@@ -466,6 +472,7 @@ impl Albanian {
             "emerua" | "emeruar" | "emerimi" | "emerimin" => "appointment",
             "sot" | "tani" | "aktualisht" => "situation today",
             "perkthe" | "perkthim" | "perkthimi" => "translation",
+            "adresa" | "adresen" | "adrese" | "adresat" | "rruge" | "rrugen" => "address",
             w if Self::OFFICES.contains(&w) => "office holder",
             _ => return None,
         })

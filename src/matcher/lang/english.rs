@@ -273,7 +273,11 @@ impl English {
                 j.and_then(|j| words.get(j))
                     .is_some_and(|n| crate::dates::month_number(&crate::text::fold(n)).is_some())
             };
-            Self::is_year(w)
+            // Albanian "vitet 1990" is a decade, as "the 1990s" is: no date.
+            let decade = i.checked_sub(1).is_some_and(|p| {
+                matches!(crate::text::fold(words[p]).as_str(), "vitet" | "viteve")
+            });
+            (Self::is_year(w) && !decade)
                 || (w.chars().all(|c| c.is_ascii_digit())
                     && (month(Some(i + 1)) || month(i.checked_sub(1))))
         })
@@ -373,6 +377,7 @@ impl English {
             "replaced" | "replace" | "successor" | "predecessor" => "successor",
             "currently" | "nowadays" | "now" | "today" | "current" => "situation today",
             "translate" | "translated" | "translation" => "translation",
+            "address" | "addresses" => "address",
             w if Self::OFFICES.contains(&w) => "office holder",
             _ => "details",
         }
@@ -481,6 +486,8 @@ impl English {
     /// question that asks one is answered only by an intent that knows the
     /// word; otherwise it is declined, with a pointer to what is known.
     pub const ATTRIBUTES: &[&str] = &[
+        "address",
+        "addresses",
         "age",
         "aged",
         "born",
