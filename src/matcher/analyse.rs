@@ -24,6 +24,9 @@ pub struct Analysis {
     /// The years the question names ("in 1979"): a candidate that never
     /// mentions one speaks of another time.
     pub years: Vec<String>,
+    /// The months it names, as `lang::MONTH` markers ("in september"):
+    /// likewise.
+    pub months: Vec<String>,
     /// The question asks what an acronym stands for ("what does MEK stand
     /// for", "full name of JCPOA").
     pub expansion: bool,
@@ -186,6 +189,7 @@ pub fn analyse(lang: Lang, words: &[String]) -> Analysis {
             .filter(|w| English::is_year(w))
             .cloned()
             .collect(),
+        months: Lang::month_markers(&body.join(" ")),
         expansion: lang.expansion().iter().any(|p| {
             body.windows(p.len())
                 .any(|w| w.iter().zip(*p).all(|(a, b)| a == b))

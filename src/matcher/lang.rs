@@ -360,7 +360,41 @@ impl Lang {
     pub fn states_date(text: &str) -> bool {
         English::states_date(text)
     }
+
+    /// The months a text names, as markers (`#month:7`), in either
+    /// language. A month name that is also an everyday word ("may",
+    /// Albanian "shkurt", short) counts only next to a number.
+    pub fn month_markers(text: &str) -> Vec<String> {
+        const EVERYDAY: &[&str] = &["may", "shkurt", "mar", "jan"];
+        let words: Vec<String> = text
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(crate::text::fold)
+            .collect();
+        let number = |j: Option<usize>| {
+            j.and_then(|j| words.get(j))
+                .is_some_and(|w| w.chars().all(|c| c.is_ascii_digit()))
+        };
+        let mut out: Vec<String> = words
+            .iter()
+            .enumerate()
+            .filter_map(|(i, w)| {
+                let m = crate::dates::month_number(w)?;
+                let everyday = EVERYDAY
+                    .iter()
+                    .any(|e| w.starts_with(e) && w.len() <= e.len() + 2);
+                (!everyday || number(Some(i + 1)) || number(i.checked_sub(1)))
+                    .then(|| format!("{MONTH}{m}"))
+            })
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
 }
+
+/// The prefix of a month marker (`Lang::month_markers`).
+pub const MONTH: &str = "#month:";
 
 /// A table of spellings and the words they stand for.
 type Spellings = &'static [(&'static str, &'static str)];

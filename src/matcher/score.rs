@@ -38,6 +38,17 @@ pub(super) fn agreement(a: &Analysis, kinds: &[QuestionKind], knows: impl Fn(&st
             factor *= YEAR_UNKNOWN;
         }
     }
+    // A month is often only the setting ("did the July attack succeed",
+    // of an answer that names no month): only a candidate that names other
+    // months, and not this one, is about another time.
+    if !a.months.is_empty() {
+        let names_months = (1..=12).any(|m| knows(&format!("{}{m}", super::lang::MONTH)));
+        for month in &a.months {
+            if names_months && !knows(month) {
+                factor *= MONTH_UNKNOWN;
+            }
+        }
+    }
     factor
 }
 

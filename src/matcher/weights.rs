@@ -73,6 +73,10 @@ pub const COUNT_UNKNOWN: f32 = 0.6;
 /// ("how many members did the MEK have in 1979" of the MEK's numbers
 /// today). Milder than an attribute: a year is often only the setting.
 pub const YEAR_UNKNOWN: f32 = 0.5;
+/// The same for a month the question names where a candidate's text names
+/// only others ("what system got hit in september", of the July attack's
+/// answer); set as the year's.
+pub const MONTH_UNKNOWN: f32 = 0.5;
 
 /// The score of an event that knows every meaningful word of the question:
 /// below a fitting intent's, so that intents, written for questions, win.

@@ -393,3 +393,16 @@ fn a_country_the_knowledge_never_names_is_declined() {
     let (matched, text) = reply_sq("pse krahasohet shqiperia me estonine");
     assert!(matched && text.contains("2007"), "{text}");
 }
+
+/// A month the question names turns it from an answer that names only
+/// other months ("what got hit in september" is not the July attack), but
+/// not from one that names none ("did the july attack succeed").
+#[test]
+fn a_month_the_answer_never_names_points_elsewhere() {
+    let (matched, text) = reply("what system got hit in september");
+    assert!(matched && text.contains("TIMS"), "{text}");
+    let (matched, text) = reply_sq("cili sistem u godit ne shtator");
+    assert!(matched && text.contains("TIMS"), "{text}");
+    let (matched, text) = reply("did the july attack succeed");
+    assert!(matched && text.contains("unsuccessful"), "{text}");
+}

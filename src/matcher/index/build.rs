@@ -239,6 +239,8 @@ pub(super) fn add_examples(index: &mut Index, intents: &[Intent]) {
         answer_doc.dedup();
         known.extend(answer_doc.iter().cloned());
         known.extend(index.prepare(&intent.button, false).spoken_stems(lang));
+        known.extend(Lang::month_markers(&intent.answer));
+        known.extend(Lang::month_markers(&intent.title));
         if intent.gives_date {
             known.insert(English::DATE.to_string());
         }
@@ -410,6 +412,7 @@ pub(super) fn add_kinds_and_vocabularies(
     // its name or event knows.
     let with_quantity = |mut known: HashSet<String>, summary: &str, figures: Vec<String>| {
         known.extend(figures);
+        known.extend(Lang::month_markers(summary));
         if Lang::states_date(summary) {
             known.insert(English::DATE.to_string());
         }
@@ -468,6 +471,13 @@ pub(super) fn add_kinds_and_vocabularies(
         // The year it happened, for questions that name one; and its
         // date, for "when" questions.
         known.extend(e.date.iso().get(..4).map(str::to_string));
+        known.extend(
+            e.date
+                .iso()
+                .get(5..7)
+                .and_then(|m| m.parse::<u8>().ok())
+                .map(|m| format!("{}{m}", super::super::lang::MONTH)),
+        );
         known.insert(English::DATE.to_string());
         with_quantity(known, &e.summary, index.figure_markers(&e.summary))
     });
