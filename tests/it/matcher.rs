@@ -42,6 +42,9 @@ fn lexicon_typos_and_word_order() {
 fn entities_by_name_and_alias() {
     check("Tehran?", expect!["answer lookup:iran"]);
     check("who is teheran", expect!["answer lookup:iran"]);
+    // "US" names the United States, not the NSC, whose alias "White House"
+    // the lexicon also makes "us".
+    check("us", expect!["answer lookup:united-states"]);
 }
 
 #[test]

@@ -505,6 +505,13 @@ pub(super) fn add_kinds_and_vocabularies(
     }
 }
 
+/// A name's stems, its target, and whether the lexicon left it as written.
+fn entity(index: &Index, name: &str, target: Target) -> (Vec<String>, Target, bool) {
+    let p = index.prepare(name, false);
+    let literal = p.rewritten == p.words.join(" ");
+    (p.stems, target, literal)
+}
+
 /// Entity names and aliases, for finding the names a question mentions.
 pub(super) fn add_entities(index: &mut Index, actors: &[Actor], topics: &[Topic]) {
     // Entity names and aliases.
@@ -514,7 +521,7 @@ pub(super) fn add_entities(index: &mut Index, actors: &[Actor], topics: &[Topic]
             .chain(&a.aliases)
             .chain(&a.descriptions)
         {
-            entities.push((index.prepare(name, false).stems, Target::Actor(i)));
+            entities.push(entity(index, name, Target::Actor(i)));
         }
     }
     for (i, t) in topics.iter().enumerate() {
@@ -522,12 +529,24 @@ pub(super) fn add_entities(index: &mut Index, actors: &[Actor], topics: &[Topic]
             .chain(&t.aliases)
             .chain(&t.descriptions)
         {
-            entities.push((index.prepare(name, false).stems, Target::Topic(i)));
+            entities.push(entity(index, name, Target::Topic(i)));
         }
     }
-    entities.retain(|(stems, _)| !stems.is_empty());
-    entities.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
+    entities.retain(|(stems, _, _)| !stems.is_empty());
+    // Where two names come out the same, the one that is a name as
+    // written wins over one the lexicon rewrote: "White House" (the NSC's
+    // alias) is "us" after the lexicon, but "US" names the United States.
+    entities.sort_by(|a, b| {
+        b.0.len()
+            .cmp(&a.0.len())
+            .then_with(|| a.0.cmp(&b.0))
+            .then_with(|| b.2.cmp(&a.2))
+    });
     entities.dedup_by(|a, b| a.0 == b.0);
+    let entities: Vec<(Vec<String>, Target)> = entities
+        .into_iter()
+        .map(|(stems, t, _)| (stems, t))
+        .collect();
     for (k, (name, target)) in entities.iter().enumerate() {
         index
             .entities_by_first
