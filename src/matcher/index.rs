@@ -32,6 +32,9 @@ pub(super) struct LexiconEntry {
     /// these too, so that "executive" (stem "execut") is not taken for the
     /// variant "executed".
     pub(super) forms: Vec<String>,
+    /// Whether the entry is an actor's or topic's description, whose words
+    /// agree by `Lang::name_base` (their inflection alone).
+    pub(super) strict: bool,
     /// The canonical term's words and stems.
     pub(super) words: Vec<String>,
     pub(super) stems: Vec<String>,
@@ -184,6 +187,7 @@ impl Index {
             );
             descriptions.insert(target, folded);
         }
+        let described_from = lexicon.len();
         let lexicon: Vec<(Vec<String>, String)> =
             lexicon.iter().cloned().chain(described).collect();
         let lexicon = lexicon.as_slice();
@@ -198,7 +202,7 @@ impl Index {
 
         index.descriptions = descriptions;
         add_vocabulary(&mut index, lexicon, intents, actors, topics, events);
-        add_lexicon(&mut index, lexicon);
+        add_lexicon(&mut index, lexicon, described_from);
         add_patterns(&mut index, intents, compiled)?;
         add_examples(&mut index, intents);
         add_kinds_and_vocabularies(&mut index, intents, actors, topics, events);

@@ -91,12 +91,23 @@ impl Lang {
     }
 
     /// The word without its inflection, to check a lexicon match that the
-    /// stems alone would allow. Albanian's stemmer strips only endings
-    /// already, so its stem is its base.
+    /// stems alone would allow. Albanian's stemmer strips endings only
+    /// (of nouns and verbs), so its stem is its base.
     pub fn inflection_base(self, word: &str) -> String {
         match self {
             Lang::En => English::inflection_base(word),
             Lang::Sq => Albanian::stem(word),
+        }
+    }
+
+    /// The same for the words of a name or description, which must agree
+    /// by their inflection alone: Albanian "grupimet iraniane" (Microsoft's
+    /// clusters) is not "grupi iranian" (an Iranian group), though the
+    /// stemmer joins "grupim" and "grup".
+    pub fn name_base(self, word: &str) -> String {
+        match self {
+            Lang::En => English::inflection_base(word),
+            Lang::Sq => Albanian::inflection_base(word),
         }
     }
 

@@ -101,10 +101,14 @@ impl Index {
                 .map(|&k| &self.lexicon[k as usize])
                 .find(|entry| {
                     word_stems[i..].starts_with(&entry.variant)
-                        && words[i..]
-                            .iter()
-                            .zip(&entry.forms)
-                            .all(|(w, form)| self.lang.inflection_base(w) == *form)
+                        && words[i..].iter().zip(&entry.forms).all(|(w, form)| {
+                            let base = if entry.strict {
+                                self.lang.name_base(w)
+                            } else {
+                                self.lang.inflection_base(w)
+                            };
+                            base == *form
+                        })
                 });
             match hit {
                 Some(entry) => {

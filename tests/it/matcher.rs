@@ -410,3 +410,14 @@ fn a_month_the_answer_never_names_points_elsewhere() {
     let (matched, text) = reply("did the july attack succeed");
     assert!(matched && text.contains("unsuccessful"), "{text}");
 }
+
+/// An Albanian description matches by its inflection, not by what the
+/// stemmer joins: "grupi iranian" (an Iranian group) is not "grupimet
+/// iraniane" (Microsoft's clusters).
+#[test]
+fn albanian_descriptions_match_by_inflection() {
+    let (matched, text) = reply_sq("kush eshte grupi iranian ne mergim");
+    assert!(matched && text.starts_with("MEK"), "{text}");
+    let (matched, text) = reply_sq("cilat jane grupimet iraniane");
+    assert!(matched && text.contains("DEV-0861"), "{text}");
+}

@@ -101,14 +101,28 @@ pub(super) fn add_vocabulary(
     }
 }
 
-/// The lexicon as stems, longest variant first.
-pub(super) fn add_lexicon(index: &mut Index, lexicon: &[(Vec<String>, String)]) {
+/// The lexicon as stems, longest variant first. Entries from
+/// `described_from` on are descriptions (`LexiconEntry::strict`).
+pub(super) fn add_lexicon(
+    index: &mut Index,
+    lexicon: &[(Vec<String>, String)],
+    described_from: usize,
+) {
     let lang = index.lang;
     let stem = |w: &str| lang.stem(w);
     // The lexicon, as stems.
     let mut lex: Vec<LexiconEntry> = lexicon
         .iter()
-        .map(|(variant, canonical)| {
+        .enumerate()
+        .map(|(k, (variant, canonical))| {
+            let strict = k >= described_from;
+            let base = |w: &String| {
+                if strict {
+                    lang.name_base(w)
+                } else {
+                    lang.inflection_base(w)
+                }
+            };
             let words: Vec<String> = text::fold(canonical)
                 .split(' ')
                 .map(str::to_string)
@@ -116,7 +130,8 @@ pub(super) fn add_lexicon(index: &mut Index, lexicon: &[(Vec<String>, String)]) 
             let stems = words.iter().map(|w| stem(w)).collect();
             LexiconEntry {
                 variant: variant.iter().map(|w| stem(w)).collect(),
-                forms: variant.iter().map(|w| lang.inflection_base(w)).collect(),
+                forms: variant.iter().map(base).collect(),
+                strict,
                 words,
                 stems,
             }

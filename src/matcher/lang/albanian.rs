@@ -56,6 +56,24 @@ impl Albanian {
         word.to_string()
     }
 
+    /// A folded word without its article or case ending only ("grupimet":
+    /// "grupim", "grupi": "grup"), where `stem` also strips derivations
+    /// and verb endings.
+    pub fn inflection_base(word: &str) -> String {
+        const ENDINGS: &[&str] = &[
+            "eve", "ave", "it", "in", "ut", "un", "et", "en", "es", "ja", "ia", "ve", "i", "u",
+            "a", "e", "s",
+        ];
+        for ending in ENDINGS {
+            if let Some(base) = word.strip_suffix(ending)
+                && base.chars().count() >= MIN_STEM
+            {
+                return base.to_string();
+            }
+        }
+        word.to_string()
+    }
+
     /// Greetings, politeness and fillers that may open a question, longest
     /// first where one begins another.
     pub const DISCOURSE: &[&[&str]] = &[
