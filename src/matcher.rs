@@ -314,6 +314,7 @@ pub fn best_match(kb: &Kb, question: &str) -> Match {
             kb, &prepared, &analysis, &named,
         ));
         candidates.extend(retrieve::summary_candidates(kb, &prepared, &analysis));
+        candidates.extend(retrieve::figure_candidates(kb, &prepared));
     }
     for c in &mut candidates {
         c.score *= unknown;

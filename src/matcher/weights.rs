@@ -127,3 +127,9 @@ pub const GENERIC_STEM_SHARE: f32 = 0.15;
 /// "What … in <month> <year>" (or on a day) is explained by that date's
 /// events' text only when at most this many events fall on it.
 pub const DATE_TEXT_MAX_EVENTS: usize = 3;
+
+/// A figure asked alone (`retrieve::figure_candidates`): at least this many
+/// digits ("24", "3,000"; not "2"), and at most this many other words
+/// ("hours", "members").
+pub const FIGURE_MIN_DIGITS: usize = 2;
+pub const FIGURE_MAX_WORDS: usize = 2;

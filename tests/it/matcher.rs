@@ -421,3 +421,16 @@ fn albanian_descriptions_match_by_inflection() {
     let (matched, text) = reply_sq("cilat jane grupimet iraniane");
     assert!(matched && text.contains("DEV-0861"), "{text}");
 }
+
+/// A figure asked alone is looked up in the texts that state it: the one
+/// answer that does, or choices among several; a lone small number is
+/// too little to look up.
+#[test]
+fn a_figure_alone_finds_the_texts_that_state_it() {
+    let (matched, text) = reply("13694?");
+    assert!(matched && text.contains("Executive Order 13694"), "{text}");
+    let (matched, text) = reply("3,000?");
+    assert!(!matched && text.contains("Did you mean"), "{text}");
+    let (matched, text) = reply("2");
+    assert!(!matched && !text.contains("Did you mean"), "{text}");
+}
