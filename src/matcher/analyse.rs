@@ -663,6 +663,18 @@ fn attributes(lang: Lang, words: &[String], kind: QuestionKind) -> Vec<String> {
     {
         out.push(w.clone());
     }
+    // "Is Xhaçka still the foreign minister", "a është ende ministre":
+    // whether someone holds an office today. Not "is the MEK still in
+    // Albania", which the sources' latest answers.
+    let still = words
+        .iter()
+        .any(|w| matches!(w.as_str(), "still" | "ende" | "akoma"));
+    let office_word = |w: &String| {
+        lang.offices().contains(&w.as_str()) || matches!(w.as_str(), "minister" | "ministre" | "pm")
+    };
+    if still && words.iter().any(office_word) && !out.iter().any(|w| w == "now") {
+        out.push("now".to_string());
+    }
     // "Who is the head of …": the holder of an office.
     if kind == QuestionKind::Who
         && let Some(office) = words.iter().find(|w| lang.offices().contains(&w.as_str()))
@@ -903,6 +915,15 @@ mod tests {
             None
         );
         assert_eq!(office(Lang::En, "what did the president say"), None);
+    }
+
+    #[test]
+    fn still_holding_an_office_asks_about_today() {
+        let en = |q: &str| analyse(Lang::En, &words(q)).attributes;
+        assert!(en("is xhacka still the foreign minister").contains(&"now".to_string()));
+        assert!(en("is the mek still in albania").is_empty());
+        let sq = |q: &str| analyse(Lang::Sq, &words(q)).attributes;
+        assert!(sq("a eshte rama ende kryeministri").contains(&"now".to_string()));
     }
 
     #[test]
