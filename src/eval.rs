@@ -66,8 +66,16 @@ pub fn parse(text: &str) -> Result<Vec<Item>, String> {
 /// Answers every item and scores it.
 pub fn run(kb: &Kb, items: &[Item]) -> Report {
     let mut report = Report::default();
+    // As `ask --jsonl` reads a set: a question that could be either
+    // language takes the language of the reply before it.
+    let mut last = None;
     for item in items {
-        let outcome = answer(kb, &ChatState::default(), &item.q.replace('\n', " "));
+        let state = ChatState {
+            lang: last,
+            ..ChatState::default()
+        };
+        let outcome = answer(kb, &state, &item.q.replace('\n', " "));
+        last = Some(outcome.reply.lang);
         let reply = outcome.reply.to_plain();
         let ok = if item.oos {
             report.out_of_scope.1 += 1;

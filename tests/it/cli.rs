@@ -130,6 +130,29 @@ fn ask_jsonl_answers_every_line_in_order() {
     assert_eq!(rows[4]["matched"], true);
 }
 
+/// A line that could be either language takes the language of the reply
+/// before it, as in `chat`; a line whose language is clear keeps its own,
+/// and a number is no follow-up.
+#[test]
+fn ask_jsonl_answers_a_line_of_either_language_in_the_one_before() {
+    let input = "kush e sulmoi shqiperine
+mandiant
+who hacked albania
+mandiant
+1
+";
+    let out = briefbot(&["ask", "--jsonl"], input);
+    assert!(out.status.success());
+    let langs: Vec<String> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["lang"].to_string())
+        .collect();
+    assert_eq!(langs, ["\"sq\"", "\"sq\"", "\"en\"", "\"en\"", "\"en\""]);
+    let last: serde_json::Value =
+        serde_json::from_str(stdout(&out).lines().last().unwrap()).unwrap();
+    assert_eq!(last["matched"], false);
+}
+
 #[test]
 fn plain_ask_prints_the_reply() {
     let out = briefbot(&["ask", "When did Albania cut ties with Iran?"], "");
