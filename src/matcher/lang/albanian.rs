@@ -238,6 +238,17 @@ impl Albanian {
         ("kallxom", "tregom"),
         ("kallzo", "trego"),
         ("kallzom", "tregom"),
+        // Gheg "bon" (bën), "mundesh" (mundesh të), and short participles
+        // after "ka" that ask about a person ("ku ka lind", "ku ka studiu").
+        ("bon", "ben"),
+        ("bonte", "bente"),
+        ("bojne", "bejne"),
+        ("bojn", "bejne"),
+        ("mundesh", "mund"),
+        ("lind", "lindur"),
+        ("studiu", "studiuar"),
+        ("martu", "martuar"),
+        ("diplomu", "diplomuar"),
     ];
 
     /// Spellings read so only as a message's first word: elsewhere "ca"
@@ -464,6 +475,11 @@ impl Albanian {
         "emerimin",
         "paguhet",
         "paguhen",
+        "zevendesoi",
+        "zevendesuar",
+        "zevendesoj",
+        "pasardhesi",
+        "pasardhes",
     ];
 
     /// What an attribute word asks about: the same keys as English's
@@ -488,6 +504,7 @@ impl Albanian {
             "cmimi" | "cmimin" | "kosto" | "kostoja" | "kushton" | "kushtoi" => "prices or costs",
             "moti" | "temperatura" => "weather",
             "emerua" | "emeruar" | "emerimi" | "emerimin" => "appointment",
+            "zevendesoi" | "zevendesuar" | "zevendesoj" | "pasardhesi" | "pasardhes" => "successor",
             "sot" | "tani" | "aktualisht" => "situation today",
             "perkthe" | "perkthim" | "perkthimi" => "translation",
             "adresa" | "adresen" | "adrese" | "adresat" | "rruge" | "rrugen" => "address",
