@@ -569,6 +569,8 @@ impl English {
     pub const FRAME_WORDS: &[&str] = &[
         "who",
         "what",
+        // "What's the JCPOA even about": emphasis, no subject.
+        "even",
         "is",
         "are",
         "was",
