@@ -470,6 +470,10 @@ impl English {
         &["in", "one", "line"],
         &["briefly"],
         &["tldr"],
+        // A yes/no question's own "or not" ("did it work or nah").
+        &["or", "not"],
+        &["or", "nah"],
+        &["or", "no"],
     ];
 
     /// Words that open a yes/no question.
