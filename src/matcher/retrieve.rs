@@ -285,6 +285,46 @@ pub(super) fn dated_events(
         .collect()
 }
 
+/// A figure asked alone ("3,000?", "24 hours?", "17%"): the texts that
+/// state it. Only for a question made of numbers and at most
+/// `FIGURE_MAX_WORDS` other words, all of which the text must know too.
+/// The one answer that states it is a candidate at the answering line;
+/// where several texts do, each is a choice; small numbers alone ("2")
+/// state too little to look up.
+pub(super) fn figure_candidates(kb: &Kb, q: &Prepared) -> Vec<Candidate> {
+    let full = &kb.index.full_text;
+    let content: Vec<&str> = q.content().map(|(_, s)| s).collect();
+    // Years are dates, which the events give.
+    let number = |s: &str| s.chars().all(|c| c.is_ascii_digit()) && !English::is_year(s);
+    let digits: usize = content.iter().filter(|s| number(s)).map(|s| s.len()).sum();
+    let words = content.iter().filter(|s| !number(s)).count();
+    if digits < FIGURE_MIN_DIGITS || words > FIGURE_MAX_WORDS {
+        return Vec::new();
+    }
+    let stating: Vec<&Target> = full
+        .targets
+        .iter()
+        .enumerate()
+        .filter(|(d, _)| content.iter().all(|s| full.knows(*d as u32, s)))
+        .map(|(_, t)| t)
+        .collect();
+    let answers: Vec<&Target> = stating
+        .iter()
+        .copied()
+        .filter(|t| matches!(t, Target::Intent(_)))
+        .collect();
+    let chosen = if answers.is_empty() { stating } else { answers };
+    match &chosen[..] {
+        [] => Vec::new(),
+        [one] => vec![Candidate::builtin((*one).clone(), ANSWER_THRESHOLD)],
+        several => several
+            .iter()
+            .take(MAX_CHOICES)
+            .map(|t| Candidate::builtin((*t).clone(), CHOICE_THRESHOLD))
+            .collect(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -339,45 +379,5 @@ mod tests {
         }
         let all = find(1.0);
         assert_eq!(all, [(1, 1.0, 4)]);
-    }
-}
-
-/// A figure asked alone ("3,000?", "24 hours?", "17%"): the texts that
-/// state it. Only for a question made of numbers and at most
-/// `FIGURE_MAX_WORDS` other words, all of which the text must know too.
-/// The one answer that states it is a candidate at the answering line;
-/// where several texts do, each is a choice; small numbers alone ("2")
-/// state too little to look up.
-pub(super) fn figure_candidates(kb: &Kb, q: &Prepared) -> Vec<Candidate> {
-    let full = &kb.index.full_text;
-    let content: Vec<&str> = q.content().map(|(_, s)| s).collect();
-    // Years are dates, which the events give.
-    let number = |s: &str| s.chars().all(|c| c.is_ascii_digit()) && !English::is_year(s);
-    let digits: usize = content.iter().filter(|s| number(s)).map(|s| s.len()).sum();
-    let words = content.iter().filter(|s| !number(s)).count();
-    if digits < FIGURE_MIN_DIGITS || words > FIGURE_MAX_WORDS {
-        return Vec::new();
-    }
-    let stating: Vec<&Target> = full
-        .targets
-        .iter()
-        .enumerate()
-        .filter(|(d, _)| content.iter().all(|s| full.knows(*d as u32, s)))
-        .map(|(_, t)| t)
-        .collect();
-    let answers: Vec<&Target> = stating
-        .iter()
-        .copied()
-        .filter(|t| matches!(t, Target::Intent(_)))
-        .collect();
-    let chosen = if answers.is_empty() { stating } else { answers };
-    match &chosen[..] {
-        [] => Vec::new(),
-        [one] => vec![Candidate::builtin((*one).clone(), ANSWER_THRESHOLD)],
-        several => several
-            .iter()
-            .take(MAX_CHOICES)
-            .map(|t| Candidate::builtin((*t).clone(), CHOICE_THRESHOLD))
-            .collect(),
     }
 }
