@@ -205,7 +205,7 @@ fn blind_set_8() {
 /// declined, small talk 8 of 10; kept at the scores it reached.
 #[test]
 fn albanian_blind_set_3() {
-    assert_scores(&score("blind-sq-3.jsonl"), 93.5, 98.0, 0);
+    assert_scores(&score("blind-sq-3.jsonl"), 94.0, 98.0, 0);
 }
 
 /// Blind set 9, first sight 88.5 % in scope, 90.4 % declined, small talk
@@ -234,7 +234,7 @@ fn blind_set_10() {
 /// declined, small talk 13 of 15; kept at the scores it reached.
 #[test]
 fn albanian_blind_set_5() {
-    assert_scores(&score("blind-sq-5.jsonl"), 90.0, 98.0, 0);
+    assert_scores(&score("blind-sq-5.jsonl"), 90.5, 98.0, 0);
 }
 
 /// Blind set 11, written after this stop's fixes and scored once: first
@@ -255,7 +255,7 @@ fn albanian_blind_set_6() {
 /// 86.0 % in scope, 92.0 % declined, small talk 15 of 15.
 #[test]
 fn blind_set_12() {
-    assert_scores(&score("blind-12.jsonl"), 91.5, 96.0, 0);
+    assert_scores(&score("blind-12.jsonl"), 92.0, 96.0, 0);
 }
 
 /// The seventh Albanian blind set, scored once before this stop's changes:
@@ -285,7 +285,7 @@ fn albanian_blind_set_8() {
 /// talk 15 of 15 (87.0 % and 96.0 % on the stop's start).
 #[test]
 fn blind_set_14() {
-    assert_scores(&score("blind-14.jsonl"), 94.0, 97.0, 0);
+    assert_scores(&score("blind-14.jsonl"), 94.5, 97.0, 0);
 }
 
 /// The ninth Albanian blind set, written near the end of the stop and
@@ -316,7 +316,7 @@ fn albanian_blind_set_10() {
 /// (86.5 % and 92.6 % on the stop's start).
 #[test]
 fn blind_set_16() {
-    assert_scores(&score("blind-16.jsonl"), 92.5, 94.0, 0);
+    assert_scores(&score("blind-16.jsonl"), 93.0, 94.0, 0);
 }
 
 /// The eleventh Albanian blind set, written mid-stop and scored once on the
@@ -332,7 +332,7 @@ fn albanian_blind_set_11() {
 /// 100 % declined, small talk 14 of 14.
 #[test]
 fn blind_set_17() {
-    assert_scores(&score("blind-17.jsonl"), 93.0, 100.0, 0);
+    assert_scores(&score("blind-17.jsonl"), 93.5, 100.0, 0);
 }
 
 /// The twelfth Albanian blind set, written at the start of a stop and
@@ -340,7 +340,7 @@ fn blind_set_17() {
 /// 97.2 % declined, small talk 13 of 14.
 #[test]
 fn albanian_blind_set_12() {
-    assert_scores(&score("blind-sq-12.jsonl"), 87.0, 97.0, 0);
+    assert_scores(&score("blind-sq-12.jsonl"), 88.0, 97.0, 0);
 }
 
 /// The eighteenth English blind set, written mid-stop and scored once on
@@ -356,7 +356,7 @@ fn blind_set_18() {
 /// declined, small talk 16 of 16 (80.4 % and 93.1 % on the stop's start).
 #[test]
 fn albanian_blind_set_13() {
-    assert_scores(&score("blind-sq-13.jsonl"), 86.5, 97.0, 0);
+    assert_scores(&score("blind-sq-13.jsonl"), 86.0, 97.0, 0);
 }
 
 /// The nineteenth English blind set, written at the start of a stop and
@@ -372,7 +372,7 @@ fn blind_set_19() {
 /// 87.5 % declined, small talk 14 of 15.
 #[test]
 fn albanian_blind_set_14() {
-    assert_scores(&score("blind-sq-14.jsonl"), 90.0, 94.0, 0);
+    assert_scores(&score("blind-sq-14.jsonl"), 90.5, 94.0, 0);
 }
 
 /// The twentieth English blind set, written at the start of a stop and
@@ -380,7 +380,7 @@ fn albanian_blind_set_14() {
 /// 88.0 % declined, small talk 15 of 15.
 #[test]
 fn blind_set_20() {
-    assert_scores(&score("blind-20.jsonl"), 90.5, 92.0, 0);
+    assert_scores(&score("blind-20.jsonl"), 91.0, 92.0, 0);
 }
 
 /// The fifteenth Albanian blind set, written at the start of a stop and
@@ -396,7 +396,7 @@ fn albanian_blind_set_15() {
 /// in scope, 97.1 % declined, small talk 15 of 15.
 #[test]
 fn blind_set_21() {
-    assert_scores(&score("blind-21.jsonl"), 93.0, 97.0, 0);
+    assert_scores(&score("blind-21.jsonl"), 93.5, 97.0, 0);
 }
 
 /// The sixteenth Albanian blind set, written in the middle of a stop and
@@ -404,5 +404,5 @@ fn blind_set_21() {
 /// in scope, 89.3 % declined, small talk 15 of 16.
 #[test]
 fn albanian_blind_set_16() {
-    assert_scores(&score("blind-sq-16.jsonl"), 88.0, 94.5, 1);
+    assert_scores(&score("blind-sq-16.jsonl"), 89.0, 94.5, 1);
 }
