@@ -393,6 +393,7 @@ fn attribute_sq(key: &str) -> &'static str {
         "situation today" => "gjendjen e sotme",
         "translation" => "përkthimin",
         "address" => "adresën",
+        "languages" => "gjuhët",
         "advice" => "këshillën",
         "opinion" => "mendimin",
         _ => "hollësitë",

@@ -399,6 +399,8 @@ impl Albanian {
 
     /// Words that ask for an attribute the story's sources seldom give.
     pub const ATTRIBUTES: &[&str] = &[
+        "gjuhe",
+        "gjuhet",
         "adresa",
         "adresen",
         "adrese",
@@ -508,6 +510,7 @@ impl Albanian {
             "sot" | "tani" | "aktualisht" => "situation today",
             "perkthe" | "perkthim" | "perkthimi" => "translation",
             "adresa" | "adresen" | "adrese" | "adresat" | "rruge" | "rrugen" => "address",
+            "gjuhe" | "gjuhet" => "languages",
             w if Self::OFFICES.contains(&w) => "office holder",
             _ => return None,
         })

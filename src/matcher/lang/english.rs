@@ -378,6 +378,7 @@ impl English {
             "currently" | "nowadays" | "now" | "today" | "current" => "situation today",
             "translate" | "translated" | "translation" => "translation",
             "address" | "addresses" => "address",
+            "language" | "languages" => "languages",
             w if Self::OFFICES.contains(&w) => "office holder",
             _ => "details",
         }
@@ -490,6 +491,8 @@ impl English {
     /// question that asks one is answered only by an intent that knows the
     /// word; otherwise it is declined, with a pointer to what is known.
     pub const ATTRIBUTES: &[&str] = &[
+        "language",
+        "languages",
         "address",
         "addresses",
         "age",
