@@ -227,7 +227,7 @@ fn albanian_blind_set_4() {
 /// 14 of 15 (scored before this stop's fixes); kept at the scores it reached.
 #[test]
 fn blind_set_10() {
-    assert_scores(&score("blind-10.jsonl"), 95.5, 98.0, 0);
+    assert_scores(&score("blind-10.jsonl"), 96.0, 98.0, 0);
 }
 
 /// The fifth Albanian blind set: first sight 77.2 % in scope, 93.4 %
@@ -255,7 +255,7 @@ fn albanian_blind_set_6() {
 /// 86.0 % in scope, 92.0 % declined, small talk 15 of 15.
 #[test]
 fn blind_set_12() {
-    assert_scores(&score("blind-12.jsonl"), 92.0, 96.0, 0);
+    assert_scores(&score("blind-12.jsonl"), 92.5, 96.0, 0);
 }
 
 /// The seventh Albanian blind set, scored once before this stop's changes:
@@ -277,7 +277,7 @@ fn blind_set_13() {
 /// talk 14 of 16.
 #[test]
 fn albanian_blind_set_8() {
-    assert_scores(&score("blind-sq-8.jsonl"), 91.5, 97.0, 0);
+    assert_scores(&score("blind-sq-8.jsonl"), 92.0, 97.0, 0);
 }
 
 /// Blind set 14, written near the end of the stop and scored once on the
@@ -294,7 +294,7 @@ fn blind_set_14() {
 /// start).
 #[test]
 fn albanian_blind_set_9() {
-    assert_scores(&score("blind-sq-9.jsonl"), 90.0, 95.5, 0);
+    assert_scores(&score("blind-sq-9.jsonl"), 90.5, 95.5, 0);
 }
 
 /// Blind set 15, scored once before this stop's changes: first sight
@@ -396,7 +396,7 @@ fn albanian_blind_set_15() {
 /// in scope, 97.1 % declined, small talk 15 of 15.
 #[test]
 fn blind_set_21() {
-    assert_scores(&score("blind-21.jsonl"), 93.5, 97.0, 0);
+    assert_scores(&score("blind-21.jsonl"), 95.0, 97.0, 0);
 }
 
 /// The sixteenth Albanian blind set, written in the middle of a stop and
@@ -404,5 +404,5 @@ fn blind_set_21() {
 /// in scope, 89.3 % declined, small talk 15 of 16.
 #[test]
 fn albanian_blind_set_16() {
-    assert_scores(&score("blind-sq-16.jsonl"), 89.0, 94.5, 1);
+    assert_scores(&score("blind-sq-16.jsonl"), 89.5, 94.5, 1);
 }
