@@ -20,6 +20,17 @@ pub struct ChatState {
     pub lang: Option<Lang>,
 }
 
+impl ChatState {
+    /// A chat with nothing offered, in `lang` (its setting, or the
+    /// language of its last reply) when known.
+    pub fn in_lang(lang: Option<Lang>) -> ChatState {
+        ChatState {
+            lang,
+            ..ChatState::default()
+        }
+    }
+}
+
 /// The answer to one message.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Outcome {

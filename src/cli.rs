@@ -344,11 +344,7 @@ fn ask_jsonl(kb: &Kb, lang: Option<Lang>) -> Result<ExitCode> {
         // Invalid UTF-8 is answered too, with the bad bytes replaced.
         let question = String::from_utf8_lossy(&line);
         let question = question.trim_end_matches('\r');
-        let state = ChatState {
-            lang: last,
-            ..ChatState::default()
-        };
-        let outcome = answer::answer_in(kb, &state, question, lang);
+        let outcome = answer::answer_in(kb, &ChatState::in_lang(last), question, lang);
         last = Some(outcome.reply.lang);
         writeln!(out, "{}", to_json(question, &outcome)).context("writing stdout")?;
     }

@@ -70,11 +70,7 @@ pub fn run(kb: &Kb, items: &[Item]) -> Report {
     // language takes the language of the reply before it.
     let mut last = None;
     for item in items {
-        let state = ChatState {
-            lang: last,
-            ..ChatState::default()
-        };
-        let outcome = answer(kb, &state, &item.q.replace('\n', " "));
+        let outcome = answer(kb, &ChatState::in_lang(last), &item.q.replace('\n', " "));
         last = Some(outcome.reply.lang);
         let reply = outcome.reply.to_plain();
         let ok = if item.oos {

@@ -205,10 +205,7 @@ async fn on_message(bot: TgBot, upd: Update, msg: Message, me: Me, app: Arc<App>
         parsed => {
             let kb = app.kb();
             let started = std::time::Instant::now();
-            let state = ChatState {
-                lang: chat_lang,
-                ..ChatState::default()
-            };
+            let state = ChatState::in_lang(chat_lang);
             let outcome = answer::answer(&kb, &state, &question);
             // Never the message text at info level: groups are private spaces.
             tracing::info!(
