@@ -32,6 +32,19 @@ const AGENT_ENDINGS: &[&str] = &["", "i", "it", "in", "e", "et", "ve", "ja"];
 /// The shortest stem `stem` leaves: "sa", "ku", "kur" stay whole.
 const MIN_STEM: usize = 3;
 
+/// `word` without the first of `endings` whose removal leaves at least
+/// `MIN_STEM` letters (the lists are longest first), or whole.
+fn strip_ending(word: &str, endings: &[&str]) -> String {
+    endings
+        .iter()
+        .find_map(|ending| {
+            word.strip_suffix(ending)
+                .filter(|base| base.chars().count() >= MIN_STEM)
+        })
+        .unwrap_or(word)
+        .to_string()
+}
+
 impl Albanian {
     /// A folded word without its ending: the longest ending of `SUFFIXES`
     /// whose removal leaves at least `MIN_STEM` letters. Words with digits
@@ -46,14 +59,7 @@ impl Albanian {
         {
             return word[..at + 3].to_string();
         }
-        for suffix in SUFFIXES {
-            if let Some(base) = word.strip_suffix(suffix)
-                && base.chars().count() >= MIN_STEM
-            {
-                return base.to_string();
-            }
-        }
-        word.to_string()
+        strip_ending(word, SUFFIXES)
     }
 
     /// A folded word without its article or case ending only ("grupimet":
@@ -64,14 +70,7 @@ impl Albanian {
             "eve", "ave", "it", "in", "ut", "un", "et", "en", "es", "ja", "ia", "ve", "i", "u",
             "a", "e", "s",
         ];
-        for ending in ENDINGS {
-            if let Some(base) = word.strip_suffix(ending)
-                && base.chars().count() >= MIN_STEM
-            {
-                return base.to_string();
-            }
-        }
-        word.to_string()
+        strip_ending(word, ENDINGS)
     }
 
     /// Greetings, politeness and fillers that may open a question, longest
