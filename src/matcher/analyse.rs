@@ -24,7 +24,7 @@ pub struct Analysis {
     /// The years the question names ("in 1979"): a candidate that never
     /// mentions one speaks of another time.
     pub years: Vec<String>,
-    /// The months it names, as `lang::MONTH` markers ("in september"):
+    /// The months it names, as `Lang::month_markers` gives them ("in september"):
     /// likewise.
     pub months: Vec<String>,
     /// The question asks what an acronym stands for ("what does MEK stand
@@ -500,10 +500,8 @@ fn attributes(lang: Lang, words: &[String], kind: QuestionKind) -> Vec<String> {
     let has_verb = words
         .iter()
         .any(|w| matches!(w.as_str(), "ka" | "kane" | "jetojne" | "numeron"));
-    out.retain(|w| {
-        (kind == QuestionKind::HowMany || words.iter().any(|w| w == "sa") || !albanian_pay(w))
-            && (has_verb || !w.starts_with("banor"))
-    });
+    let how_much = kind == QuestionKind::HowMany || words.iter().any(|w| w == "sa");
+    out.retain(|w| (how_much || !albanian_pay(w)) && (has_verb || !w.starts_with("banor")));
     let idiom = idiom_words(words);
     out.retain(|w| !idiom.contains(&w.as_str()));
     if words.windows(2).any(|p| p[0] == "right" && p[1] == "now") {

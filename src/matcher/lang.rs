@@ -395,17 +395,34 @@ impl Lang {
                     .iter()
                     .any(|e| w.starts_with(e) && w.len() <= e.len() + 2);
                 (!everyday || number(Some(i + 1)) || number(i.checked_sub(1)))
-                    .then(|| format!("{MONTH}{m}"))
+                    .then(|| Lang::month_marker(m))
             })
             .collect();
         out.sort_unstable();
         out.dedup();
         out
     }
+
+    /// The marker of month `m` (1 to 12).
+    pub fn month_marker(m: u8) -> String {
+        format!("{MONTH}{m}")
+    }
+
+    /// Month markers with `ANY_MONTH` added when there is one: what a text
+    /// that names months knows.
+    pub fn with_any_month(mut markers: Vec<String>) -> Vec<String> {
+        if !markers.is_empty() {
+            markers.push(ANY_MONTH.to_string());
+        }
+        markers
+    }
 }
 
 /// The prefix of a month marker (`Lang::month_markers`).
-pub const MONTH: &str = "#month:";
+const MONTH: &str = "#month:";
+
+/// Known by a text that names any month (`Lang::with_any_month`).
+pub const ANY_MONTH: &str = "#month:any";
 
 /// A table of spellings and the words they stand for.
 type Spellings = &'static [(&'static str, &'static str)];

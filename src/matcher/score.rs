@@ -42,7 +42,7 @@ pub(super) fn agreement(a: &Analysis, kinds: &[QuestionKind], knows: impl Fn(&st
     // of an answer that names no month): only a candidate that names other
     // months, and not this one, is about another time.
     if !a.months.is_empty() {
-        let names_months = (1..=12).any(|m| knows(&format!("{}{m}", super::lang::MONTH)));
+        let names_months = knows(super::lang::ANY_MONTH);
         for month in &a.months {
             if names_months && !knows(month) {
                 factor *= MONTH_UNKNOWN;

@@ -254,8 +254,12 @@ pub(super) fn add_examples(index: &mut Index, intents: &[Intent]) {
         answer_doc.dedup();
         known.extend(answer_doc.iter().cloned());
         known.extend(index.prepare(&intent.button, false).spoken_stems(lang));
-        known.extend(Lang::month_markers(&intent.answer));
-        known.extend(Lang::month_markers(&intent.title));
+        known.extend(Lang::with_any_month(
+            [&intent.answer, &intent.title]
+                .into_iter()
+                .flat_map(|t| Lang::month_markers(t))
+                .collect(),
+        ));
         if intent.gives_date {
             known.insert(English::DATE.to_string());
         }
@@ -427,7 +431,7 @@ pub(super) fn add_kinds_and_vocabularies(
     // its name or event knows.
     let with_quantity = |mut known: HashSet<String>, summary: &str, figures: Vec<String>| {
         known.extend(figures);
-        known.extend(Lang::month_markers(summary));
+        known.extend(Lang::with_any_month(Lang::month_markers(summary)));
         if Lang::states_date(summary) {
             known.insert(English::DATE.to_string());
         }
@@ -486,13 +490,10 @@ pub(super) fn add_kinds_and_vocabularies(
         // The year it happened, for questions that name one; and its
         // date, for "when" questions.
         known.extend(e.date.iso().get(..4).map(str::to_string));
-        known.extend(
-            e.date
-                .iso()
-                .get(5..7)
-                .and_then(|m| m.parse::<u8>().ok())
-                .map(|m| format!("{}{m}", super::super::lang::MONTH)),
-        );
+        let month = e.date.iso().get(5..7).and_then(|m| m.parse::<u8>().ok());
+        known.extend(Lang::with_any_month(
+            month.map(Lang::month_marker).into_iter().collect(),
+        ));
         known.insert(English::DATE.to_string());
         with_quantity(known, &e.summary, index.figure_markers(&e.summary))
     });
