@@ -301,12 +301,16 @@ pub(super) fn figure_candidates(kb: &Kb, q: &Prepared) -> Vec<Candidate> {
     if digits < FIGURE_MIN_DIGITS || words > FIGURE_MAX_WORDS {
         return Vec::new();
     }
-    let stating: Vec<&Target> = full
-        .targets
+    // The texts that know the rarest of its words, in document order.
+    let rarest = content
         .iter()
-        .enumerate()
-        .filter(|(d, _)| content.iter().all(|s| full.knows(*d as u32, s)))
-        .map(|(_, t)| t)
+        .map(|s| full.postings(s))
+        .min_by_key(|p| p.len())
+        .unwrap_or_default();
+    let stating: Vec<&Target> = rarest
+        .iter()
+        .filter(|&&d| content.iter().all(|s| full.knows(d, s)))
+        .map(|&d| &full.targets[d as usize])
         .collect();
     let answers: Vec<&Target> = stating
         .iter()
