@@ -158,6 +158,9 @@ impl Index {
         if self.lang.is_discourse_word(word) || self.lang.trailing().contains(&word) {
             return None;
         }
+        if let Some(plain) = self.unstretched(word) {
+            return Some(plain);
+        }
         let len = word.chars().count();
         if len < 4 {
             return None;
@@ -201,6 +204,36 @@ impl Index {
         best.map(|(_, _, w)| w.clone())
     }
 
+    /// A word typed with a letter held down ("hellooo", "thaaanks",
+    /// "goood"): each run of three or more letters cut to two, else to one,
+    /// whichever is a word the knowledge, the dictionary or the language's
+    /// discourse knows.
+    fn unstretched(&self, word: &str) -> Option<String> {
+        let chars: Vec<char> = word.chars().collect();
+        let runs: Vec<&[char]> = chars.chunk_by(|a, b| a == b).collect();
+        if !runs.iter().any(|r| r.len() >= 3 && r[0].is_alphabetic()) {
+            return None;
+        }
+        let cut = |keep: usize| -> String {
+            runs.iter()
+                .flat_map(|r| {
+                    let n = if r.len() >= 3 && r[0].is_alphabetic() {
+                        keep
+                    } else {
+                        r.len()
+                    };
+                    r[..n].iter()
+                })
+                .collect()
+        };
+        [cut(2), cut(1)].into_iter().find(|w| {
+            self.vocab.contains_key(w.as_str())
+                || self.lang.is_word(w)
+                || self.lang.is_discourse_word(w)
+                || self.lang.trailing().contains(&w.as_str())
+        })
+    }
+
     /// Gheg's short participle ("tregu", "pranue") as the standard one
     /// ("treguar", "pranuar"), when the knowledge uses that.
     fn gheg_participle(&self, word: &str) -> Option<String> {
@@ -240,4 +273,21 @@ fn bag_distance(a: &[u8; 27], b: &[u8; 27]) -> usize {
         .zip(b)
         .map(|(x, y)| usize::from(x.abs_diff(*y)))
         .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn held_letters_are_let_go() {
+        let index = Index::lexicon_only(Lang::En, &[]);
+        let unstretched = |w: &str| index.unstretched(w);
+        assert_eq!(unstretched("hellooo").as_deref(), Some("hello"));
+        assert_eq!(unstretched("goood").as_deref(), Some("good"));
+        assert_eq!(unstretched("thaaanks").as_deref(), Some("thanks"));
+        // Two of a letter is spelling, not holding a key.
+        assert_eq!(unstretched("hello"), None);
+        assert_eq!(unstretched("zzzyx"), None);
+    }
 }

@@ -274,14 +274,15 @@ pub(super) fn builtin_candidates(
         if !on_that_date.is_empty() {
             let on_date = [QuestionKind::When, QuestionKind::What];
             let knows = |w: &str| w == English::DATE || English::is_year(w);
-            // "Which companies were hit in December 2023": the words that the
-            // events of that month speak of are explained by the date too;
-            // only for "what" of a day, or a month of a year, that few events
-            // share (a bare month or year holds much of the story).
+            // "Which companies were hit in December 2023", "who was attacked
+            // then": the words that the events of that month speak of are
+            // explained by the date too; only for "what" or "who" of a day,
+            // or a month of a year, that few events share (a bare month or
+            // year holds much of the story).
             let narrow = date.month.is_some()
                 && (date.year.is_some() || date.day.is_some())
                 && on_that_date.len() <= DATE_TEXT_MAX_EVENTS
-                && a.kind == QuestionKind::What;
+                && matches!(a.kind, QuestionKind::What | QuestionKind::Who);
             let explained = meaningful
                 .iter()
                 .filter(|&&i| {

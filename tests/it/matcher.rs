@@ -39,6 +39,15 @@ fn lexicon_typos_and_word_order() {
 }
 
 #[test]
+fn held_letters_and_trailing_asides() {
+    check("hellooo", expect!["answer hello"]);
+    check("whennn was the attackkk", expect!["answer attack.when"]);
+    // "btw" closing the question is an aside, as it is in front.
+    let (matched, text) = reply("who is esmail khatib btw");
+    assert!(matched && text.contains("Khatib"), "{text}");
+}
+
+#[test]
 fn entities_by_name_and_alias() {
     check("Tehran?", expect!["answer lookup:iran"]);
     check("who is teheran", expect!["answer lookup:iran"]);

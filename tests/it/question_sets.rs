@@ -406,3 +406,19 @@ fn blind_set_21() {
 fn albanian_blind_set_16() {
     assert_scores(&score("blind-sq-16.jsonl"), 89.5, 94.5, 1);
 }
+
+/// The twenty-second English blind set, scored once at the start of a stop,
+/// before any change (`a2e0fcf`): first sight 93.5 % in scope, 96.1 %
+/// declined, small talk 17 of 18.
+#[test]
+fn blind_set_22() {
+    assert_scores(&score("blind-22.jsonl"), 93.5, 96.0, 0);
+}
+
+/// The seventeenth Albanian blind set, scored once at the start of a stop,
+/// before any change (`a2e0fcf`): first sight 90.5 % in scope, 91.2 %
+/// declined, small talk 17 of 18.
+#[test]
+fn albanian_blind_set_17() {
+    assert_scores(&score("blind-sq-17.jsonl"), 90.5, 91.0, 1);
+}

@@ -449,6 +449,8 @@ impl English {
     /// Politeness that may close a question.
     pub const TRAILING: &[&str] = &[
         "please", "pls", "plz", "thanks", "thx", "ty", "lol", "mate", "bro", "dude", "buddy",
+        // Asides ("who is khatib btw").
+        "btw", "tbh", "ngl", "haha", "hehe", "lmao",
     ];
 
     /// Phrases that may close a question: the story itself.
