@@ -18,6 +18,9 @@ pub struct ChatState {
     /// last reply. A message whose language is clear is answered in its
     /// own; one that could be either ("MEK?") in this one.
     pub lang: Option<Lang>,
+    /// The key of the actor or topic the chat last asked about: what
+    /// "they" or "it" in a question that names nothing refers to.
+    pub subject: Option<String>,
 }
 
 impl ChatState {
@@ -45,6 +48,9 @@ pub struct Outcome {
     pub choices: bool,
     /// True when the user asked to leave (`/quit`).
     pub quit: bool,
+    /// The key of the actor or topic the question named (or, when it named
+    /// none, the chat's subject before it).
+    pub subject: Option<String>,
 }
 
 impl Outcome {
@@ -53,6 +59,7 @@ impl Outcome {
         ChatState {
             offered: self.reply.related.iter().map(|b| b.key.clone()).collect(),
             lang: Some(self.reply.lang),
+            subject: self.subject.clone(),
         }
     }
 
@@ -64,6 +71,7 @@ impl Outcome {
             score,
             choices: false,
             quit: false,
+            subject: None,
         }
     }
 }
@@ -84,15 +92,45 @@ pub fn answer_in(kb: &Kb, state: &ChatState, message: &str, lang: Option<Lang>) 
         // A button keeps the language of the message it sat under.
         && let Some(outcome) = answer_key(kb.in_lang(lang.unwrap_or(chat)), key)
     {
-        return outcome;
+        return Outcome {
+            subject: state.subject.clone(),
+            ..outcome
+        };
     }
     if let Some(cmd) = command::parse(message) {
-        return command::run(kb.in_lang(lang.unwrap_or(chat)), cmd);
+        return Outcome {
+            subject: state.subject.clone(),
+            ..command::run(kb.in_lang(lang.unwrap_or(chat)), cmd)
+        };
     }
     let lang = lang
         .or_else(|| matcher::detect_lang(kb, message))
         .unwrap_or(chat);
-    answer_question(kb.in_lang(lang), message)
+    let kb = kb.in_lang(lang);
+    let mut outcome = answer_question(kb, message);
+    if outcome.subject.is_none() {
+        if !outcome.matched
+            && let Some(retry) = answer_about_subject(kb, state, message)
+        {
+            return retry;
+        }
+        outcome.subject.clone_from(&state.subject);
+    }
+    outcome
+}
+
+/// A follow-up that names nothing and refers back ("why does Albania keep
+/// hosting them", "when were those Americans killed"), asked again with the
+/// chat's subject named; `None` unless that answers it.
+fn answer_about_subject(kb: &Kb, state: &ChatState, message: &str) -> Option<Outcome> {
+    let key = state.subject.as_deref()?;
+    if !matcher::refers_back(kb.index.lang(), message) {
+        return None;
+    }
+    let target = Target::from_key(kb, key)?;
+    let named = kb.named(&target)?;
+    let retry = answer_question(kb, &format!("{message} {}", named.short_name()));
+    retry.matched.then_some(retry)
 }
 
 /// Answers a question (never a command). Two questions in one ("what is
@@ -173,7 +211,12 @@ fn answer_one(kb: &Kb, question: &str) -> Outcome {
 /// The reply to what the matcher decided.
 fn outcome(kb: &Kb, m: matcher::Match) -> Outcome {
     let score = m.score();
-    match m.decision {
+    let subject = m
+        .focus
+        .as_ref()
+        .filter(|t| matches!(t, Target::Actor(_) | Target::Topic(_)))
+        .map(|t| t.key(kb));
+    let mut outcome = match m.decision {
         Decision::Answer(target) => {
             let mut reply = render::render(kb, &target);
             // The runner-up, when it is a real alternative, is offered first.
@@ -211,7 +254,9 @@ fn outcome(kb: &Kb, m: matcher::Match) -> Outcome {
             Some(named) => decline_about(kb, score, named, m.missing),
             None => decline(kb, score),
         },
-    }
+    };
+    outcome.subject = subject;
+    outcome
 }
 
 /// The decline of a question about a known name that the knowledge cannot

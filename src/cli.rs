@@ -336,16 +336,20 @@ fn ask_jsonl(kb: &Kb, lang: Option<Lang>) -> Result<ExitCode> {
     let stdin = io::stdin().lock();
     let mut out = io::BufWriter::new(io::stdout().lock());
     // As in `chat`, a line that could be either language ("MEK?") is
-    // answered in the language of the reply before it; nothing else
-    // carries over (a number is no follow-up here).
-    let mut last = None;
+    // answered in the language of the reply before it, and one that refers
+    // back ("when did they move") to the subject before it; the buttons do
+    // not carry over (a number is no follow-up here).
+    let mut last = ChatState::default();
     for line in stdin.split(b'\n') {
         let line = line.context("reading stdin")?;
         // Invalid UTF-8 is answered too, with the bad bytes replaced.
         let question = String::from_utf8_lossy(&line);
         let question = question.trim_end_matches('\r');
-        let outcome = answer::answer_in(kb, &ChatState::in_lang(last), question, lang);
-        last = Some(outcome.reply.lang);
+        let outcome = answer::answer_in(kb, &last, question, lang);
+        last = ChatState {
+            offered: Vec::new(),
+            ..outcome.state()
+        };
         writeln!(out, "{}", to_json(question, &outcome)).context("writing stdout")?;
     }
     out.flush().context("writing stdout")?;

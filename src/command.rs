@@ -149,6 +149,7 @@ fn plain(reply: Reply, intent: Option<String>) -> Outcome {
         score: 1.0,
         choices: false,
         quit: false,
+        subject: None,
     }
 }
 

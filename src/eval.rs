@@ -68,10 +68,13 @@ pub fn run(kb: &Kb, items: &[Item]) -> Report {
     let mut report = Report::default();
     // As `ask --jsonl` reads a set: a question that could be either
     // language takes the language of the reply before it.
-    let mut last = None;
+    let mut last = ChatState::default();
     for item in items {
-        let outcome = answer(kb, &ChatState::in_lang(last), &item.q.replace('\n', " "));
-        last = Some(outcome.reply.lang);
+        let outcome = answer(kb, &last, &item.q.replace('\n', " "));
+        last = ChatState {
+            offered: Vec::new(),
+            ..outcome.state()
+        };
         let reply = outcome.reply.to_plain();
         let ok = if item.oos {
             report.out_of_scope.1 += 1;

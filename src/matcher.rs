@@ -518,6 +518,13 @@ fn rank(kb: &Kb, a: &Candidate, b: &Candidate) -> std::cmp::Ordering {
         .then_with(|| a.target.key(kb).cmp(&b.target.key(kb)))
 }
 
+/// Whether a question refers back to something said before: it holds one
+/// of the language's pronouns for it ("they", "them", "ata").
+pub fn refers_back(lang: Lang, question: &str) -> bool {
+    let folded = crate::text::fold(question);
+    folded.split(' ').any(|w| lang.anaphors().contains(&w))
+}
+
 /// The language a message is written in, from its own words: `None` when
 /// they could be either (a name alone, an acronym, a date), for the chat's
 /// language to decide.

@@ -19,6 +19,7 @@ pub mod format;
 mod handlers;
 pub mod route;
 mod server;
+mod subjects;
 
 pub use app::App;
 pub use bot::{TgBot, backoff, throttled_bot};

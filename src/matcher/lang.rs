@@ -180,6 +180,14 @@ impl Lang {
         }
     }
 
+    /// Pronouns that refer back to what the chat spoke of ("they", "ata").
+    pub fn anaphors(self) -> &'static [&'static str] {
+        match self {
+            Lang::En => English::ANAPHORS,
+            Lang::Sq => Albanian::ANAPHORS,
+        }
+    }
+
     pub fn trailing(self) -> &'static [&'static str] {
         match self {
             Lang::En => English::TRAILING,

@@ -12,6 +12,7 @@ use teloxide::prelude::*;
 use super::briefings;
 use super::flood::{FloodGuard, Verdict};
 use super::route::ChatKind;
+use super::subjects::Subjects;
 use crate::answer;
 use crate::config::{Config, EmptyBriefings, GroupMode};
 use crate::kb;
@@ -48,6 +49,8 @@ pub struct App {
     intents_dir: PathBuf,
     data_dir: PathBuf,
     flood: Mutex<FloodGuard>,
+    /// What each chat last asked about, for its follow-ups.
+    subjects: Mutex<Subjects>,
     /// Questions not yet written to the store.
     questions: Mutex<Vec<Question>>,
     /// What `/metrics` and `/healthz` report.
@@ -72,6 +75,7 @@ impl App {
             intents_dir: config.intents_dir.clone(),
             data_dir: config.data_dir.clone(),
             flood: Mutex::new(FloodGuard::default()),
+            subjects: Mutex::new(Subjects::default()),
             questions: Mutex::new(Vec::new()),
             metrics,
         })
@@ -83,6 +87,22 @@ impl App {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .check(chat.0, std::time::Instant::now())
+    }
+
+    /// What `chat` last asked about, if lately (see `subjects`).
+    pub(super) fn subject(&self, chat: ChatId) -> Option<String> {
+        self.subjects
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(chat.0, std::time::Instant::now())
+    }
+
+    /// Remembers what `chat` asked about now.
+    pub(super) fn set_subject(&self, chat: ChatId, subject: Option<String>) {
+        self.subjects
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .set(chat.0, subject, std::time::Instant::now());
     }
 
     /// The state store.

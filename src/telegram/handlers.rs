@@ -205,8 +205,12 @@ async fn on_message(bot: TgBot, upd: Update, msg: Message, me: Me, app: Arc<App>
         parsed => {
             let kb = app.kb();
             let started = std::time::Instant::now();
-            let state = ChatState::in_lang(chat_lang);
+            let state = ChatState {
+                subject: app.subject(msg.chat.id),
+                ..ChatState::in_lang(chat_lang)
+            };
             let outcome = answer::answer(&kb, &state, &question);
+            app.set_subject(msg.chat.id, outcome.subject.clone());
             // Never the message text at info level: groups are private spaces.
             tracing::info!(
                 chat_kind = chat.as_str(),

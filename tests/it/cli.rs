@@ -134,6 +134,41 @@ fn ask_jsonl_answers_every_line_in_order() {
 /// before it, as in `chat`; a line whose language is clear keeps its own,
 /// and a number is no follow-up.
 #[test]
+fn ask_jsonl_asks_a_line_that_says_they_about_the_subject_before() {
+    // The same follow-up after a question about the MEK, after one about
+    // nothing in particular, and after a command, which keeps the subject.
+    let input = "who are the mek
+what was their ideology at the start
+hello
+what was their ideology at the start
+who are the mek
+/help
+what was their ideology at the start
+";
+    let out = briefbot(&["ask", "--jsonl"], input);
+    assert!(out.status.success());
+    let intents: Vec<String> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["intent"].to_string())
+        .collect();
+    assert_eq!(intents[1], "\"mek.ideology\"", "{intents:?}");
+    assert_eq!(
+        intents[3], "\"mek.ideology\"",
+        "small talk keeps it: {intents:?}"
+    );
+    assert_eq!(intents[6], "\"mek.ideology\"", "{intents:?}");
+    let alone = briefbot(
+        &["ask", "--jsonl"],
+        "what was their ideology at the start\n",
+    );
+    assert!(
+        stdout(&alone).contains("\"matched\":false"),
+        "{}",
+        stdout(&alone)
+    );
+}
+
+#[test]
 fn ask_jsonl_answers_a_line_of_either_language_in_the_one_before() {
     let input = "kush e sulmoi shqiperine
 mandiant

@@ -573,3 +573,35 @@ async fn albanian_readers_get_albanian_and_a_chat_keeps_its_language() {
     assert!(help.contains("pyesni"), "{help}");
     bot.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_follow_up_that_says_they_is_asked_about_the_chats_subject() {
+    let bot = start().await;
+    let f = &bot.fake;
+    f.push(message(1, private(80), Some("who are the mek?"), json!({})));
+    bot.wait_for("the first answer", |f| !f.sent_to(80).is_empty())
+        .await;
+    // Alone, "their" names nothing; in this chat it is the MEK. Another
+    // chat asking the same gets no such answer.
+    f.push(message(
+        2,
+        private(80),
+        Some("what was their ideology at the start"),
+        json!({}),
+    ));
+    f.push(message(
+        3,
+        private(81),
+        Some("what was their ideology at the start"),
+        json!({}),
+    ));
+    bot.wait_for("two more answers", |f| {
+        f.sent_to(80).len() >= 2 && !f.sent_to(81).is_empty()
+    })
+    .await;
+    let follow_up = f.sent_to(80)[1]["text"].as_str().unwrap().to_string();
+    assert!(follow_up.contains("ideology"), "{follow_up}");
+    let alone = f.sent_to(81)[0]["text"].as_str().unwrap().to_string();
+    assert!(!alone.contains("ideology"), "{alone}");
+    bot.stop().await;
+}

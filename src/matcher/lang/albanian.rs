@@ -318,6 +318,12 @@ impl Albanian {
         "plako",
     ];
 
+    /// Pronouns that refer back to the chat's subject, folded.
+    pub const ANAPHORS: &[&str] = &[
+        "ata", "ato", "atyre", "tyre", "ai", "ajo", "atij", "asaj", "tij", "saj", "ky", "kjo",
+        "keta", "keto", "ketij", "kesaj", "ketyre",
+    ];
+
     /// Phrases that may close a question: the story itself.
     pub const TRAILING_PHRASES: &[&[&str]] = &[
         &["ne", "gjithe", "kete"],

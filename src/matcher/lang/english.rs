@@ -453,6 +453,25 @@ impl English {
         "btw", "tbh", "ngl", "haha", "hehe", "lmao",
     ];
 
+    /// Pronouns that refer back to the chat's subject.
+    pub const ANAPHORS: &[&str] = &[
+        "they",
+        "them",
+        "their",
+        "theirs",
+        "themselves",
+        "it",
+        "its",
+        "itself",
+        "he",
+        "him",
+        "his",
+        "she",
+        "her",
+        "those",
+        "these",
+    ];
+
     /// Phrases that may close a question: the story itself.
     pub const TRAILING_PHRASES: &[&[&str]] = &[
         &["in", "all", "this"],
