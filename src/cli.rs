@@ -488,11 +488,12 @@ pub fn explain(kb: &Kb, question: &str, lang: Option<Lang>) -> String {
         Decision::Decline => "decline".to_string(),
     };
     out.push_str(&format!(
-        "decision:   {decision} (answer >= {}, margin {} below {}, choices >= {})\n",
+        "decision:   {decision} (answer >= {}, margin {} below {}, choices >= {}; leaders alike {:.2})\n",
         matcher::ANSWER_THRESHOLD,
         matcher::MARGIN,
         matcher::CONFIDENT,
-        matcher::CHOICE_THRESHOLD
+        matcher::CHOICE_THRESHOLD,
+        m.alike
     ));
     out
 }

@@ -170,6 +170,9 @@ pub struct Match {
     /// What every candidate kept for names English knows and the knowledge
     /// does not (1 when there are none).
     pub unknown_names: f32,
+    /// How much the two best candidates' texts say the same (see
+    /// `decide`).
+    pub alike: f32,
 }
 
 impl Match {
@@ -325,7 +328,13 @@ pub fn best_match(kb: &Kb, question: &str) -> Match {
     let mut seen = std::collections::HashSet::new();
     candidates.retain(|c| seen.insert(c.target.clone()));
     candidates.truncate(weights::MAX_CANDIDATES);
-    let mut decision = decide::decide(&candidates);
+    // How much the two leaders' texts say the same: two answers on one
+    // matter are no real choice.
+    let alike = match &candidates[..] {
+        [first, second, ..] => index.full_text.overlap(&first.target, &second.target),
+        _ => 0.0,
+    };
+    let mut decision = decide::decide(&candidates, alike);
     let mut missing = None;
     // "What does MEK stand for": answered from the name's `stands_for`, or
     // declined honestly when the sources do not spell it out.
@@ -444,6 +453,7 @@ pub fn best_match(kb: &Kb, question: &str) -> Match {
         focus,
         missing,
         unknown_names: unknown,
+        alike,
     }
 }
 

@@ -4,14 +4,18 @@
 use super::weights::*;
 use super::{Candidate, Decision, Target};
 
-pub(super) fn decide(candidates: &[Candidate]) -> Decision {
+/// `alike` is how much the texts of the two best candidates say the same
+/// (`FullText::overlap`): a tie between two answers on one matter is
+/// answered by the leader, the other offered beside it.
+pub(super) fn decide(candidates: &[Candidate], alike: f32) -> Decision {
     let Some(top) = candidates.first() else {
         return Decision::Decline;
     };
     let runner_up = candidates.get(1).map_or(0.0, |c| c.score);
     // A name or a date alone is clear; events can tie like intents.
     let named = top.target.is_builtin() && !matches!(top.target, Target::Event(_));
-    let clear = top.score >= CONFIDENT || top.score - runner_up >= MARGIN || named;
+    let clear =
+        top.score >= CONFIDENT || top.score - runner_up >= MARGIN || named || alike >= SAME_MATTER;
     if top.score >= ANSWER_THRESHOLD && clear {
         return Decision::Answer(top.target.clone());
     }

@@ -90,6 +90,10 @@ pub(super) struct FullText {
     docs: Vec<Vec<u32>>,
     postings: Vec<Vec<u32>>,
     targets: Vec<Target>,
+    /// Each target's document.
+    doc_of: HashMap<Target, u32>,
+    /// By stem id: the stem's IDF over the examples (`Index::idf_of`).
+    idf: Vec<f32>,
     /// The document of the first event (events come last, in order).
     first_event: u32,
 }
@@ -139,10 +143,33 @@ impl FullText {
                 full.postings[id as usize].push(d);
             }
             full.docs.push(doc);
+            full.doc_of.insert(target.clone(), d);
             full.targets.push(target);
         }
         full.first_event = (full.docs.len() - events_len) as u32;
+        full.idf = vec![0.0; full.ids.len()];
+        for (stem, &id) in &full.ids {
+            full.idf[id as usize] = index.idf_of(stem);
+        }
         full
+    }
+
+    /// How much two targets' texts say the same: the IDF weight of the
+    /// stems they share over that of the shorter text's (0 to 1; 0 when
+    /// one has no text, as a date or an acronym's expansion).
+    pub(super) fn overlap(&self, a: &Target, b: &Target) -> f32 {
+        let (Some(&da), Some(&db)) = (self.doc_of.get(a), self.doc_of.get(b)) else {
+            return 0.0;
+        };
+        let (da, db) = (&self.docs[da as usize], &self.docs[db as usize]);
+        let weight = |doc: &[u32]| doc.iter().map(|&id| self.idf[id as usize]).sum::<f32>();
+        let shared: f32 = da
+            .iter()
+            .filter(|id| db.binary_search(id).is_ok())
+            .map(|&id| self.idf[id as usize])
+            .sum();
+        let shorter = weight(da).min(weight(db));
+        if shorter > 0.0 { shared / shorter } else { 0.0 }
     }
 
     /// Whether event `e`'s whole text (title, tags, summary) knows a stem.

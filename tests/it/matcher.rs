@@ -443,3 +443,33 @@ fn a_figure_alone_finds_the_texts_that_state_it() {
     let (matched, text) = reply("2");
     assert!(!matched && !text.contains("Did you mean"), "{text}");
 }
+
+/// Two answers tied on one matter are no real choice: the leader answers
+/// and the other is offered beside it. Two on different matters stay a
+/// choice.
+#[test]
+fn a_tie_on_one_matter_is_answered_and_a_tie_on_two_is_offered() {
+    let kb = crate::support::shipped();
+    let outcome = answer(
+        kb,
+        &ChatState::default(),
+        "what was the september wave according to the advisory",
+    );
+    let text = outcome.reply.to_plain();
+    assert!(outcome.matched && text.contains("retaliation"), "{text}");
+    let other = ["attack.second", "investigation.cisa"]
+        .into_iter()
+        .find(|k| Some(*k) != outcome.intent.as_deref())
+        .unwrap();
+    assert_eq!(
+        outcome.reply.related.first().map(|b| b.key.as_str()),
+        Some(other),
+        "the other is offered first beside it"
+    );
+    let outcome = answer(
+        kb,
+        &ChatState::default(),
+        "how long did the hunt forward mission last",
+    );
+    assert!(outcome.choices, "{}", outcome.reply.to_plain());
+}
