@@ -396,6 +396,7 @@ fn attribute_sq(key: &str) -> &'static str {
         "languages" => "gjuhët",
         "advice" => "këshillën",
         "opinion" => "mendimin",
+        "membership history" => "historinë e anëtarësimit",
         _ => "hollësitë",
     }
 }

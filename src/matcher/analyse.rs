@@ -589,6 +589,8 @@ fn attributes(lang: Lang, words: &[String], kind: QuestionKind) -> Vec<String> {
         "resume",
         "revive",
         "perseri",
+        "prape",
+        "prap",
         "ndonjehere",
         "ardhmen",
         "shpejti",
@@ -626,8 +628,16 @@ fn attributes(lang: Lang, words: &[String], kind: QuestionKind) -> Vec<String> {
         });
     // "When will …", "kur do (të) arrihet": a date yet to come; not "kur
     // do mbahej", a past plan (the verb in the imperfect).
-    let imperfect = |w: &str| ["ej", "shin", "te", "nin"].iter().any(|e| w.ends_with(e));
-    let next = |w: &String| matches!(w.as_str(), "next" | "upcoming" | "ardhshem" | "ardhshme");
+    // ("jetë", "be", is the subjunctive.)
+    let imperfect =
+        |w: &str| w != "jete" && ["ej", "shin", "te", "nin"].iter().any(|e| w.ends_with(e));
+    // "Sulmi i radhës", the next attack.
+    let next = |w: &String| {
+        matches!(
+            w.as_str(),
+            "next" | "upcoming" | "ardhshem" | "ardhshme" | "radhes"
+        )
+    };
     let future_when = words.windows(2).any(|p| p[0] == "when" && p[1] == "will")
         || (words.iter().any(|w| w == "when" || w == "kur") && words.iter().any(next))
         || (0..words.len()).any(|i| {
@@ -672,6 +682,54 @@ fn attributes(lang: Lang, words: &[String], kind: QuestionKind) -> Vec<String> {
     };
     if still && words.iter().any(office_word) && !out.iter().any(|w| w == "now") {
         out.push("now".to_string());
+    }
+    // "When did Albania join NATO", "kur u bë Shqipëria anëtare e NATO-s":
+    // a membership, which the story's sources take as given. Only of an
+    // alliance or a union, not "did the UK join the condemnation"; and as
+    // a verb, not "Albania's NATO membership", which they speak of.
+    let union = |w: &String| {
+        matches!(
+            w.as_str(),
+            "nato" | "eu" | "un" | "otan" | "oku" | "alliance" | "aleance" | "bashkimi"
+        )
+    };
+    // "Join the EU", not "join the EU statement": the union ends the
+    // phrase.
+    let joins_union = |i: usize| {
+        (i + 1..(i + 3).min(words.len())).any(|j| {
+            union(&words[j])
+                && words.get(j + 1).is_none_or(|n| {
+                    matches!(
+                        n.as_str(),
+                        "in" | "and" | "when" | "as" | "before" | "after"
+                    ) || English::is_year(n)
+                })
+        })
+    };
+    let joins = words.iter().enumerate().any(|(i, w)| {
+        (matches!(w.as_str(), "join" | "joined" | "joins" | "joining") && joins_union(i))
+            || w.starts_with("anetaresu")
+            || w.starts_with("anetaresoh")
+    }) || words.windows(3).any(|w| {
+        matches!(
+            (w[0].as_str(), w[1].as_str(), w[2].as_str()),
+            ("became" | "become", "a" | "an", "member") | ("member", "since", _)
+        )
+    }) || (0..words.len()).any(|i| {
+        // "u bë (Shqipëria) anëtare": the subject may stand between.
+        words[i] == "u"
+            && words
+                .get(i + 1)
+                .is_some_and(|w| matches!(w.as_str(), "be" | "bere" | "bo" | "bone"))
+            && words[i + 2..(i + 5).min(words.len())]
+                .iter()
+                .any(|w| matches!(w.as_str(), "anetare" | "anetar" | "pjese"))
+    }) || words
+        .windows(2)
+        .any(|w| matches!((w[0].as_str(), w[1].as_str()), ("hyri" | "hyn", "ne")));
+    // (Not Albanian's "BE", the EU, which is also "bë", did.)
+    if joins && words.iter().any(union) {
+        out.push(English::MEMBERSHIP.to_string());
     }
     // "Who is the head of …": the holder of an office.
     if kind == QuestionKind::Who
@@ -811,6 +869,8 @@ mod tests {
         assert!(attrs("will the sanctions hurt iran").is_empty());
         let sq = analyse(Lang::Sq, &words("a do ta sulmoje irani perseri shqiperine"));
         assert_eq!(sq.attributes, [English::OPINION]);
+        let sq = analyse(Lang::Sq, &words("kur do te jete sulmi i radhes"));
+        assert!(sq.attributes.contains(&English::OPINION.to_string()));
         // An inflected verb of the future ("rivendosë"), and views asked for.
         let sq = |q: &str| analyse(Lang::Sq, &words(q)).attributes;
         assert_eq!(
@@ -928,9 +988,22 @@ mod tests {
     fn since_when_asks_no_date_when_does() {
         let en = |q: &str| analyse(Lang::En, &words(q)).attributes;
         let sq = |q: &str| analyse(Lang::Sq, &words(q)).attributes;
-        assert_eq!(en("when did albania join nato"), [English::DATE]);
+        assert_eq!(
+            en("when did albania join nato"),
+            [English::MEMBERSHIP, English::DATE]
+        );
+        assert_eq!(
+            sq("ne cilin vit u be shqiperia anetare e nato-s"),
+            [English::MEMBERSHIP, English::DATE]
+        );
+        // Joining a condemnation, or a statement, is no membership.
+        assert!(en("did the uk join the us in blaming iran").is_empty());
+        assert!(en("did norway join the eu statement").is_empty());
         assert!(en("since when is albania a us ally").is_empty());
-        assert_eq!(sq("kur u anetaresua shqiperia ne nato"), [English::DATE]);
+        assert_eq!(
+            sq("kur u anetaresua shqiperia ne nato"),
+            [English::MEMBERSHIP, English::DATE]
+        );
         assert!(sq("qe kur eshte shqiperia aleate e shba").is_empty());
         // A decade is no date, in either language.
         assert!(!Lang::states_date("që nga vitet 1990"));

@@ -170,6 +170,9 @@ impl English {
     /// The attribute of a question asking the bot for personal advice
     /// ("how do I get a residence permit").
     pub const ADVICE: &'static str = "#advice";
+    /// The attribute of a question asking when a country joined an
+    /// alliance or a union, which the story's sources take as given.
+    pub const MEMBERSHIP: &'static str = "#membership";
     /// The attribute of a question asking the bot's opinion or prediction.
     pub const OPINION: &'static str = "#opinion";
 
@@ -358,6 +361,7 @@ impl English {
             Self::DATE => "date",
             Self::ADVICE => "advice",
             Self::OPINION => "opinion",
+            Self::MEMBERSHIP => "membership history",
             "hometown" => "birthplace or upbringing",
             "age" | "aged" | "old" => "age",
             "born" | "birthplace" | "birthday" | "birth" => "birthplace or birthday",
