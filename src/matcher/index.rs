@@ -238,6 +238,15 @@ impl Index {
         known(word) || word.strip_suffix('s').is_some_and(known)
     }
 
+    /// Whether the knowledge uses every word of a phrase but its
+    /// particles ("United States", "Shtetet e Bashkuara"), in some form.
+    pub(super) fn knows_phrase(&self, words: &[String]) -> bool {
+        words
+            .iter()
+            .filter(|w| w.chars().count() > 2)
+            .all(|w| self.knows_word(w) || self.stem_id(&self.stem(w)).is_some())
+    }
+
     /// Whether a folded word names something (a country, a person, a
     /// contest) that English knows and the knowledge never mentions.
     ///
@@ -254,10 +263,20 @@ impl Index {
         if self.lang.is_country(word) {
             return self.stem_id(&self.stem(word)).is_none();
         }
+        // In Albanian, which has no dictionary here, only a word no
+        // Albanian word could be: one with a "w" ("solarwinds").
         let coined = word.chars().count() >= UNKNOWN_WORD_MIN_CHARS
             && word.chars().all(|c| c.is_ascii_lowercase())
             && !self.lang.is_word(word)
-            && self.lang == Lang::En;
+            && (self.lang == Lang::En
+                || (word.contains('w') && {
+                    // Nor an English word with an Albanian ending ("wiperin").
+                    let base = self.lang.inflection_base(word);
+                    !English::is_word(word)
+                        && !English::is_word(&base)
+                        && !self.knows_word(&base)
+                        && self.stem_id(&self.stem(word)).is_none()
+                }));
         coined || self.lang.is_proper_noun(word)
     }
 

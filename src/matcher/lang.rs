@@ -146,6 +146,12 @@ impl Lang {
         countries::is_country(self, word)
     }
 
+    /// The length of a country's name of two words or more that `words`
+    /// spell from `at` ("malin e zi", "saudi arabia"), if any.
+    pub fn country_phrase_at(self, words: &[String], at: usize) -> Option<usize> {
+        countries::phrase_at(self, words, at)
+    }
+
     pub fn frame_words(self) -> &'static [&'static str] {
         match self {
             Lang::En => English::FRAME_WORDS,

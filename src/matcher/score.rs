@@ -193,7 +193,13 @@ pub(super) fn unknown_names(index: &super::index::Index, q: &Prepared) -> f32 {
     };
     let strange: Vec<bool> = q.words.iter().map(strange).collect();
     let pairs = strange.windows(2).filter(|p| p[0] && p[1]).count();
-    UNKNOWN_NAME.powi((unknown + pairs.min(1)) as i32)
+    // A country of two words or more ("Mali i Zi", "Saudi Arabia") that
+    // the knowledge never spells whole.
+    let countries = (0..q.words.len())
+        .filter_map(|i| index.lang.country_phrase_at(&q.words, i).map(|n| (i, n)))
+        .filter(|&(i, n)| !index.knows_phrase(&q.words[i..i + n]))
+        .count();
+    UNKNOWN_NAME.powi((unknown + pairs.min(1) + countries) as i32)
 }
 
 /// The positions of the question's content words that are not frame words

@@ -399,10 +399,18 @@ fn a_country_the_knowledge_never_names_is_declined() {
         "si reagoi kina per prishjen e marredhenieve shqiperi-iran",
         "kosova a i preu marredheniet me iranin?",
         "a ka sulmu irani ndonjehere gjermanine",
+        // A name of two words or more, in any inflection.
+        "cfare ndodhi me sulmin kibernetik ne mal te zi",
+        "sulmi kibernetik ne malin e zi ne 2022 kush e beri",
+        // A name no Albanian word could be.
+        "kush e beri sulmin solarwinds",
     ] {
         let (matched, text) = reply_sq(q);
         assert!(!matched, "{q}: {text}");
     }
+    // An English word with an Albanian ending is no such name.
+    let (matched, text) = reply_sq("cili grup e vendosi ransomware-in dhe wiperin");
+    assert!(matched && text.contains("0842"), "{text}");
     let (matched, text) = reply_sq("pse krahasohet shqiperia me estonine");
     assert!(matched && text.contains("2007"), "{text}");
 }

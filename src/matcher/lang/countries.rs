@@ -4,14 +4,16 @@
 //! answered as if it were about Albania.
 //!
 //! The names come from `dict/countries.tsv`, written by `dict/countries.py`
-//! from Debian's iso-codes (ISO 3166-1 and its Albanian translation). Only
-//! one-word names count ("Kinë", "Gjermani", "Turkey"): the words of the
-//! longer ones ("Republika", "Islands", "United") are everyday words.
+//! from Debian's iso-codes (ISO 3166-1 and its Albanian translation).
+//! One-word names count alone ("Kinë", "Gjermani", "Turkey"); the words of
+//! the longer ones ("Republika", "Islands", "United", "Mali" of "Mali i
+//! Zi") are everyday words, so those count only as the whole name
+//! (`phrase_at`).
 //! English's dictionary already knows most country names as proper nouns,
 //! but not those that are also common words ("turkey", "china", "jordan"),
 //! and Albanian has no dictionary at all.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 use super::Lang;
@@ -80,6 +82,14 @@ fn stems(lang: Lang) -> &'static HashSet<String> {
 /// The one-word names of `lang` in the table, as written, without what
 /// follows a comma ("Iran, Islamic Republic of": "Iran").
 fn names(lang: Lang) -> impl Iterator<Item = &'static str> {
+    all_names(lang)
+        .filter(|name| !name.contains([' ', '-', '(']))
+        .filter(|name| !LEFT_OUT.contains(&crate::text::fold(name).as_str()))
+}
+
+/// Every name of `lang` in the table, as written, without what follows a
+/// comma.
+fn all_names(lang: Lang) -> impl Iterator<Item = &'static str> {
     TABLE
         .lines()
         .filter(|line| !line.starts_with('#'))
@@ -95,8 +105,84 @@ fn names(lang: Lang) -> impl Iterator<Item = &'static str> {
                 .collect::<Vec<_>>()
         })
         .map(|name| name.split(',').next().unwrap_or(name).trim())
-        .filter(|name| !name.is_empty() && !name.contains([' ', '-', '(']))
-        .filter(|name| !LEFT_OUT.contains(&crate::text::fold(name).as_str()))
+        .filter(|name| !name.is_empty())
+}
+
+/// Albanian's particles between a name's words ("Mali i Zi", "Malin e
+/// Zi", "Malit të Zi"): any stands for any.
+const PARTICLES: &[&str] = &["i", "e", "te", "se"];
+
+/// The length of the longer country name of `lang` that the words from
+/// `at` spell, in any inflection ("malin e zi", "new zealand"), if any.
+pub fn phrase_at(lang: Lang, words: &[String], at: usize) -> Option<usize> {
+    let table = phrases(lang);
+    let forms = |typed: &str| -> Vec<String> {
+        match lang {
+            Lang::En => vec![lang.stem(typed)],
+            Lang::Sq if PARTICLES.contains(&typed) => vec![PARTICLE.to_string()],
+            Lang::Sq => bases(typed).map(str::to_string).collect(),
+        }
+    };
+    let first = forms(words.get(at)?);
+    let mut best = None;
+    for &k in first.iter().filter_map(|f| table.by_first.get(f)).flatten() {
+        let name = &table.names[k];
+        let spelled = words.len() >= at + name.len()
+            && name[1..]
+                .iter()
+                .zip(&words[at + 1..])
+                .all(|(keys, w)| forms(w).iter().any(|f| keys.contains(f)));
+        if spelled {
+            best = best.max(Some(name.len()));
+        }
+    }
+    best
+}
+
+/// What every particle is matched as.
+const PARTICLE: &str = "\u{0}particle";
+
+/// The country names of `lang` of two words or more: each word as the
+/// forms it may be typed in (English: its stem; Albanian: its bases, or
+/// `PARTICLE`), and the names by the forms of their first word.
+#[derive(Default)]
+struct Phrases {
+    names: Vec<Vec<Vec<String>>>,
+    by_first: HashMap<String, Vec<usize>>,
+}
+
+fn phrases(lang: Lang) -> &'static Phrases {
+    static EN: OnceLock<Phrases> = OnceLock::new();
+    static SQ: OnceLock<Phrases> = OnceLock::new();
+    let cell = match lang {
+        Lang::En => &EN,
+        Lang::Sq => &SQ,
+    };
+    cell.get_or_init(|| {
+        let mut out = Phrases::default();
+        for name in all_names(lang).filter(|n| n.contains(' ') && !n.contains('(')) {
+            let words: Vec<Vec<String>> = crate::text::fold(name)
+                .split(' ')
+                .filter(|w| !w.is_empty())
+                .map(|w| match lang {
+                    Lang::En => vec![lang.stem(w)],
+                    Lang::Sq if PARTICLES.contains(&w) => vec![PARTICLE.to_string()],
+                    Lang::Sq => bases(w).map(str::to_string).collect(),
+                })
+                .collect();
+            if words.len() < 2 {
+                continue;
+            }
+            for f in &words[0] {
+                out.by_first
+                    .entry(f.clone())
+                    .or_default()
+                    .push(out.names.len());
+            }
+            out.names.push(words);
+        }
+        out
+    })
 }
 
 #[cfg(test)]
@@ -137,5 +223,16 @@ mod tests {
         ] {
             assert!(!is_country(lang, word), "{word}");
         }
+    }
+
+    #[test]
+    fn longer_names_count_whole_in_any_inflection() {
+        let words = |q: &str| q.split(' ').map(str::to_string).collect::<Vec<_>>();
+        let q = words("sulmi ne malin e zi");
+        assert_eq!(phrase_at(Lang::Sq, &q, 2), Some(3));
+        assert_eq!(phrase_at(Lang::Sq, &words("mal te zi"), 0), Some(3));
+        assert_eq!(phrase_at(Lang::Sq, &words("mali i larte"), 0), None);
+        assert_eq!(phrase_at(Lang::En, &words("new zealand"), 0), Some(2));
+        assert_eq!(phrase_at(Lang::En, &words("new sanctions"), 0), None);
     }
 }
