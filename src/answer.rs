@@ -54,6 +54,16 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// What a set read line by line (`ask --jsonl`, `eval`) carries to
+    /// the next line: the language and the subject, not the buttons (a
+    /// number there is no follow-up).
+    pub fn carried(&self) -> ChatState {
+        ChatState {
+            offered: Vec::new(),
+            ..self.state()
+        }
+    }
+
     /// The chat's state after this reply.
     pub fn state(&self) -> ChatState {
         ChatState {

@@ -346,10 +346,7 @@ fn ask_jsonl(kb: &Kb, lang: Option<Lang>) -> Result<ExitCode> {
         let question = String::from_utf8_lossy(&line);
         let question = question.trim_end_matches('\r');
         let outcome = answer::answer_in(kb, &last, question, lang);
-        last = ChatState {
-            offered: Vec::new(),
-            ..outcome.state()
-        };
+        last = outcome.carried();
         writeln!(out, "{}", to_json(question, &outcome)).context("writing stdout")?;
     }
     out.flush().context("writing stdout")?;

@@ -71,10 +71,7 @@ pub fn run(kb: &Kb, items: &[Item]) -> Report {
     let mut last = ChatState::default();
     for item in items {
         let outcome = answer(kb, &last, &item.q.replace('\n', " "));
-        last = ChatState {
-            offered: Vec::new(),
-            ..outcome.state()
-        };
+        last = outcome.carried();
         let reply = outcome.reply.to_plain();
         let ok = if item.oos {
             report.out_of_scope.1 += 1;

@@ -116,13 +116,7 @@ const PARTICLES: &[&str] = &["i", "e", "te", "se"];
 /// `at` spell, in any inflection ("malin e zi", "new zealand"), if any.
 pub fn phrase_at(lang: Lang, words: &[String], at: usize) -> Option<usize> {
     let table = phrases(lang);
-    let forms = |typed: &str| -> Vec<String> {
-        match lang {
-            Lang::En => vec![lang.stem(typed)],
-            Lang::Sq if PARTICLES.contains(&typed) => vec![PARTICLE.to_string()],
-            Lang::Sq => bases(typed).map(str::to_string).collect(),
-        }
-    };
+    let forms = |typed: &str| forms(lang, typed);
     let first = forms(words.get(at)?);
     let mut best = None;
     for &k in first.iter().filter_map(|f| table.by_first.get(f)).flatten() {
@@ -142,9 +136,18 @@ pub fn phrase_at(lang: Lang, words: &[String], at: usize) -> Option<usize> {
 /// What every particle is matched as.
 const PARTICLE: &str = "\u{0}particle";
 
-/// The country names of `lang` of two words or more: each word as the
-/// forms it may be typed in (English: its stem; Albanian: its bases, or
-/// `PARTICLE`), and the names by the forms of their first word.
+/// The forms a word of a name is matched by, in the name and as typed:
+/// English's stem; Albanian's bases, or `PARTICLE` for a particle.
+fn forms(lang: Lang, word: &str) -> Vec<String> {
+    match lang {
+        Lang::En => vec![lang.stem(word)],
+        Lang::Sq if PARTICLES.contains(&word) => vec![PARTICLE.to_string()],
+        Lang::Sq => bases(word).map(str::to_string).collect(),
+    }
+}
+
+/// The country names of `lang` of two words or more, each word as its
+/// `forms`, and the names by the forms of their first word.
 #[derive(Default)]
 struct Phrases {
     names: Vec<Vec<Vec<String>>>,
@@ -164,11 +167,7 @@ fn phrases(lang: Lang) -> &'static Phrases {
             let words: Vec<Vec<String>> = crate::text::fold(name)
                 .split(' ')
                 .filter(|w| !w.is_empty())
-                .map(|w| match lang {
-                    Lang::En => vec![lang.stem(w)],
-                    Lang::Sq if PARTICLES.contains(&w) => vec![PARTICLE.to_string()],
-                    Lang::Sq => bases(w).map(str::to_string).collect(),
-                })
+                .map(|w| forms(lang, w))
                 .collect();
             if words.len() < 2 {
                 continue;
