@@ -237,7 +237,7 @@ fn office_asked(lang: Lang, body: &[String], kind: QuestionKind) -> Option<Offic
 }
 
 /// The length of the leading run of discourse phrases, longest phrase
-/// first at each step.
+/// first at each step, and of apologies for the question closed by "but".
 fn lead_len(lang: Lang, words: &[String]) -> usize {
     let mut at = 0;
     'outer: while at < words.len() {
@@ -248,9 +248,29 @@ fn lead_len(lang: Lang, words: &[String]) -> usize {
                 continue 'outer;
             }
         }
+        if let Some(n) = apology_len(lang, &words[at..]) {
+            at += n;
+            continue;
+        }
         break;
     }
     at
+}
+
+/// The length of an apology for the question that opens `words` and ends
+/// in "but" ("if dumb but", "prob a silly q but"), "but" included, if
+/// there is one: a few words, all of an apology's, one of them making it
+/// one, and a question after it.
+fn apology_len(lang: Lang, words: &[String]) -> Option<usize> {
+    const LONGEST: usize = 8;
+    let (allowed, markers, end) = lang.apology();
+    let close = words.iter().take(LONGEST + 1).position(|w| w == end)?;
+    let clause = &words[..close];
+    let is_apology = close > 0
+        && close + 1 < words.len()
+        && clause.iter().all(|w| allowed.contains(&w.as_str()))
+        && clause.iter().any(|w| markers.contains(&w.as_str()));
+    is_apology.then_some(close + 1)
 }
 
 /// The length of the trailing run of politeness words.
@@ -807,10 +827,16 @@ mod tests {
             ("who hacked albania", 0),
             ("hi", 1),
             ("ok so thanks, why did albania cut ties", 3),
+            // An apology for the question, closed by "but".
+            ("sorry if dumb but what is akshi", 4),
+            ("prob a silly q but when was the attack", 5),
+            ("if the attack was basic but effective who did it", 0),
         ];
         for (q, lead) in cases {
             assert_eq!(analyse(Lang::En, &words(q)).lead, lead, "{q}");
         }
+        let apology = "më fal nëse është pyetje e thjeshtë, por kush e bëri sulmin";
+        assert_eq!(analyse(Lang::Sq, &words(apology)).lead, 8);
         let thanks = analyse(Lang::En, &words("thanks!"));
         assert!(thanks.only_discourse(1));
         // A form of address is politeness too, in either language.

@@ -166,6 +166,29 @@ impl Lang {
         }
     }
 
+    /// An apology for the question closed by "but" ("sorry if dumb but"):
+    /// the words it may hold, those of which it needs one, and its end.
+    pub fn apology(
+        self,
+    ) -> (
+        &'static [&'static str],
+        &'static [&'static str],
+        &'static str,
+    ) {
+        match self {
+            Lang::En => (
+                English::APOLOGY_WORDS,
+                English::APOLOGY_MARKERS,
+                English::APOLOGY_END,
+            ),
+            Lang::Sq => (
+                Albanian::APOLOGY_WORDS,
+                Albanian::APOLOGY_MARKERS,
+                Albanian::APOLOGY_END,
+            ),
+        }
+    }
+
     /// Whether a word is by itself a greeting, politeness or filler the
     /// language lists (one of `discourse`'s one-word entries).
     pub fn is_discourse_word(self, word: &str) -> bool {

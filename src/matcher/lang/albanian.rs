@@ -305,6 +305,39 @@ impl Albanian {
         "cilet", "cilat", "a", "eshte", "ishte",
     ];
 
+    /// An apology for the question that ends in "por" ("më fal nëse është
+    /// pyetje e thjeshtë, por"): the words it may hold …
+    pub const APOLOGY_WORDS: &[&str] = &[
+        "me",
+        "fal",
+        "falni",
+        "nese",
+        "ne",
+        "rast",
+        "se",
+        "kjo",
+        "eshte",
+        "pyetje",
+        "pyetja",
+        "e",
+        "shume",
+        "pak",
+        "mund",
+        "te",
+        "jete",
+        "ndoshta",
+        "budallaqe",
+        "thjeshte",
+        "kote",
+        "naive",
+        "lol",
+    ];
+    /// … the words that make it one (one at least) …
+    pub const APOLOGY_MARKERS: &[&str] =
+        &["fal", "falni", "budallaqe", "thjeshte", "kote", "naive"];
+    /// … and the word that closes it.
+    pub const APOLOGY_END: &str = "por";
+
     /// Politeness that may close a question.
     pub const TRAILING: &[&str] = &[
         "faleminderit",
@@ -707,6 +740,13 @@ impl Albanian {
         "pozicioni",
         "profesioni",
         "funksioni",
+        "detyra",
+        "detyren",
+        "titulli",
+        // "DEV-0166 me çfarë merrej": what it did.
+        "merrej",
+        "merret",
+        "merreshin",
         "ndodhi",
         "ndodh",
         "ndodhur",

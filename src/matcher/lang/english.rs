@@ -204,6 +204,9 @@ impl English {
         ("wut", "what"),
         ("whn", "when"),
         ("hw", "how"),
+        ("sposed", "supposed"),
+        ("suposed", "supposed"),
+        ("spose", "suppose"),
         ("bcz", "because"),
         ("dept", "department"),
         ("intl", "international"),
@@ -454,6 +457,20 @@ impl English {
         "does", "do", "are", "were",
     ];
 
+    /// An apology for the question that ends in "but" ("sorry if dumb but",
+    /// "prob a silly q but"): the words it may hold …
+    pub const APOLOGY_WORDS: &[&str] = &[
+        "sorry", "if", "this", "is", "its", "it", "a", "an", "be", "might", "may", "probably",
+        "prob", "maybe", "kinda", "bit", "really", "very", "such", "question", "q", "qs", "lol",
+        "dumb", "stupid", "silly", "basic", "noob", "newbie", "naive", "obvious", "dumbass",
+    ];
+    /// … the words that make it one (one at least) …
+    pub const APOLOGY_MARKERS: &[&str] = &[
+        "sorry", "dumb", "stupid", "silly", "basic", "noob", "newbie", "naive", "obvious",
+    ];
+    /// … and the word that closes it.
+    pub const APOLOGY_END: &str = "but";
+
     /// Politeness that may close a question.
     pub const TRAILING: &[&str] = &[
         "please", "pls", "plz", "thanks", "thx", "ty", "lol", "mate", "bro", "dude", "buddy",
@@ -661,6 +678,7 @@ impl English {
         "role",
         // "What's Edi Rama's job": the role a name's own text gives.
         "job",
+        "title",
         "position",
         "occupation",
         "profession",
@@ -683,6 +701,7 @@ impl English {
         "again",
         "and",
         "exactly",
+        "exact",
         "briefly",
         "summary",
         "summarise",
