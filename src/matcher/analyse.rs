@@ -751,9 +751,24 @@ fn attributes(lang: Lang, words: &[String], kind: QuestionKind) -> Vec<String> {
     if joins && words.iter().any(union) {
         out.push(English::MEMBERSHIP.to_string());
     }
-    // "Who is the head of …": the holder of an office.
+    // "Who is the head of …": the holder of an office. Not Albanian's verb
+    // "kreu" (carried out: "kush e kreu sulmin"), which the office's noun
+    // "kreu i …" (the head of) spells alike.
+    let verb_kreu = |i: usize| {
+        words[i] == "kreu"
+            && (i
+                .checked_sub(1)
+                .is_some_and(|p| matches!(words[p].as_str(), "e" | "i" | "u" | "ta"))
+                || words
+                    .get(i + 1)
+                    .is_some_and(|n| !matches!(n.as_str(), "i" | "e" | "te" | "se")))
+    };
     if kind == QuestionKind::Who
-        && let Some(office) = words.iter().find(|w| lang.offices().contains(&w.as_str()))
+        && let Some(office) = words
+            .iter()
+            .enumerate()
+            .find(|&(i, w)| lang.offices().contains(&w.as_str()) && !verb_kreu(i))
+            .map(|(_, w)| w)
         && !out.contains(office)
     {
         out.push(office.clone());
@@ -1091,6 +1106,15 @@ mod tests {
             analyse(Lang::En, &words("who is the head of the uk ncsc")).attributes,
             ["head"]
         );
+        // Albanian's "kreu": the head in "kush është kreu i AKSHI-t", the
+        // verb (carried out) in "kush e kreu sulmin".
+        assert_eq!(
+            analyse(Lang::Sq, &words("kush është kreu i akshi")).attributes,
+            ["kreu"]
+        );
+        for q in ["kush e kreu sulmin", "kush kreu sulmin kibernetik"] {
+            assert!(analyse(Lang::Sq, &words(q)).attributes.is_empty(), "{q}");
+        }
         // An office outside a "who" question is a plain word.
         assert!(
             analyse(Lang::En, &words("what did the president say"))
