@@ -344,7 +344,7 @@ impl Texts {
                     "My sources don't give that figure. I can tell you what they say about {name} in this story."
                 ),
                 Some(what) => format!(
-                    "I don't know the {what} of {name}: my sources don't give it. I can tell you what they say about {name} in this story."
+                    "I don't know the {what} of {name}: my sources don't say. I can tell you what they say about {name} in this story."
                 ),
                 None => format!(
                     "I don't have that in my notes on the Albania-Iran affair. I can tell you what my sources say about {name} in this story."
@@ -397,6 +397,8 @@ fn attribute_sq(key: &str) -> &'static str {
         "advice" => "këshillën",
         "opinion" => "mendimin",
         "membership history" => "historinë e anëtarësimit",
+        "owners" => "pronarët",
+        "identities" => "identitetin e vërtetë",
         _ => "hollësitë",
     }
 }

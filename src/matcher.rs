@@ -305,7 +305,7 @@ pub fn best_match(kb: &Kb, question: &str) -> Match {
     }
     candidates.extend(score::builtin_candidates(kb, &prepared, &analysis, &named));
     let unknown = score::unknown_names(index, &prepared);
-    candidates.extend(score::event_candidates(kb, &prepared, &analysis));
+    candidates.extend(score::event_candidates(kb, &prepared, &analysis, &named));
     // Named things by their own text, and whole summaries, only when
     // nothing else would answer: they know many words, and an intent or a
     // name that fits answers better.

@@ -530,6 +530,29 @@ fn attributes(lang: Lang, words: &[String], kind: QuestionKind) -> Vec<String> {
     if words.windows(2).any(|p| p[0] == "these" && p[1] == "days") {
         out.push("now".to_string());
     }
+    // "Where did Adrienne Watson study": an education; not "the study
+    // found", which a report may be.
+    if matches!(kind, QuestionKind::Where | QuestionKind::When)
+        && words.iter().any(|w| w == "study")
+    {
+        out.push("study".to_string());
+    }
+    // "Who is it owned by": an owner; not "the network got owned" (hacked).
+    if words.windows(2).any(|p| p[0] == "owned" && p[1] == "by") {
+        out.push("owner".to_string());
+    }
+    // "The real names of the hackers", "emrat e vërtetë": identities.
+    if words.windows(2).any(|p| {
+        matches!(
+            (p[0].as_str(), p[1].as_str()),
+            ("real", "name" | "names") | ("emrat" | "emri", "e" | "i")
+        )
+    }) && words
+        .iter()
+        .any(|w| matches!(w.as_str(), "real" | "vertete" | "vertet"))
+    {
+        out.push("real names".to_string());
+    }
     // "Where did X grow up": an upbringing.
     if words
         .windows(2)

@@ -349,7 +349,18 @@ pub(super) fn named_text_candidates(
 /// IDF-weighted share of the question's meaningful stems it knows (title,
 /// tags, its actors' names), squared, up to `EVENT_FULL`. An
 /// event answers when, what and who questions.
-pub(super) fn event_candidates(kb: &Kb, q: &Prepared, a: &Analysis) -> Vec<Candidate> {
+///
+/// An event loses `EVENT_ACTOR_ABSENT` for each actor named in the question
+/// that it does not involve ("what did Russia say about the Albania
+/// attack", of the attacks on Estonia, whose summary only compares them):
+/// the actors are who the question is about, and a name weighs little
+/// where the story names it everywhere. Not for yes/no questions.
+pub(super) fn event_candidates(
+    kb: &Kb,
+    q: &Prepared,
+    a: &Analysis,
+    named: &[(std::ops::Range<usize>, Target)],
+) -> Vec<Candidate> {
     let index = &kb.index;
     let (weighted, total) = super::retrieve::weighted_stems(index, q);
     let meaningful = q
@@ -373,7 +384,21 @@ pub(super) fn event_candidates(kb: &Kb, q: &Prepared, a: &Analysis) -> Vec<Candi
         .map(|(e, share, _)| {
             let vocab = &index.event_vocab[e as usize];
             let knows = |w: &str| vocab.contains(&index.stem(w));
-            let score = EVENT_FULL * share * share * agreement(a, &kinds, knows);
+            let event = &kb.events[e as usize];
+            // Not of a yes/no question: "was Iran behind the TIMS copy" is
+            // answered by an event that blames no one.
+            let asked_of = |i: usize| {
+                a.kind != QuestionKind::YesNo && !event.actors.contains(&kb.actors[i].id)
+            };
+            let absent = named
+                .iter()
+                .filter(|(_, target)| matches!(target, Target::Actor(i) if asked_of(*i)))
+                .count();
+            let score = EVENT_FULL
+                * share
+                * share
+                * agreement(a, &kinds, knows)
+                * EVENT_ACTOR_ABSENT.powi(absent as i32);
             Candidate::builtin(Target::Event(e as usize), score)
         })
         .collect()

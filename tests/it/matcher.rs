@@ -481,3 +481,26 @@ fn a_tie_on_one_matter_is_answered_and_a_tie_on_two_is_offered() {
     );
     assert!(outcome.choices, "{}", outcome.reply.to_plain());
 }
+
+#[test]
+fn owners_identities_and_schooling_are_details_the_sources_lack() {
+    let (matched, text) = reply("who owns jones group international");
+    assert!(!matched && text.contains("owners of Jones Group"), "{text}");
+    let (matched, text) = reply("what are the real names of the homeland justice hackers");
+    assert!(!matched && text.contains("identities"), "{text}");
+    assert_declined(&["where did adrienne watson study"]);
+    // Slang for a break-in is not ownership.
+    let (matched, text) = reply("how much of the gov network got owned");
+    assert!(matched, "{text}");
+}
+
+#[test]
+fn an_event_answers_for_the_actors_it_involves() {
+    // The attacks on Estonia involve Russia, and their summary only
+    // compares Albania: they do not say what Russia said of Albania.
+    let (_, text) = reply("what did russia say about the albania cyber attack");
+    assert!(!text.contains("Bronze Soldier"), "{text}");
+    // A yes/no question may be answered by an event that blames no one.
+    let (matched, text) = reply("was iran behind the tims database copy in august 2023?");
+    assert!(matched && text.contains("2023"), "{text}");
+}

@@ -520,6 +520,12 @@ impl Albanian {
         "zevendesoj",
         "pasardhesi",
         "pasardhes",
+        "pronari",
+        "pronaret",
+        "pronar",
+        "zoteron",
+        "identiteti",
+        "identitetin",
     ];
 
     /// What an attribute word asks about: the same keys as English's
@@ -549,6 +555,8 @@ impl Albanian {
             "perkthe" | "perkthim" | "perkthimi" => "translation",
             "adresa" | "adresen" | "adrese" | "adresat" | "rruge" | "rrugen" => "address",
             "gjuhe" | "gjuhet" => "languages",
+            "pronari" | "pronaret" | "pronar" | "zoteron" => "owners",
+            "identiteti" | "identitetin" => "identities",
             w if Self::OFFICES.contains(&w) => "office holder",
             _ => return None,
         })

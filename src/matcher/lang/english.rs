@@ -378,8 +378,8 @@ impl English {
             "capital" => "capital",
             "currency" => "currency",
             "religion" => "religion",
-            "educated" | "education" | "university" | "degree" | "studied" | "college"
-            | "school" | "graduated" => "education",
+            "educated" | "education" | "university" | "degree" | "studied" | "study"
+            | "college" | "school" | "graduated" => "education",
             "die" | "died" | "death" | "dead" | "alive" | "buried" => "death",
             "price" | "prices" | "cost" | "costs" | "charge" | "charged" | "fee" | "fees"
             | "bill" | "billed" => "prices or costs",
@@ -390,6 +390,10 @@ impl English {
             "translate" | "translated" | "translation" => "translation",
             "address" | "addresses" => "address",
             "language" | "languages" => "languages",
+            "owns" | "owner" | "owners" | "owned" | "ownership" | "shareholders" | "ceo" => {
+                "owners"
+            }
+            "identity" | "identities" | "real names" => "identities",
             w if Self::OFFICES.contains(&w) => "office holder",
             _ => "details",
         }
@@ -616,6 +620,14 @@ impl English {
         "appointed",
         "elected",
         "sworn",
+        "owns",
+        "owner",
+        "owners",
+        "ownership",
+        "shareholders",
+        "ceo",
+        "identity",
+        "identities",
     ];
 
     /// Words that frame a question about an actor, a topic or a date.
