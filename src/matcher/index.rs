@@ -277,7 +277,23 @@ impl Index {
                         && !self.knows_word(&base)
                         && self.stem_id(&self.stem(word)).is_none()
                 }));
-        coined || self.lang.is_proper_noun(word)
+        coined || self.lang.is_proper_noun(word) || self.is_unknown_acronym(word)
+    }
+
+    /// A short word with no vowel that the knowledge never uses ("KQZ",
+    /// "KGB"): an acronym of something the story does not cover. Not a
+    /// filler or a word of the language ("hmm", "pls", "dmth").
+    fn is_unknown_acronym(&self, word: &str) -> bool {
+        const ABBREVIATIONS: &[&str] = &["pls", "plz", "thx", "thnx", "pmsl", "psh", "dmth", "nr"];
+        (3..=5).contains(&word.len())
+            && word
+                .chars()
+                .all(|c| c.is_ascii_lowercase() && !"aeiouy".contains(c))
+            && !ABBREVIATIONS.contains(&word)
+            && !self.lang.is_stopword(word)
+            && !self.lang.is_discourse_word(word)
+            && !self.lang.is_word(word)
+            && self.stem_id(&self.stem(word)).is_none()
     }
 
     /// The marker that a text counts `word` ("3,000 members": members), by

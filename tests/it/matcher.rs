@@ -504,3 +504,13 @@ fn an_event_answers_for_the_actors_it_involves() {
     let (matched, text) = reply("was iran behind the tims database copy in august 2023?");
     assert!(matched && text.contains("2023"), "{text}");
 }
+
+#[test]
+fn an_acronym_the_knowledge_never_uses_is_an_unknown_name() {
+    assert_declined(&["how much gas does iran produce per year in bcm"]);
+    let (matched, text) = reply_sq("kush e hakoi sistemin e kqz ne shqiperi");
+    assert!(!matched, "{text}");
+    // Acronyms the knowledge uses still answer.
+    let (matched, text) = reply("what does mek stand for");
+    assert!(matched, "{text}");
+}
