@@ -399,6 +399,7 @@ fn attribute_sq(key: &str) -> &'static str {
         "membership history" => "historinë e anëtarësimit",
         "owners" => "pronarët",
         "identities" => "identitetin e vërtetë",
+        "political party" => "partinë politike",
         _ => "hollësitë",
     }
 }

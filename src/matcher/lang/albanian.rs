@@ -526,6 +526,10 @@ impl Albanian {
         "zoteron",
         "identiteti",
         "identitetin",
+        "parti",
+        "partia",
+        "partine",
+        "partise",
     ];
 
     /// What an attribute word asks about: the same keys as English's
@@ -557,6 +561,7 @@ impl Albanian {
             "gjuhe" | "gjuhet" => "languages",
             "pronari" | "pronaret" | "pronar" | "zoteron" => "owners",
             "identiteti" | "identitetin" => "identities",
+            "parti" | "partia" | "partine" | "partise" => "political party",
             w if Self::OFFICES.contains(&w) => "office holder",
             _ => return None,
         })

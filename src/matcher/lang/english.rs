@@ -394,6 +394,7 @@ impl English {
                 "owners"
             }
             "identity" | "identities" | "real names" => "identities",
+            "party" | "parties" => "political party",
             w if Self::OFFICES.contains(&w) => "office holder",
             _ => "details",
         }
@@ -628,6 +629,8 @@ impl English {
         "ceo",
         "identity",
         "identities",
+        "party",
+        "parties",
     ];
 
     /// Words that frame a question about an actor, a topic or a date.
