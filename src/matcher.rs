@@ -308,14 +308,15 @@ pub fn best_match(kb: &Kb, question: &str) -> Match {
     candidates.extend(score::event_candidates(kb, &prepared, &analysis, &named));
     // Named things by their own text, and whole summaries, only when
     // nothing else would answer: they know many words, and an intent or a
-    // name that fits answers better.
-    if candidates
+    // name that fits answers better. A name whose own text knows the whole
+    // question competes always.
+    let fallback = candidates
         .iter()
-        .all(|c| c.score * unknown < weights::ANSWER_THRESHOLD)
-    {
-        candidates.extend(score::named_text_candidates(
-            kb, &prepared, &analysis, &named,
-        ));
+        .all(|c| c.score * unknown < weights::ANSWER_THRESHOLD);
+    candidates.extend(score::named_text_candidates(
+        kb, &prepared, &analysis, &named, fallback,
+    ));
+    if fallback {
         candidates.extend(retrieve::summary_candidates(kb, &prepared, &analysis));
         candidates.extend(retrieve::figure_candidates(kb, &prepared));
     }

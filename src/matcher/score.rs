@@ -313,11 +313,18 @@ pub(super) fn builtin_candidates(
 /// answer (a summary's many words meet many questions about other things).
 /// Not for "when": a summary that merely mentions a date says little of
 /// when its matter happened.
+///
+/// With `fallback` false (something else answers), only a name whose own
+/// text knows every other word of the question is a candidate (not a
+/// country, nor for "how many"), scored `NAMED_TEXT_WHOLE`: "where was the ZeroCleare wiper used
+/// before Albania" is answered by ZeroCleare's own text, which says, and
+/// not by the answer that lists the malware.
 pub(super) fn named_text_candidates(
     kb: &Kb,
     q: &Prepared,
     a: &Analysis,
     found: &[(std::ops::Range<usize>, Target)],
+    fallback: bool,
 ) -> Vec<Candidate> {
     let index = &kb.index;
     let meaningful = meaningful_words(index, q);
@@ -335,9 +342,30 @@ pub(super) fn named_text_candidates(
             .iter()
             .filter(|&&i| !span.contains(&i) && vocab.contains(q.stems[i].as_str()))
             .count() as f32;
-        let frac = (inside + NAMED_TEXT_CREDIT * known) / meaningful.len() as f32;
+        // Not a country, whose long text meets most questions, nor a count,
+        // which a text may state of something else.
+        let country =
+            matches!(target, Target::Actor(i) if kb.actors[*i].kind == EntityKind::Country);
+        let whole = inside >= 1.0
+            && known >= 1.0
+            && inside + known == meaningful.len() as f32
+            && !country
+            && a.kind != QuestionKind::HowMany;
+        if !fallback && !whole {
+            continue;
+        }
+        let full = if whole {
+            NAMED_TEXT_WHOLE
+        } else {
+            BUILTIN_FULL
+        };
+        let frac = if whole {
+            1.0
+        } else {
+            (inside + NAMED_TEXT_CREDIT * known) / meaningful.len() as f32
+        };
         let knows = |w: &str| vocab.contains(&index.stem(w));
-        let score = BUILTIN_FULL * frac * frac * agreement(a, &lookup, knows);
+        let score = full * frac * frac * agreement(a, &lookup, knows);
         if !out.iter().any(|c| &c.target == target) {
             out.push(Candidate::builtin(target.clone(), score));
         }

@@ -514,3 +514,17 @@ fn an_acronym_the_knowledge_never_uses_is_an_unknown_name() {
     let (matched, text) = reply("what does mek stand for");
     assert!(matched, "{text}");
 }
+
+#[test]
+fn a_name_whose_own_text_knows_the_whole_question_answers_it() {
+    // The answer listing the malware does not say where ZeroCleare was
+    // used before; its own text does.
+    let (matched, text) = reply("was zeroclear used before albania?");
+    assert!(matched && text.contains("Middle East"), "{text}");
+    let (matched, text) = reply_sq("ku ishte perdorur me pare wiper-i zeroclear");
+    assert!(matched && text.contains("Lindjen e Mesme"), "{text}");
+    // Not a country's long text, nor a count it may state of something
+    // else.
+    let (matched, text) = reply_sq("tung, sa anetare ka nato");
+    assert!(!matched, "{text}");
+}
