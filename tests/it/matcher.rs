@@ -528,3 +528,10 @@ fn a_name_whose_own_text_knows_the_whole_question_answers_it() {
     let (matched, text) = reply_sq("tung, sa anetare ka nato");
     assert!(!matched, "{text}");
 }
+
+#[test]
+fn albanian_beginnings_are_one_word_in_the_lexicon() {
+    // "filluan" asks what the event's title calls "nisin".
+    let (matched, text) = reply_sq("kur filluan sulmet kibernetike ne estoni");
+    assert!(matched && text.contains("2007"), "{text}");
+}
