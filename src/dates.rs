@@ -323,6 +323,17 @@ fn date_at(t: &[&str], i: usize) -> Option<(DateQuery, usize)> {
                 None => (q(None, Some(m), Some(d)), 2),
             });
         }
+        // may-june 2022, "maj e qershor 2022": a range of months of a
+        // year, read as its first month (the whole phrase is the date).
+        let joined = usize::from(matches!(
+            get(1),
+            Some("to" | "and" | "through" | "till" | "until" | "deri" | "dhe" | "e" | "ne")
+        ));
+        if month(get(1 + joined)).is_some()
+            && let Some(y) = year(get(2 + joined))
+        {
+            return Some((q(Some(y), Some(m), None), 3 + joined));
+        }
         // july 2022
         if let Some(y) = year(get(1)) {
             return Some((q(Some(y), Some(m), None), 2));
@@ -388,6 +399,9 @@ mod tests {
         assert_eq!(find("10 09 2022").as_deref(), Some("2022-09-10 0..3"));
         assert_eq!(find("may the mek").as_deref(), None);
         assert_eq!(find("in may 2021").as_deref(), Some("2021-05 1..3"));
+        // A range of months of a year reads as its first month.
+        assert_eq!(find("in may june 2022").as_deref(), Some("2022-05 1..4"));
+        assert_eq!(find("maj e qershor 2022").as_deref(), Some("2022-05 0..4"));
         assert_eq!(find("31 february").as_deref(), Some("02-31 0..2"));
         assert_eq!(find("the 4 groups").as_deref(), None);
     }
