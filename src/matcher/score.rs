@@ -422,9 +422,18 @@ pub(super) fn event_candidates(
                 .iter()
                 .filter(|(_, target)| matches!(target, Target::Actor(i) if asked_of(*i)))
                 .count();
+            // An event says what happened, when and who did it, not how
+            // or why: "si reagoi Teherani" is not the day the attackers
+            // got in, whose summary has the word.
+            let manner = if matches!(a.kind, QuestionKind::How | QuestionKind::Why) {
+                KIND_MISMATCH
+            } else {
+                1.0
+            };
             let score = EVENT_FULL
                 * share
                 * share
+                * manner
                 * agreement(a, &kinds, knows)
                 * EVENT_ACTOR_ABSENT.powi(absent as i32);
             Candidate::builtin(Target::Event(e as usize), score)

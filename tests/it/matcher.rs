@@ -535,3 +535,11 @@ fn albanian_beginnings_are_one_word_in_the_lexicon() {
     let (matched, text) = reply_sq("kur filluan sulmet kibernetike ne estoni");
     assert!(matched && text.contains("2007"), "{text}");
 }
+
+#[test]
+fn an_event_does_not_answer_how_or_why() {
+    // The day the attackers got in has "reacted" in its summary; Iran's
+    // reaction is its denial.
+    let (matched, text) = reply_sq("si reagoi teherani??");
+    assert!(matched && text.contains("mohon"), "{text}");
+}
