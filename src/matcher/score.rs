@@ -316,9 +316,9 @@ pub(super) fn builtin_candidates(
 ///
 /// With `fallback` false (something else answers), only a name whose own
 /// text knows every other word of the question is a candidate (not a
-/// country, nor for "how many"), scored `NAMED_TEXT_WHOLE`: "where was the ZeroCleare wiper used
-/// before Albania" is answered by ZeroCleare's own text, which says, and
-/// not by the answer that lists the malware.
+/// country, nor for "how many"), scored `NAMED_TEXT_WHOLE`: "where was the
+/// ZeroCleare wiper used before Albania" is answered by ZeroCleare's own
+/// text, which says, and not by the answer that lists the malware.
 pub(super) fn named_text_candidates(
     kb: &Kb,
     q: &Prepared,
@@ -354,15 +354,11 @@ pub(super) fn named_text_candidates(
         if !fallback && !whole {
             continue;
         }
-        let full = if whole {
-            NAMED_TEXT_WHOLE
+        let (full, frac) = if whole {
+            (NAMED_TEXT_WHOLE, 1.0)
         } else {
-            BUILTIN_FULL
-        };
-        let frac = if whole {
-            1.0
-        } else {
-            (inside + NAMED_TEXT_CREDIT * known) / meaningful.len() as f32
+            let frac = (inside + NAMED_TEXT_CREDIT * known) / meaningful.len() as f32;
+            (BUILTIN_FULL, frac)
         };
         let knows = |w: &str| vocab.contains(&index.stem(w));
         let score = full * frac * frac * agreement(a, &lookup, knows);
@@ -406,30 +402,38 @@ pub(super) fn event_candidates(
         |s| index.event_postings.get(s).map_or(&[], Vec::as_slice),
         |e, s| index.event_vocab[e as usize].contains(s),
     );
+    // An event says what happened, when and who did it, not how or why:
+    // "si reagoi Teherani" is not the day the attackers got in, whose
+    // summary has the word.
+    let manner = if matches!(a.kind, QuestionKind::How | QuestionKind::Why) {
+        KIND_MISMATCH
+    } else {
+        1.0
+    };
+    // The actors the question names; none for a yes/no question: "was Iran
+    // behind the TIMS copy" is answered by an event that blames no one.
+    let actors: Vec<&str> = if a.kind == QuestionKind::YesNo {
+        Vec::new()
+    } else {
+        named
+            .iter()
+            .filter_map(|(_, target)| match target {
+                Target::Actor(i) => Some(kb.actors[*i].id.as_str()),
+                _ => None,
+            })
+            .collect()
+    };
     found
         .into_iter()
         .filter(|&(_, _, hits)| hits >= EVENT_MIN_WORDS)
         .map(|(e, share, _)| {
             let vocab = &index.event_vocab[e as usize];
             let knows = |w: &str| vocab.contains(&index.stem(w));
-            let event = &kb.events[e as usize];
-            // Not of a yes/no question: "was Iran behind the TIMS copy" is
-            // answered by an event that blames no one.
-            let asked_of = |i: usize| {
-                a.kind != QuestionKind::YesNo && !event.actors.contains(&kb.actors[i].id)
-            };
-            let absent = named
+            let involved = &kb.events[e as usize].actors;
+            let absent = actors
                 .iter()
-                .filter(|(_, target)| matches!(target, Target::Actor(i) if asked_of(*i)))
+                .filter(|id| !involved.iter().any(|a| a == *id))
                 .count();
-            // An event says what happened, when and who did it, not how
-            // or why: "si reagoi Teherani" is not the day the attackers
-            // got in, whose summary has the word.
-            let manner = if matches!(a.kind, QuestionKind::How | QuestionKind::Why) {
-                KIND_MISMATCH
-            } else {
-                1.0
-            };
             let score = EVENT_FULL
                 * share
                 * share
