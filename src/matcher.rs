@@ -118,6 +118,9 @@ pub struct Parts {
     pub examples: f32,
     pub pattern: bool,
     pub coverage: f32,
+    /// For an event: the share of the question's content words its title
+    /// says, which breaks ties between events.
+    pub title: f32,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -356,6 +359,24 @@ pub fn best_match(kb: &Kb, question: &str) -> Match {
     // such person, the sources do not name the holder. Where exactly one
     // person holds it, that person answers, as one the question names by
     // that office does.
+    // Where the question names no one ("who's the PM"), the story's one
+    // holder of the office answers, if it has exactly one; otherwise it
+    // stays as decided.
+    if let Some(office) = &analysis.office
+        && owners.is_empty()
+        && people.is_empty()
+        && analysis.attributes.iter().all(|a| *a == office.word)
+        && analysis.years.is_empty()
+        && unknown == 1.0
+        && let [holder] =
+            office_holders(kb, &(0..kb.actors.len()).collect::<Vec<_>>(), &[], office)[..]
+    {
+        let target = Target::Actor(holder);
+        if !candidates.iter().any(|c| c.target == target) {
+            candidates.insert(0, Candidate::builtin(target.clone(), 1.0));
+        }
+        decision = Decision::Answer(target);
+    }
     if let Some(office) = &analysis.office
         && (!owners.is_empty() || !people.is_empty())
     {
@@ -430,6 +451,17 @@ pub fn best_match(kb: &Kb, question: &str) -> Match {
     {
         focus = Some(stranger.clone());
         decision = Decision::Decline;
+    }
+    // A name or a date alone among the choices, of a question every word
+    // of which the knowledge knows and that asks nothing of it beyond a
+    // figure or a date: what it says of itself is the answer ("what did
+    // Berisha offer originally"). A word the knowledge never uses ("does
+    // Rama paint") keeps it an offer.
+    if let Decision::Choices(choices) = &decision
+        && let [only] = &choices[..]
+        && decide::answers_alone(kb, only, &prepared, &analysis, &named)
+    {
+        decision = Decision::Answer(only.clone());
     }
     // An attribute of a named actor or topic that only one weak candidate
     // touches: the honest reply is the decline that points at the name.
@@ -512,7 +544,8 @@ fn office_holders(
         .collect()
 }
 
-/// Score first, then the intent's priority, then its specificity (keyword
+/// Score first, then (between events) how much of the question the title
+/// says, then the intent's priority, then its specificity (keyword
 /// weight), then the key: never the order of files.
 fn rank(kb: &Kb, a: &Candidate, b: &Candidate) -> std::cmp::Ordering {
     let intent = |c: &Candidate| match c.target {
@@ -524,6 +557,7 @@ fn rank(kb: &Kb, a: &Candidate, b: &Candidate) -> std::cmp::Ordering {
         |c: &Candidate| intent(c).map_or(0.0, |i| i.keywords.iter().map(|k| k.weight).sum::<f32>());
     b.score
         .total_cmp(&a.score)
+        .then_with(|| b.parts.title.total_cmp(&a.parts.title))
         .then_with(|| priority(b).cmp(&priority(a)))
         .then_with(|| weight(b).total_cmp(&weight(a)))
         .then_with(|| a.target.key(kb).cmp(&b.target.key(kb)))

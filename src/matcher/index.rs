@@ -126,6 +126,8 @@ pub struct Index {
     /// Stems each event knows: title, tags, its actors' names and what its
     /// summary names.
     pub(super) event_vocab: Vec<HashSet<String>>,
+    /// The stems of each event's title: what it is about, first.
+    pub(super) event_titles: Vec<HashSet<String>>,
     /// Stem -> the events that know it (ascending), so that a question
     /// looks only at the events sharing one of its stems.
     pub(super) event_postings: HashMap<String, Vec<u32>>,

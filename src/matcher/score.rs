@@ -121,6 +121,7 @@ pub(super) fn score_intents(kb: &Kb, q: &Prepared, a: &Analysis) -> Vec<Candidat
                 examples,
                 pattern,
                 coverage,
+                title: 0.0,
             };
             let score = if !required_ok {
                 0.0
@@ -434,13 +435,22 @@ pub(super) fn event_candidates(
                 .iter()
                 .filter(|id| !involved.iter().any(|a| a == *id))
                 .count();
+            // Of two events that know the question equally, the one whose
+            // title says it ranks first (`rank`): "the MEK is founded", not
+            // "HomeLand Justice sets up its website" (anti-MEK), for "the
+            // MEK's founding date".
+            let title = &index.event_titles[e as usize];
+            let in_title = q.content().filter(|(_, s)| title.contains(*s)).count();
+            let title_share = in_title as f32 / meaningful as f32;
             let score = EVENT_FULL
                 * share
                 * share
                 * manner
                 * agreement(a, &kinds, knows)
                 * EVENT_ACTOR_ABSENT.powi(absent as i32);
-            Candidate::builtin(Target::Event(e as usize), score)
+            let mut candidate = Candidate::builtin(Target::Event(e as usize), score);
+            candidate.parts.title = title_share;
+            candidate
         })
         .collect()
 }

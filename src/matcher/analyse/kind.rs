@@ -6,9 +6,38 @@ use super::{English, Lang, QuestionKind};
 /// The kind of the question: its first question word decides; a question
 /// that opens with an auxiliary ("did", "is") is a yes/no question.
 pub(super) fn kind_of(lang: Lang, words: &[String]) -> QuestionKind {
-    if lang == Lang::Sq {
-        return kind_of_albanian(words);
+    let kind = if lang == Lang::Sq {
+        kind_of_albanian(words)
+    } else {
+        kind_of_english(words)
+    };
+    if kind == QuestionKind::What && asks_date_of(words) {
+        return QuestionKind::When;
     }
+    kind
+}
+
+/// "Exact founding date of the MEK?", "what was the date of the break",
+/// "data e sulmit": a date asked for by its noun, which only question
+/// words, "the" and a qualifier come before. Not "what happened on the
+/// day of the attack", which asks what.
+fn asks_date_of(words: &[String]) -> bool {
+    const DATES: &[&str] = &[
+        "date", "year", "day", "data", "daten", "viti", "vitin", "dita",
+    ];
+    const OF: &[&str] = &["of", "e", "i", "te"];
+    const BEFORE: &[&str] = &[
+        "what", "whats", "which", "is", "was", "the", "exact", "precise", "actual", "founding",
+        "cila", "cili", "cfare", "eshte", "ishte", "e", "sakte",
+    ];
+    words.iter().enumerate().any(|(t, w)| {
+        DATES.contains(&w.as_str())
+            && words.get(t + 1).is_some_and(|n| OF.contains(&n.as_str()))
+            && words[..t].iter().all(|b| BEFORE.contains(&b.as_str()))
+    })
+}
+
+fn kind_of_english(words: &[String]) -> QuestionKind {
     let w = |i: usize| words.get(i).map_or("", String::as_str);
     if English::AUXILIARIES.contains(&w(0)) {
         return QuestionKind::YesNo;

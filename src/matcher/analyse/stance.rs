@@ -113,8 +113,18 @@ pub(super) fn stance(words: &[String], out: &mut Vec<String>) {
             matches!(
                 (p[0].as_str(), p[1].as_str()),
                 ("beri" | "ben" | "bene", "mire")
+                    | ("right" | "wrong", "thing")
+                    | ("good" | "bad", "idea")
             )
-        });
+        })
+        // "Was Rama right to cut ties", "was it a mistake", "is it
+        // justified".
+        || (matches!(words.first().map(String::as_str), Some("was" | "were" | "is" | "are"))
+            && (words.windows(2).any(|p| {
+                matches!(p[0].as_str(), "right" | "wrong") && p[1] == "to"
+            }) || words
+                .iter()
+                .any(|w| matches!(w.as_str(), "mistake" | "justified" | "overreaction"))));
     // "When will …", "kur do (të) arrihet": a date yet to come; not "kur
     // do mbahej", a past plan (the verb in the imperfect).
     // ("jetë", "be", is the subjunctive.)

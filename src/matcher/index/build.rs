@@ -495,7 +495,11 @@ pub(super) fn add_kinds_and_vocabularies(
             month.map(Lang::month_marker).into_iter().collect(),
         ));
         known.insert(English::DATE.to_string());
-        with_quantity(known, &e.summary, index.figure_markers(&e.summary))
+        let title = vocab_of(&mut std::iter::once(&e.title));
+        (
+            with_quantity(known, &e.summary, index.figure_markers(&e.summary)),
+            title,
+        )
     });
     for (i, (known, doc)) in actor_vocab.into_iter().enumerate() {
         index.lookup_vocab.insert(Target::Actor(i), known);
@@ -505,7 +509,8 @@ pub(super) fn add_kinds_and_vocabularies(
         index.lookup_vocab.insert(Target::Topic(i), known);
         index.name_docs.push((Target::Topic(i), doc));
     }
-    for known in event_vocab {
+    for (known, title) in event_vocab {
+        index.event_titles.push(title);
         let e_ix = index.event_vocab.len() as u32;
         // In stem order: the postings are the same in every process.
         let mut stems: Vec<&String> = known.iter().collect();

@@ -421,6 +421,8 @@ impl Albanian {
         "ndihmesi",
         "ish",
         "perkohshem",
+        "atehershem",
+        "atehershme",
     ];
 
     /// Words after an office (and "i"/"e") that narrow it ("ministri i
@@ -461,6 +463,14 @@ impl Albanian {
         "pasuria",
         "pasurine",
         "martuar",
+        "bashkeshortja",
+        "bashkeshorten",
+        "bashkeshorti",
+        "bashkeshortin",
+        "ditelindja",
+        "ditelindjen",
+        "datelindjen",
+        "kushtuar",
         "gruaja",
         "burri",
         "femije",
@@ -537,12 +547,14 @@ impl Albanian {
     pub fn attribute_key(word: &str) -> Option<&'static str> {
         Some(match word {
             "mosha" | "moshen" | "vjec" | "vjeç" | "themelim" => "age",
-            "lindi" | "lindur" | "vendlindja" | "datelindja" => "birthplace or birthday",
+            "lindi" | "lindur" | "vendlindja" | "datelindja" | "datelindjen" | "ditelindja"
+            | "ditelindjen" => "birthplace or birthday",
             "rroga" | "rrogen" | "paga" | "pagen" | "fiton" | "pasuria" | "pasurine" | "pagua"
             | "pagoi" | "paguan" | "paguar" | "paguhet" | "paguhen" | "pagesa" | "pagesen" => {
                 "income or wealth"
             }
-            "martuar" | "gruaja" | "burri" | "femije" | "femijet" => "family",
+            "martuar" | "gruaja" | "burri" | "femije" | "femijet" | "bashkeshortja"
+            | "bashkeshorten" | "bashkeshorti" | "bashkeshortin" => "family",
             "gjatesia" | "pesha" => "height or weight",
             "popullsia" | "popullsine" | "banore" | "banoret" | "banor" => "population",
             "kryeqyteti" | "kryeqytetin" => "capital",
@@ -551,7 +563,9 @@ impl Albanian {
             "arsimi" | "studioi" | "universitet" | "studiuar" | "studion" | "studimet"
             | "shkolla" | "shkollen" | "diplomuar" => "education",
             "vdiq" | "vdekja" | "gjalle" => "death",
-            "cmimi" | "cmimin" | "kosto" | "kostoja" | "kushton" | "kushtoi" => "prices or costs",
+            "cmimi" | "cmimin" | "kosto" | "kostoja" | "kushton" | "kushtoi" | "kushtuar" => {
+                "prices or costs"
+            }
             "moti" | "temperatura" => "weather",
             "emerua" | "emeruar" | "emerimi" | "emerimin" => "appointment",
             "zevendesoi" | "zevendesuar" | "zevendesoj" | "pasardhesi" | "pasardhes" => "successor",

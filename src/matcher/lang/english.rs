@@ -439,6 +439,7 @@ impl English {
         "acting",
         "interim",
         "ex",
+        "then",
     ];
 
     /// Words before an office that narrow it ("foreign" minister).
