@@ -7,6 +7,7 @@
 mod albanian;
 mod contractions;
 mod countries;
+pub(super) use countries::same_country;
 mod english;
 
 pub use albanian::Albanian;

@@ -145,6 +145,17 @@ impl Index {
     /// letters or more, two for eight or more. The most frequent, then the
     /// alphabetically first, wins ties. Words with digits are left alone.
     pub(super) fn correct(&self, word: &str) -> Option<String> {
+        let fixed = self.correct_any(word)?;
+        // A long form of one country's name or adjective is no typo of
+        // another's ("italiane" is not "iraniane"; "estonin" is
+        // "estonia"). Short words meet too many names ("kene", Kenya).
+        let another_country = word.chars().count() >= 7
+            && self.lang.is_country(word)
+            && !super::lang::same_country(self.lang, word, &fixed);
+        (!another_country).then_some(fixed)
+    }
+
+    fn correct_any(&self, word: &str) -> Option<String> {
         if self.vocab.contains_key(word) || word.chars().any(|c| c.is_ascii_digit()) {
             return None;
         }

@@ -581,3 +581,18 @@ fn the_one_holder_of_an_office_answers_who_holds_it() {
     // Not another country's, which the story does not know.
     assert_declined(&["who is the greek foreign minister"]);
 }
+
+#[test]
+fn another_countrys_adjective_is_not_corrected_into_a_known_one() {
+    // "italiane" is two edits from "iraniane"; "Koresë" is Korea's.
+    for q in [
+        "ku ndodhet ambasada italiane ne tirane",
+        "cfare sanksionesh ka shba ndaj korese se veriut",
+    ] {
+        let (matched, text) = reply_sq(q);
+        assert!(!matched, "{q}: {text}");
+    }
+    // A form of a country the story knows still is.
+    let (matched, text) = reply_sq("pse e krahasojn shqiperin me estonin");
+    assert!(matched, "{text}");
+}

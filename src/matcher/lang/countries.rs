@@ -41,11 +41,27 @@ pub fn is_country(lang: Lang, word: &str) -> bool {
     }
 }
 
+/// Whether two folded words are forms of one country's name in `lang`
+/// ("estonin", "estonia").
+pub fn same_country(lang: Lang, a: &str, b: &str) -> bool {
+    let names = stems(lang);
+    match lang {
+        Lang::En => {
+            let stem = lang.stem(a);
+            names.contains(&stem) && stem == lang.stem(b)
+        }
+        Lang::Sq => bases(a).any(|x| names.contains(x) && bases(b).any(|y| x == y)),
+    }
+}
+
 /// The endings an Albanian country name takes ("Kina", "Kinës", "Kinën",
 /// "Gjermaninë", "Turqia"), which the stemmer does not all strip the same
 /// way ("kosova" loses "-ova" to it, "Kosovë" only its "-ë").
+/// Also those of the adjective and the genitive ("italiane", "kineze",
+/// "Koresë").
 const ALBANIAN_ENDINGS: &[&str] = &[
-    "ise", "ine", "ies", "ien", "es", "en", "ia", "ja", "it", "in", "ut", "a", "e", "i", "s",
+    "ise", "ine", "ies", "ien", "ane", "eze", "ese", "es", "en", "ez", "ia", "ja", "it", "in",
+    "ut", "se", "a", "e", "i", "s",
 ];
 
 /// A folded Albanian word and the word without each ending it may have.
