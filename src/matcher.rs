@@ -358,36 +358,22 @@ pub fn best_match(kb: &Kb, question: &str) -> Match {
     // office and whose office it is answers; where the knowledge has no
     // such person, the sources do not name the holder. Where exactly one
     // person holds it, that person answers, as one the question names by
-    // that office does.
-    // Where the question names no one ("who's the PM"), the story's one
-    // holder of the office answers, if it has exactly one; otherwise it
-    // stays as decided.
-    if let Some(office) = &analysis.office
-        && owners.is_empty()
-        && people.is_empty()
-        && analysis.attributes.iter().all(|a| *a == office.word)
-        && analysis.years.is_empty()
-        && unknown == 1.0
-        && let [holder] =
-            office_holders(kb, &(0..kb.actors.len()).collect::<Vec<_>>(), &[], office)[..]
-    {
-        let target = Target::Actor(holder);
-        if !candidates.iter().any(|c| c.target == target) {
-            candidates.insert(0, Candidate::builtin(target.clone(), 1.0));
-        }
-        decision = Decision::Answer(target);
-    }
-    if let Some(office) = &analysis.office
-        && (!owners.is_empty() || !people.is_empty())
-    {
-        let holders = if owners.is_empty() {
+    // that office does. Where the question names no one ("who's the PM"),
+    // the story's one holder of the office answers, if it has exactly one
+    // and the question names nothing the knowledge does not know;
+    // otherwise it stays as decided.
+    if let Some(office) = &analysis.office {
+        let everyone: Vec<usize> = (0..kb.actors.len()).collect();
+        let names_none = owners.is_empty() && people.is_empty();
+        let holders = if !owners.is_empty() {
+            office_holders(kb, &everyone, &owners, office)
+        } else if !people.is_empty() {
             office_holders(kb, &people, &[], office)
         } else {
-            let everyone: Vec<usize> = (0..kb.actors.len()).collect();
-            office_holders(kb, &everyone, &owners, office)
+            office_holders(kb, &everyone, &[], office)
         };
         match holders[..] {
-            [] => {
+            [] if !names_none => {
                 decision = Decision::Decline;
                 missing = Some(index.lang.attribute_key(&office.word));
             }
@@ -395,7 +381,8 @@ pub fn best_match(kb: &Kb, question: &str) -> Match {
             // year): that stays as decided.
             [holder]
                 if analysis.attributes.iter().all(|a| *a == office.word)
-                    && analysis.years.is_empty() =>
+                    && analysis.years.is_empty()
+                    && (!names_none || unknown == 1.0) =>
             {
                 let target = Target::Actor(holder);
                 if !candidates.iter().any(|c| c.target == target) {

@@ -42,16 +42,15 @@ pub(super) fn decide(candidates: &[Candidate], alike: f32) -> Decision {
     Decision::Decline
 }
 
-/// Whether a name or a date offered alone answers: the question is no
-/// "how" or "why" (a name's text says what it is, as an event's says what
-/// happened, not how), it asks
-/// nothing of it beyond a figure or a date (no "age", no "wife", no
-/// office, no year it never names, no count of a thing it never counts),
-/// every word of it is one the knowledge uses ("does Rama paint"
-/// stays an offer), and every other name it asks about is one the name's
-/// own text speaks of ("is the MEK funded by Saudi Arabia" is not answered
-/// by Saudi Arabia). Then what it says of itself is the answer: "what did
-/// Berisha offer originally", "what got hit in December 2023".
+/// Whether a name or a date offered alone answers. Only when the question
+/// is no "how" or "why" (a name's text says what it is, as an event's says
+/// what happened, not how); asks nothing of it beyond a figure or a date
+/// (no "age", no "wife", no office, no year it never names, no count of a
+/// thing it never counts); has only words the knowledge uses ("does Rama
+/// paint" stays an offer); and names nothing else that the name's own
+/// text does not speak of ("is the MEK funded by Saudi Arabia" is not
+/// answered by Saudi Arabia). Then what it says of itself is the answer:
+/// "what did Berisha offer originally", "what got hit in December 2023".
 pub(super) fn answers_alone(
     kb: &Kb,
     only: &Target,
@@ -65,25 +64,18 @@ pub(super) fn answers_alone(
             || attribute == English::DATE
             || attribute.starts_with(English::COUNT)
     };
+    // What the name's own text knows; a date has no text.
     let vocab = index.lookup_vocab.get(only);
-    let spoken_of = |span: &std::ops::Range<usize>| {
-        vocab.is_some_and(|v| q.stems[span.clone()].iter().all(|s| v.contains(s.as_str())))
-    };
+    let knows = |stem: &str| vocab.is_some_and(|v| v.contains(stem));
     matches!(only, Target::Actor(_) | Target::Topic(_) | Target::Date(_))
         && a.office.is_none()
         && !matches!(a.kind, QuestionKind::How | QuestionKind::Why)
         && a.attributes.iter().all(figure_or_date)
-        && (a.counted.is_empty()
-            || a.counted
-                .iter()
-                .any(|m| vocab.is_some_and(|v| v.contains(m.as_str()))))
-        && (matches!(only, Target::Date(_))
-            || a.years
-                .iter()
-                .all(|y| vocab.is_some_and(|v| v.contains(y.as_str()))))
+        && (a.counted.is_empty() || a.counted.iter().any(|m| knows(m)))
+        && (matches!(only, Target::Date(_)) || a.years.iter().all(|y| knows(y)))
         && q.content().all(|(_, stem)| index.stem_id(stem).is_some())
         && named
             .iter()
             .filter(|(_, t)| t != only && matches!(t, Target::Actor(_) | Target::Topic(_)))
-            .all(|(span, _)| spoken_of(span))
+            .all(|(span, _)| q.stems[span.clone()].iter().all(|s| knows(s)))
 }

@@ -472,7 +472,9 @@ pub(super) fn add_kinds_and_vocabularies(
         // other things ("presidency" is not "president"); measured on
         // the blind sets, it answered more questions wrongly than it
         // found.
-        let mut known = vocab_of(&mut std::iter::once(&e.title).chain(&e.tags));
+        let title = vocab_of(&mut std::iter::once(&e.title));
+        let mut known = title.clone();
+        known.extend(vocab_of(&mut e.tags.iter()));
         // From the summary, only what it names: capitalised words and
         // numbers ("Air Albania", "13694", "DEV-0842").
         let named: Vec<&str> = e
@@ -495,7 +497,6 @@ pub(super) fn add_kinds_and_vocabularies(
             month.map(Lang::month_marker).into_iter().collect(),
         ));
         known.insert(English::DATE.to_string());
-        let title = vocab_of(&mut std::iter::once(&e.title));
         (
             with_quantity(known, &e.summary, index.figure_markers(&e.summary)),
             title,
